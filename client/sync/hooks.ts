@@ -1,0 +1,59 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import { openDocument } from './browser';
+import type { DocHandle, SyncStatus } from './types';
+
+/** Opens `room` while the component is mounted; null until the handle exists. */
+export function useDocument(room: string | null): DocHandle | null {
+  const [handle, setHandle] = useState<DocHandle | null>(null);
+  useEffect(() => {
+    if (room === null) return;
+    const opened = openDocument(room);
+    setHandle(opened);
+    return () => {
+      setHandle(null);
+      opened.release();
+    };
+  }, [room]);
+  return handle;
+}
+
+const NO_STATUS: SyncStatus = {
+  connection: 'connecting',
+  pending: 0,
+  saved: false,
+  localLoaded: false,
+  serverSynced: false,
+};
+
+export function useSyncStatus(handle: DocHandle | null): SyncStatus {
+  return useSyncExternalStore(
+    (onChange) => (handle ? handle.onStatus(onChange) : () => {}),
+    () => (handle ? handle.getStatus() : NO_STATUS),
+  );
+}
+
+export type AwarenessStates = ReadonlyMap<number, Record<string, unknown>>;
+
+const NO_STATES: AwarenessStates = new Map();
+
+/**
+ * The awareness states of everyone in the room (ours included), re-read on every change.
+ * Awareness mutates its map in place, so we keep a copy per change for React to compare.
+ */
+export function useAwarenessStates(awareness: Awareness | null): AwarenessStates {
+  const [states, setStates] = useState<AwarenessStates>(() =>
+    awareness ? new Map(awareness.getStates()) : NO_STATES,
+  );
+  useEffect(() => {
+    if (awareness === null) {
+      setStates(NO_STATES);
+      return;
+    }
+    const read = () => setStates(new Map(awareness.getStates()));
+    read();
+    awareness.on('change', read);
+    return () => awareness.off('change', read);
+  }, [awareness]);
+  return states;
+}

@@ -1,0 +1,280 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as authProtocol from 'y-protocols/auth';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { DURABLE_ACK_PARAM, MessageType } from '../../shared/protocol';
+import { bumpAwarenessClock } from './awareness-bump';
+import type { BackoffPolicy } from './backoff';
+import { type AckStore, countUnstored, memoryAckStore, readDurableAck, type StateVector } from './durable';
+import { alwaysOnline, type NetworkSignal } from './network';
+import { ReconnectController, realTimers, type Timers } from './reconnect';
+import type { ConnectionState, DocHandle, SyncStatus } from './types';
+
+export interface SyncConfig {
+  /** `ws://host:port` (no trailing room); the room is appended as the URL path. */
+  serverUrl: string;
+  /** Node has no global WebSocket before v22: pass `ws`'s class there. */
+  WebSocketPolyfill?: ProviderOptions['WebSocketPolyfill'];
+  /** Cross-tab BroadcastChannel sync; Node tests must disable it. */
+  disableBc: boolean;
+  /** Keep each document in IndexedDB (needs `indexedDB`, real or fake). */
+  indexedDb: boolean;
+  network: NetworkSignal;
+  random: () => number;
+  timers: Timers;
+  ackStore: AckStore;
+  backoff?: BackoffPolicy;
+  /**
+   * A released document stays open this long, so a quick re-open (React StrictMode runs effects
+   * twice; navigating back) reuses it instead of reloading IndexedDB and reconnecting.
+   */
+  releaseDelayMs: number;
+}
+
+export interface DocumentRegistry {
+  open(room: string): DocHandle;
+  /** Rooms currently held open (including ones waiting out their release delay). */
+  openRooms(): string[];
+  /** Destroys every document now, whatever its reference count (tests, page unload). */
+  destroyAll(): void;
+}
+
+type ProviderOptions = NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>;
+
+const IDB_PREFIX = 'trellis:';
+
+/** Delete-only transactions leave the state vector unchanged, so they are tracked apart. */
+type DeleteState = 'none' | 'unsent' | 'sent';
+
+class SyncedDocument {
+  readonly doc = new Y.Doc();
+  readonly awareness: Awareness;
+  readonly provider: WebsocketProvider;
+  readonly reconnect: ReconnectController;
+  refs = 0;
+  releaseTimer: unknown = null;
+  private readonly indexedDb: IndexeddbPersistence | null;
+  private readonly localLoaded: Promise<void>;
+  private isLocalLoaded = false;
+  private durable: StateVector | null;
+  private deletes: DeleteState = 'none';
+  private status: SyncStatus;
+  private readonly listeners = new Set<(status: SyncStatus) => void>();
+  private destroyed = false;
+
+  constructor(
+    readonly room: string,
+    private readonly config: SyncConfig,
+  ) {
+    this.durable = config.ackStore.load(room);
+    this.awareness = new Awareness(this.doc);
+    this.provider = new WebsocketProvider(config.serverUrl, room, this.doc, {
+      connect: false,
+      awareness: this.awareness,
+      params: { [DURABLE_ACK_PARAM]: '1' },
+      disableBc: config.disableBc,
+      // Our ReconnectController schedules retries; the provider's own timer must be a no-op that
+      // fires first (see reconnect.ts).
+      maxBackoffTime: 0,
+      ...(config.WebSocketPolyfill ? { WebSocketPolyfill: config.WebSocketPolyfill } : {}),
+    });
+    this.provider.messageHandlers[MessageType.durableAck] = (_encoder, decoder) =>
+      this.handleDurableAck(decoder);
+    this.provider.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
+      authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => {
+        this.reconnect.deny({ code: 0, reason });
+      });
+    };
+    this.reconnect = new ReconnectController(this.provider, {
+      network: config.network,
+      random: config.random,
+      timers: config.timers,
+      ...(config.backoff ? { backoff: config.backoff } : {}),
+      onChange: () => this.update(),
+    });
+    this.provider.on('status', ({ status }) => {
+      // y-websocket emits `connected` before it sends our awareness state: bump first (#122).
+      if (status === 'connected') bumpAwarenessClock(this.awareness);
+      this.update();
+    });
+    this.provider.on('sync', (synced) => {
+      if (synced && this.deletes === 'unsent') this.deletes = 'sent';
+      this.update();
+    });
+    this.doc.on('afterTransaction', (transaction) => {
+      if (transaction.local && transaction.deleteSet.clients.size > 0) {
+        if (sameVector(transaction.beforeState, transaction.afterState)) {
+          this.deletes = this.provider.synced ? 'sent' : 'unsent';
+        }
+      }
+    });
+    this.doc.on('update', () => this.update());
+
+    if (config.indexedDb) {
+      const persistence = new IndexeddbPersistence(IDB_PREFIX + room, this.doc);
+      this.indexedDb = persistence;
+      this.localLoaded = persistence.whenSynced.then(() => {
+        this.isLocalLoaded = true;
+        this.update();
+      });
+    } else {
+      this.indexedDb = null;
+      this.isLocalLoaded = true;
+      this.localLoaded = Promise.resolve();
+    }
+    this.status = this.computeStatus();
+    this.reconnect.start();
+  }
+
+  getStatus(): SyncStatus {
+    return this.status;
+  }
+
+  whenLocalLoaded(): Promise<void> {
+    return this.localLoaded;
+  }
+
+  onStatus(listener: (status: SyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.listeners.clear();
+    // disconnect() inside tells peers we left (awareness null) while the socket is still open.
+    this.reconnect.destroy();
+    this.provider.destroy();
+    this.awareness.destroy();
+    this.indexedDb?.destroy();
+    this.doc.destroy();
+  }
+
+  private handleDurableAck(decoder: Parameters<WebsocketProvider['messageHandlers'][number]>[1]): void {
+    // The server's vector is the truth for what it stores (it may have lost data); no merging.
+    this.durable = readDurableAck(decoder);
+    this.config.ackStore.save(this.room, this.durable);
+    if (this.deletes === 'sent' && this.provider.synced) this.deletes = 'none';
+    this.update();
+  }
+
+  private computeStatus(): SyncStatus {
+    const local = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    const pending = countUnstored(local, this.durable) + (this.deletes === 'none' ? 0 : 1);
+    return {
+      connection: this.connectionState(),
+      pending,
+      saved: pending === 0,
+      localLoaded: this.isLocalLoaded,
+      serverSynced: this.provider.synced,
+    };
+  }
+
+  private connectionState(): ConnectionState {
+    if (this.reconnect.denied !== null) return 'denied';
+    if (this.provider.wsconnected) return 'online';
+    if (!this.reconnect.networkOnline || this.reconnect.failures > 0) return 'offline';
+    return 'connecting';
+  }
+
+  private update(): void {
+    if (this.destroyed) return;
+    const next = this.computeStatus();
+    if (sameStatus(next, this.status)) return;
+    this.status = next;
+    for (const listener of [...this.listeners]) listener(next);
+  }
+}
+
+function sameVector(a: Map<number, number>, b: Map<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [client, clock] of a) if (b.get(client) !== clock) return false;
+  return true;
+}
+
+function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
+  return (
+    a.connection === b.connection &&
+    a.pending === b.pending &&
+    a.saved === b.saved &&
+    a.localLoaded === b.localLoaded &&
+    a.serverSynced === b.serverSynced
+  );
+}
+
+export function createDocumentRegistry(
+  options: Partial<SyncConfig> & { serverUrl: string },
+): DocumentRegistry {
+  const config: SyncConfig = {
+    disableBc: false,
+    indexedDb: true,
+    network: alwaysOnline,
+    random: Math.random,
+    timers: realTimers,
+    ackStore: memoryAckStore(),
+    releaseDelayMs: 0,
+    ...options,
+  };
+  const documents = new Map<string, SyncedDocument>();
+
+  const close = (entry: SyncedDocument) => {
+    entry.destroy();
+    if (documents.get(entry.room) === entry) documents.delete(entry.room);
+  };
+
+  return {
+    open(room) {
+      let entry = documents.get(room);
+      if (entry === undefined) {
+        entry = new SyncedDocument(room, config);
+        documents.set(room, entry);
+      }
+      if (entry.releaseTimer !== null) {
+        config.timers.clearTimeout(entry.releaseTimer);
+        entry.releaseTimer = null;
+      }
+      entry.refs += 1;
+      return createHandle(entry, () => {
+        const held = entry;
+        held.refs -= 1;
+        if (held.refs > 0) return;
+        if (config.releaseDelayMs <= 0) {
+          close(held);
+        } else {
+          held.releaseTimer = config.timers.setTimeout(() => {
+            held.releaseTimer = null;
+            if (held.refs === 0) close(held);
+          }, config.releaseDelayMs);
+        }
+      });
+    },
+    openRooms: () => [...documents.keys()],
+    destroyAll() {
+      for (const entry of [...documents.values()]) {
+        if (entry.releaseTimer !== null) config.timers.clearTimeout(entry.releaseTimer);
+        close(entry);
+      }
+    },
+  };
+}
+
+/** Each `open` gets its own handle, so releasing one twice cannot drop another's reference. */
+function createHandle(entry: SyncedDocument, releaseOnce: () => void): DocHandle {
+  let released = false;
+  return {
+    room: entry.room,
+    doc: entry.doc,
+    awareness: entry.awareness,
+    provider: entry.provider,
+    getStatus: () => entry.getStatus(),
+    onStatus: (listener) => entry.onStatus(listener),
+    whenLocalLoaded: () => entry.whenLocalLoaded(),
+    release() {
+      if (released) return;
+      released = true;
+      releaseOnce();
+    },
+  };
+}
