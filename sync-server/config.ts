@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import { DEFAULTS } from './core/sync-core';
+
+/** Everything the server can be told, from flags with environment-variable fallback. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The built client to serve, or null to serve no files. */
+  staticDir: string | null;
+  unloadDelayMs: number;
+  compactThreshold: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  shutdownTimeoutMs: number;
+  fsync: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Human-readable logs (dev); JSON lines otherwise. */
+  prettyLogs: boolean;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 1234,
+  dataDir: './data',
+  staticDir: 'dist/client',
+  unloadDelayMs: DEFAULTS.unloadDelayMs,
+  compactThreshold: DEFAULTS.compactThreshold,
+  maxMessageBytes: 4 * 1024 * 1024,
+  maxBufferedBytes: DEFAULTS.maxBufferedBytes,
+  shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
+  fsync: false,
+  logLevel: 'info',
+  prettyLogs: false,
+};
+
+interface OptionSpec {
+  key: keyof ServerConfig;
+  flag: string;
+  env: string;
+  kind: 'string' | 'int' | 'bool' | 'level';
+  help: string;
+}
+
+const OPTIONS: OptionSpec[] = [
+  { key: 'host', flag: 'host', env: 'HOST', kind: 'string', help: 'address to listen on' },
+  { key: 'port', flag: 'port', env: 'PORT', kind: 'int', help: 'TCP port (0 picks a free one)' },
+  { key: 'dataDir', flag: 'data-dir', env: 'DATA_DIR', kind: 'string', help: 'LevelDB directory' },
+  { key: 'staticDir', flag: 'static-dir', env: 'STATIC_DIR', kind: 'string', help: 'built client to serve' },
+  {
+    key: 'unloadDelayMs',
+    flag: 'unload-delay-ms',
+    env: 'UNLOAD_DELAY_MS',
+    kind: 'int',
+    help: 'keep an idle document this long',
+  },
+  {
+    key: 'compactThreshold',
+    flag: 'compact-threshold',
+    env: 'COMPACT_THRESHOLD',
+    kind: 'int',
+    help: 'merge the update log past this many entries',
+  },
+  {
+    key: 'maxMessageBytes',
+    flag: 'max-message-bytes',
+    env: 'MAX_MESSAGE_BYTES',
+    kind: 'int',
+    help: 'largest accepted frame',
+  },
+  {
+    key: 'maxBufferedBytes',
+    flag: 'max-buffered-bytes',
+    env: 'MAX_BUFFERED_BYTES',
+    kind: 'int',
+    help: 'drop a client with more unsent bytes',
+  },
+  {
+    key: 'shutdownTimeoutMs',
+    flag: 'shutdown-timeout-ms',
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    kind: 'int',
+    help: 'how long shutdown waits for writes',
+  },
+  {
+    key: 'fsync',
+    flag: 'fsync',
+    env: 'FSYNC',
+    kind: 'bool',
+    help: 'fsync every write (power-loss safe, slower)',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    kind: 'level',
+    help: 'debug | info | warn | error | silent',
+  },
+  {
+    key: 'prettyLogs',
+    flag: 'pretty-logs',
+    env: 'PRETTY_LOGS',
+    kind: 'bool',
+    help: 'human-readable logs (default: when stdout is a terminal)',
+  },
+];
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export type ConfigResult =
+  | { ok: true; config: ServerConfig }
+  | { ok: false; problems: string[] }
+  | { help: true };
+
+/** Parses flags and environment; returns every problem at once rather than the first. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, isTty = false): ConfigResult {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const spec of OPTIONS) options[spec.flag] = { type: spec.kind === 'bool' ? 'boolean' : 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    return { ok: false, problems: [(error as Error).message] };
+  }
+  if (values.help) return { help: true };
+
+  const problems: string[] = [];
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG, prettyLogs: isTty };
+  for (const spec of OPTIONS) {
+    const flagValue = values[spec.flag];
+    const raw = flagValue ?? env[spec.env];
+    if (raw === undefined || raw === '') continue;
+    const source = flagValue !== undefined ? `--${spec.flag}` : spec.env;
+    switch (spec.kind) {
+      case 'string':
+        config[spec.key] = String(raw);
+        break;
+      case 'bool':
+        if (typeof raw === 'boolean') config[spec.key] = raw;
+        else if (['1', 'true', 'yes'].includes(raw)) config[spec.key] = true;
+        else if (['0', 'false', 'no'].includes(raw)) config[spec.key] = false;
+        else problems.push(`${source}: expected true or false, got ${JSON.stringify(raw)}`);
+        break;
+      case 'int': {
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 0)
+          problems.push(`${source}: expected a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+        else config[spec.key] = n;
+        break;
+      }
+      case 'level':
+        if ((LEVELS as readonly unknown[]).includes(raw)) config[spec.key] = raw;
+        else problems.push(`${source}: expected one of ${LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+        break;
+    }
+  }
+  const result = config as unknown as ServerConfig;
+  if (result.port > 65535) problems.push(`port: ${result.port} is above 65535`);
+  if (result.compactThreshold < 2) problems.push('compact threshold: must be at least 2');
+  if (result.maxMessageBytes < 1024) problems.push('max message bytes: must be at least 1024');
+  if (result.maxBufferedBytes < 64 * 1024) problems.push('max buffered bytes: must be at least 65536');
+  if (result.staticDir === 'none') result.staticDir = null;
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: result };
+}
+
+export function configHelp(command = 'trellis-server start'): string {
+  const lines = OPTIONS.map((s) => {
+    const flag = `--${s.flag}${s.kind === 'bool' ? '' : ' <value>'}`;
+    const fallback = String(DEFAULT_CONFIG[s.key] ?? '');
+    return `  ${flag.padEnd(30)} ${s.help} [env ${s.env}${fallback ? `, default ${fallback}` : ''}]`;
+  });
+  return [
+    `Usage: ${command} [options]`,
+    '',
+    'Options (flags override environment variables):',
+    ...lines,
+    '  --help',
+  ].join('\n');
+}

@@ -1,0 +1,181 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { CloseCode } from '../../shared/protocol';
+import { decodeFrame, encodeSyncStep1, type InboundMessage, MalformedMessageError } from '../../shared/wire';
+import type { CoreMetrics, Logger, SyncSocket } from './ports';
+import { type Room, RoomState } from './room';
+
+export interface ConnectionOptions {
+  id: string;
+  /** Read-only connections receive everything but their document updates are dropped. */
+  readOnly: boolean;
+  /** The client asked for durable acknowledgements (`?durable=1`). */
+  durableAck: boolean;
+  /** Bytes a socket may have queued before the server drops it (a client that stopped reading). */
+  maxBufferedBytes: number;
+}
+
+/** Why a connection ended: the close code the client sees and the reason that is logged. */
+export interface CloseReason {
+  code: number;
+  reason: string;
+}
+
+/**
+ * One client in one room: decodes its frames, applies them to the room and answers. Frames that
+ * arrive while the room loads are queued and handled in order once it is ready, so no client is
+ * ever answered from a document that has not loaded yet (the reference server does: y-websocket #81).
+ */
+export class Connection {
+  /** Awareness client ids this connection announced; removed when it closes. */
+  readonly awarenessIds = new Set<number>();
+  private queue: Uint8Array[] | null = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: SyncSocket,
+    readonly room: Room,
+    private readonly options: ConnectionOptions,
+    private readonly logger: Logger,
+    private readonly metrics: CoreMetrics,
+    /** Called exactly once when this connection ends, for whatever reason. */
+    private readonly onClosed: (connection: Connection, reason: CloseReason) => void,
+  ) {
+    room.add(this);
+    void room.whenReady().then((ready) => {
+      if (!ready) {
+        this.close({ code: CloseCode.loadFailed, reason: 'document could not be loaded' });
+        return;
+      }
+      this.start();
+    });
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get wantsDurableAck(): boolean {
+    return this.options.durableAck;
+  }
+
+  get isReadOnly(): boolean {
+    return this.options.readOnly;
+  }
+
+  handleFrame(frame: Uint8Array): void {
+    if (this.closed) return;
+    if (this.queue !== null) {
+      this.queue.push(frame);
+      return;
+    }
+    this.process(frame);
+  }
+
+  /** The socket closed on the client's side (or the transport failed). */
+  handleClose(reason: CloseReason): void {
+    this.finish(reason);
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed) return;
+    this.socket.send(frame);
+    this.metrics.framesOut(1, frame.byteLength);
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      // The client is not reading: drop it rather than buffer without bound.
+      this.logger.warn(
+        { conn: this.id, room: this.room.name, buffered: this.socket.bufferedAmount },
+        'closing a connection that does not read its socket',
+      );
+      this.socket.terminate();
+      this.finish({ code: CloseCode.slowConsumer, reason: 'client is not reading' });
+    }
+  }
+
+  close(reason: CloseReason): void {
+    if (this.closed) return;
+    this.socket.close(reason.code, reason.reason);
+    this.finish(reason);
+  }
+
+  private start(): void {
+    const room = this.room;
+    if (this.closed || room.state !== RoomState.ready) return;
+    // Ask the client for what the server lacks; it answers with sync step 2.
+    this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+    const awareness = room.awarenessSnapshot();
+    if (awareness !== null) this.send(awareness);
+    if (this.options.durableAck) {
+      const ack = room.durableAckNow();
+      room.writes.afterDurable(() => this.send(ack));
+    }
+    const queued = this.queue ?? [];
+    this.queue = null;
+    for (const frame of queued) {
+      if (this.closed) break;
+      this.process(frame);
+    }
+  }
+
+  private process(frame: Uint8Array): void {
+    let message: InboundMessage;
+    try {
+      message = decodeFrame(frame);
+      this.metrics.messageIn(message.kind, frame.byteLength);
+      this.apply(message);
+    } catch (error) {
+      const detail = (error as Error).message;
+      const reason =
+        error instanceof MalformedMessageError
+          ? `malformed message: ${detail}`
+          : `invalid message: ${detail}`;
+      this.logger.warn({ conn: this.id, room: this.room.name, bytes: frame.byteLength }, reason);
+      this.close({ code: CloseCode.protocolError, reason: reason.slice(0, 120) });
+    }
+  }
+
+  private apply(message: InboundMessage): void {
+    const room = this.room;
+    switch (message.kind) {
+      case 'syncStep1': {
+        Y.decodeStateVector(message.stateVector); // throws on a malformed vector
+        const reply = room.syncStep2For(message.stateVector);
+        // The reply may hold updates still being written: it leaves once they are stored.
+        room.writes.afterDurable(() => this.send(reply));
+        return;
+      }
+      case 'syncStep2':
+      case 'update': {
+        if (this.options.readOnly) return;
+        // Decode fully before applying, so a truncated update changes nothing.
+        Y.decodeUpdate(message.update);
+        Y.applyUpdate(room.doc, message.update, this);
+        return;
+      }
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, this);
+        return;
+      case 'queryAwareness': {
+        const snapshot = room.awarenessSnapshot();
+        if (snapshot !== null) this.send(snapshot);
+        return;
+      }
+      case 'durableAck':
+        throw new MalformedMessageError('durable acks go from server to client only');
+      default:
+        assertNever(message);
+    }
+  }
+
+  private finish(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = null;
+    this.room.remove(this);
+    this.onClosed(this, reason);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
+}

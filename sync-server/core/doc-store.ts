@@ -1,0 +1,33 @@
+/**
+ * Where documents are kept. The core only knows this interface: an append-only log of Yjs updates
+ * per room that can be replaced by one merged update (compaction). Every method rejects on
+ * failure; a store never reports success for a write it did not make.
+ */
+export interface DocStore {
+  /** Every stored update of a room, oldest first (empty for an unknown room). */
+  load(room: string): Promise<StoredDoc>;
+  /** Appends one update to the room's log; resolves once it is written. */
+  append(room: string, update: Uint8Array): Promise<void>;
+  /**
+   * Atomically replaces the room's whole log by `state`, which must contain everything stored
+   * so far (a merged update or `Y.encodeStateAsUpdate` of the loaded document).
+   */
+  replace(room: string, state: Uint8Array): Promise<void>;
+  /** What the store holds, for operators (the admin CLI). */
+  list(): Promise<RoomSummary[]>;
+  close(): Promise<void>;
+}
+
+export interface StoredDoc {
+  updates: Uint8Array[];
+}
+
+export interface RoomSummary {
+  room: string;
+  /** Entries in the update log (1 after compaction). */
+  entries: number;
+  /** Bytes of stored updates. */
+  bytes: number;
+  /** Epoch milliseconds of the last write. */
+  updatedAt: number;
+}

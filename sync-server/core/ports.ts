@@ -1,0 +1,64 @@
+/**
+ * The small interfaces the core talks through, so it runs the same over `ws`, in tests with
+ * fake sockets, and with injected time.
+ */
+
+/** One client's socket, as the core sees it. */
+export interface SyncSocket {
+  send(frame: Uint8Array): void;
+  /** Bytes queued for this socket and not yet handed to the kernel. */
+  readonly bufferedAmount: number;
+  /** Close with a code and reason the client sees. */
+  close(code: number, reason: string): void;
+  /** Drop the connection at once, releasing its buffers (the client cannot read anyway). */
+  terminate(): void;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** A pino-compatible structured logger (object first, message second). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** What the core counts; the HTTP edge exposes it as Prometheus metrics. */
+export interface CoreMetrics {
+  connectionOpened(): void;
+  connectionClosed(reason: string): void;
+  roomLoaded(loadSeconds: number): void;
+  roomUnloaded(): void;
+  messageIn(kind: string, bytes: number): void;
+  framesOut(frames: number, bytes: number): void;
+  persisted(seconds: number, bytes: number): void;
+  persistFailed(): void;
+}
+
+export const noopMetrics: CoreMetrics = {
+  connectionOpened() {},
+  connectionClosed() {},
+  roomLoaded() {},
+  roomUnloaded() {},
+  messageIn() {},
+  framesOut() {},
+  persisted() {},
+  persistFailed() {},
+};

@@ -1,0 +1,111 @@
+import type { DocStore } from './doc-store';
+import type { Clock, CoreMetrics, Logger } from './ports';
+import { Room, RoomState } from './room';
+
+export interface RoomManagerOptions {
+  store: DocStore;
+  clock: Clock;
+  logger: Logger;
+  metrics: CoreMetrics;
+  /** How long a room stays loaded after its last connection leaves. */
+  unloadDelayMs: number;
+  /** Compact a room's update log once it holds this many entries. */
+  compactThreshold: number;
+}
+
+/**
+ * Owns the loaded rooms. The first connection to a room starts its load and later ones share it
+ * (one load, never two); a room unloads `unloadDelayMs` after its last connection leaves, once its
+ * writes are stored and its log compacted, and only if nobody joined meanwhile.
+ */
+export class RoomManager {
+  private readonly rooms = new Map<string, Room>();
+  private readonly unloadTimers = new Map<Room, unknown>();
+  private readonly unloading = new Set<Promise<void>>();
+
+  constructor(private readonly options: RoomManagerOptions) {}
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  get(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** The room for `name`, loading it if needed; the caller adds a connection at once. */
+  open(name: string): Room {
+    const existing = this.rooms.get(name);
+    if (existing) {
+      this.cancelUnload(existing);
+      return existing;
+    }
+    const room = new Room(name, this.options);
+    this.rooms.set(name, room);
+    room.load().catch((error: unknown) => {
+      this.options.logger.error({ room: name, err: error }, 'loading the document failed');
+      // Forget the room so the next connection tries again; connections were told by whenReady.
+      if (this.rooms.get(name) === room) this.rooms.delete(name);
+      room.close();
+    });
+    return room;
+  }
+
+  /** Called when a connection left; schedules the unload of an empty room. */
+  released(room: Room): void {
+    if (room.connections.size > 0 || this.rooms.get(room.name) !== room) return;
+    this.cancelUnload(room);
+    const timer = this.options.clock.setTimeout(() => {
+      this.unloadTimers.delete(room);
+      const done = this.unload(room).finally(() => this.unloading.delete(done));
+      this.unloading.add(done);
+    }, this.options.unloadDelayMs);
+    this.unloadTimers.set(room, timer);
+  }
+
+  /** Stores everything pending in every room (shutdown, backup). */
+  async flushAll(): Promise<void> {
+    await Promise.all(
+      this.all()
+        .filter((room) => room.state === RoomState.ready)
+        .map((room) => room.writes.whenDrained()),
+    );
+  }
+
+  /** Flushes, compacts and frees every room (shutdown); connections must be closed first. */
+  async closeAll(): Promise<void> {
+    for (const room of this.unloadTimers.keys()) this.cancelUnload(room);
+    await Promise.all(this.unloading);
+    await Promise.all(this.all().map((room) => this.unload(room, true)));
+  }
+
+  /** Unloads `room` if it is still idle once its writes are stored. */
+  async unload(room: Room, force = false): Promise<void> {
+    if (room.state === RoomState.ready) {
+      await room.writes.whenDrained();
+      if (!force && room.connections.size > 0) return;
+      room.writes.requestCompaction();
+      await room.writes.whenDrained();
+      // Someone may have joined while we were writing: then the room stays.
+      if (!force && (room.connections.size > 0 || room.writes.busy)) return;
+    }
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+    if (room.state !== RoomState.closed) {
+      room.close();
+      this.options.metrics.roomUnloaded();
+      this.options.logger.debug({ room: room.name }, 'room unloaded');
+    }
+  }
+
+  private cancelUnload(room: Room): void {
+    const timer = this.unloadTimers.get(room);
+    if (timer !== undefined) {
+      this.options.clock.clearTimeout(timer);
+      this.unloadTimers.delete(room);
+    }
+  }
+}

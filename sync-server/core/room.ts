@@ -1,0 +1,236 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { encodeAwarenessFrame, encodeDurableAck, encodeSyncStep2, encodeSyncUpdate } from '../../shared/wire';
+import type { Connection } from './connection';
+import type { DocStore } from './doc-store';
+import type { Clock, CoreMetrics, Logger } from './ports';
+import { type DurableBatch, WritePipeline } from './write-pipeline';
+
+/** A room is `loading` until its stored document is in memory; only then are messages answered. */
+export const RoomState = {
+  loading: 'loading',
+  ready: 'ready',
+  failed: 'failed',
+  closed: 'closed',
+} as const;
+export type RoomState = (typeof RoomState)[keyof typeof RoomState];
+
+/** Origin of the transaction that applies stored updates: they are not stored again. */
+const LOAD_ORIGIN = Symbol('load');
+
+export interface RoomDeps {
+  store: DocStore;
+  clock: Clock;
+  logger: Logger;
+  metrics: CoreMetrics;
+  compactThreshold: number;
+}
+
+/**
+ * One document in memory with its awareness and connections. Updates are applied at once (so the
+ * next message sees them) but leave the server only after they are stored; updates and awareness
+ * changes of one event-loop turn go out as one frame per connection, encoded once.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  state: RoomState = RoomState.loading;
+  /** Last time a connection joined or left (epoch ms), for idle-room eviction. */
+  lastActive: number;
+
+  private pipeline: WritePipeline | null = null;
+  private readyWaiters: Array<(ok: boolean) => void> = [];
+  private awarenessDirty = new Set<number>();
+  private awarenessOrigins = new Set<unknown>();
+  private awarenessScheduled = false;
+  /** Client ids whose clock is forgotten once their removal went out (y-websocket #122). */
+  private forgetAfterFlush = new Set<number>();
+  /** Full-state reply for joiners with an empty state vector, valid for one document version. */
+  private fullStateCache: { version: number; frame: Uint8Array } | null = null;
+  private version = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly deps: RoomDeps,
+  ) {
+    this.lastActive = deps.clock.now();
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server is no participant: it only relays.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.handleDocUpdate);
+    this.awareness.on('update', this.handleAwarenessUpdate);
+  }
+
+  /** Loads the stored document; messages wait for this. Rejects (and marks the room failed) on error. */
+  async load(): Promise<void> {
+    const started = performance.now();
+    try {
+      const { updates } = await this.deps.store.load(this.name);
+      Y.transact(
+        this.doc,
+        () => {
+          for (const update of updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
+        },
+        LOAD_ORIGIN,
+      );
+      this.pipeline = new WritePipeline({
+        room: this.name,
+        store: this.deps.store,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+        metrics: this.deps.metrics,
+        initialEntries: updates.length,
+        compactThreshold: this.deps.compactThreshold,
+        stateVector: () => Y.encodeStateVector(this.doc),
+        snapshot: () => Y.encodeStateAsUpdate(this.doc),
+        onDurable: (batch) => this.handleDurable(batch),
+      });
+      if (updates.length >= this.deps.compactThreshold) this.pipeline.requestCompaction();
+      this.setState(RoomState.ready);
+      this.deps.metrics.roomLoaded((performance.now() - started) / 1000);
+    } catch (error) {
+      this.setState(RoomState.failed);
+      throw error;
+    }
+  }
+
+  /** Resolves true once loaded, false if loading failed or the room closed. */
+  whenReady(): Promise<boolean> {
+    if (this.state === RoomState.ready) return Promise.resolve(true);
+    if (this.state !== RoomState.loading) return Promise.resolve(false);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  get writes(): WritePipeline {
+    if (this.pipeline === null) throw new Error(`room ${this.name} is not loaded`);
+    return this.pipeline;
+  }
+
+  /** The sync step 2 reply for a peer at `stateVector`; the full state is cached per version. */
+  syncStep2For(stateVector: Uint8Array): Uint8Array {
+    if (isEmptyStateVector(stateVector)) {
+      if (this.fullStateCache?.version !== this.version) {
+        this.fullStateCache = {
+          version: this.version,
+          frame: encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)),
+        };
+      }
+      return this.fullStateCache.frame;
+    }
+    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+  }
+
+  /** Every known awareness state as one frame, or null when nobody is present. */
+  awarenessSnapshot(): Uint8Array | null {
+    const ids = [...this.awareness.getStates().keys()];
+    if (ids.length === 0) return null;
+    return encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
+
+  /** The frame telling a durable-ack client what is stored now (sent once pending writes land). */
+  durableAckNow(): Uint8Array {
+    return encodeDurableAck(Y.encodeStateVector(this.doc));
+  }
+
+  add(connection: Connection): void {
+    this.connections.add(connection);
+    this.lastActive = this.deps.clock.now();
+  }
+
+  /** Removes a connection and its awareness states; the removal is broadcast to the others. */
+  remove(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    this.lastActive = this.deps.clock.now();
+    const ids = [...connection.awarenessIds].filter((id) => this.awareness.getStates().has(id));
+    for (const id of connection.awarenessIds) this.forgetAfterFlush.add(id);
+    connection.awarenessIds.clear();
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, connection);
+    else this.scheduleAwarenessFlush();
+  }
+
+  /** Frees the document; the room must not be used afterwards. */
+  close(): void {
+    this.pipeline?.stop();
+    this.setState(RoomState.closed);
+    this.doc.off('update', this.handleDocUpdate);
+    this.awareness.off('update', this.handleAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private setState(state: RoomState): void {
+    this.state = state;
+    if (state === RoomState.loading) return;
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const resolve of waiters) resolve(state === RoomState.ready);
+  }
+
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOAD_ORIGIN) return;
+    this.version++;
+    this.writes.add(update, origin);
+  };
+
+  private handleDurable(batch: DurableBatch): void {
+    const frame = encodeSyncUpdate(batch.update);
+    // A lone sender already has its own update; everyone else gets one shared frame.
+    const skip = batch.origins.size === 1 ? batch.origins.values().next().value : undefined;
+    let ack: Uint8Array | null = null;
+    for (const connection of this.connections) {
+      if (connection !== skip) connection.send(frame);
+      if (connection.wantsDurableAck) {
+        ack ??= encodeDurableAck(batch.stateVector);
+        connection.send(ack);
+      }
+    }
+  }
+
+  private readonly handleAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const owner = this.connections.has(origin as Connection) ? (origin as Connection) : null;
+    for (const id of added) owner?.awarenessIds.add(id);
+    for (const id of updated) owner?.awarenessIds.add(id);
+    for (const id of removed) owner?.awarenessIds.delete(id);
+    for (const id of [...added, ...updated, ...removed]) {
+      if (id !== this.awareness.clientID) this.awarenessDirty.add(id);
+    }
+    this.awarenessOrigins.add(origin);
+    this.scheduleAwarenessFlush();
+  };
+
+  private scheduleAwarenessFlush(): void {
+    if (this.awarenessScheduled) return;
+    this.awarenessScheduled = true;
+    setImmediate(() => this.flushAwareness());
+  }
+
+  private flushAwareness(): void {
+    this.awarenessScheduled = false;
+    if (this.state === RoomState.closed) return;
+    const ids = [...this.awarenessDirty].filter((id) => this.awareness.meta.has(id));
+    const origins = this.awarenessOrigins;
+    this.awarenessDirty = new Set();
+    this.awarenessOrigins = new Set();
+    if (ids.length > 0) {
+      const frame = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+      const skip = origins.size === 1 ? origins.values().next().value : undefined;
+      for (const connection of this.connections) {
+        if (connection !== skip) connection.send(frame);
+      }
+    }
+    // Forget removed clients' clocks so a reconnect with the same clock is accepted (y-websocket #122).
+    for (const id of this.forgetAfterFlush) {
+      if (!this.awareness.getStates().has(id)) this.awareness.meta.delete(id);
+    }
+    this.forgetAfterFlush.clear();
+  }
+}
+
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  // An encoded state vector starts with its entry count; a lone 0 is the empty vector.
+  return stateVector.length === 1 && stateVector[0] === 0;
+}

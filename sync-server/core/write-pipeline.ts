@@ -1,0 +1,177 @@
+import * as Y from 'yjs';
+import type { DocStore } from './doc-store';
+import type { Clock, CoreMetrics, Logger } from './ports';
+
+/** A run of updates written to the store as one merged entry. */
+export interface DurableBatch {
+  /** The merged update that was stored. */
+  readonly update: Uint8Array;
+  /** Who sent the updates (connections), so a broadcast can skip a lone sender. */
+  readonly origins: ReadonlySet<unknown>;
+  /** The document's state vector when the batch was cut: what is durable once it is written. */
+  readonly stateVector: Uint8Array;
+}
+
+interface OpenBatch {
+  updates: Uint8Array[];
+  origins: Set<unknown>;
+  after: Array<() => void>;
+}
+
+export interface WritePipelineOptions {
+  room: string;
+  store: DocStore;
+  clock: Clock;
+  logger: Logger;
+  metrics: CoreMetrics;
+  /** Entries in the stored log when the room loaded. */
+  initialEntries: number;
+  /** Compact the log into one entry once it holds this many. */
+  compactThreshold: number;
+  /** The document's current state vector (taken when a batch is cut). */
+  stateVector(): Uint8Array;
+  /** The whole document as one update (for compaction). */
+  snapshot(): Uint8Array;
+  /** Called once a batch is stored, before anything waiting on it runs. */
+  onDurable(batch: DurableBatch): void;
+}
+
+const RETRY_MIN_MS = 50;
+const RETRY_MAX_MS = 5_000;
+
+/**
+ * Serialises one room's writes. Updates that arrive while a write is in flight (or within one
+ * event-loop turn) are merged into the next batch, so throughput does not depend on write latency.
+ * Nothing leaves the server before it is stored: callers attach their sends with `afterDurable`.
+ * A failed write is retried with backoff and never dropped; the document stays in memory meanwhile.
+ */
+export class WritePipeline {
+  private open: OpenBatch | null = null;
+  private writing: OpenBatch | null = null;
+  private scheduled = false;
+  private entries: number;
+  private compactRequested = false;
+  private drainWaiters: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(private readonly options: WritePipelineOptions) {
+    this.entries = options.initialEntries;
+    if (this.entries >= options.compactThreshold) this.compactRequested = true;
+  }
+
+  /** Entries in the stored log (for metrics and tests). */
+  get logEntries(): number {
+    return this.entries;
+  }
+
+  /** True while some update is not yet stored. */
+  get busy(): boolean {
+    return this.open !== null || this.writing !== null || this.scheduled || this.compactRequested;
+  }
+
+  add(update: Uint8Array, origin: unknown): void {
+    if (this.open === null) this.open = { updates: [], origins: new Set(), after: [] };
+    this.open.updates.push(update);
+    this.open.origins.add(origin);
+    this.schedule();
+  }
+
+  /** Runs `fn` once everything added so far is stored (at once if nothing is outstanding). */
+  afterDurable(fn: () => void): void {
+    if (this.open !== null) this.open.after.push(fn);
+    else if (this.writing !== null) this.writing.after.push(fn);
+    else fn();
+  }
+
+  /** Asks for the log to be merged into one entry at the next quiet moment. */
+  requestCompaction(): void {
+    if (this.entries <= 1) return;
+    this.compactRequested = true;
+    this.schedule();
+  }
+
+  /** Resolves once every update added so far (and any requested compaction) is stored. */
+  whenDrained(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Stops retrying (the server gives up on shutdown after its timeout). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing !== null) return;
+    this.scheduled = true;
+    // setImmediate runs after the I/O callbacks of this turn: every frame read in it joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      if (this.open !== null) {
+        await this.writeBatch(this.open);
+      } else if (this.compactRequested) {
+        await this.compact();
+      } else {
+        break;
+      }
+    }
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async writeBatch(batch: OpenBatch): Promise<void> {
+    this.open = null;
+    this.writing = batch;
+    const stateVector = this.options.stateVector();
+    const update = batch.updates.length === 1 ? batch.updates[0]! : Y.mergeUpdates(batch.updates);
+    const stored = await this.withRetry('append', () => this.options.store.append(this.options.room, update));
+    this.writing = null;
+    if (!stored) return;
+    this.entries++;
+    if (this.entries >= this.options.compactThreshold) this.compactRequested = true;
+    this.options.metrics.persisted(stored.seconds, update.byteLength);
+    this.options.onDurable({ update, origins: batch.origins, stateVector });
+    for (const fn of batch.after) fn();
+  }
+
+  private async compact(): Promise<void> {
+    this.compactRequested = false;
+    // The snapshot may include updates of the open batch; storing them early is harmless.
+    const state = this.options.snapshot();
+    try {
+      await this.options.store.replace(this.options.room, state);
+      this.entries = 1;
+    } catch (error) {
+      // The log is still complete, only longer: try again at the next threshold or unload.
+      this.options.logger.warn({ room: this.options.room, err: error }, 'compaction failed');
+    }
+  }
+
+  /** Writes until it succeeds; null only when the pipeline was stopped first. */
+  private async withRetry(what: string, write: () => Promise<void>): Promise<{ seconds: number } | null> {
+    let delay = RETRY_MIN_MS;
+    for (;;) {
+      const started = performance.now();
+      try {
+        await write();
+        return { seconds: (performance.now() - started) / 1000 };
+      } catch (error) {
+        this.options.metrics.persistFailed();
+        this.options.logger.error(
+          { room: this.options.room, err: error, retryInMs: delay },
+          `store ${what} failed; the document stays in memory and the write is retried`,
+        );
+        if (this.stopped) return null;
+        await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
+import { isValidRoomName } from '../../shared/room-names';
+import type { Logger, SyncSocket } from '../core/ports';
+import type { SyncCore } from '../core/sync-core';
+
+/** The access decision for one upgrade request (see auth for token checks). */
+export type AccessDecision =
+  | { ok: true; readOnly: boolean }
+  | { ok: false; status: 401 | 403 | 429 | 503; reason: string };
+export type Authorizer = (
+  req: IncomingMessage,
+  room: string,
+  url: URL,
+) => Promise<AccessDecision> | AccessDecision;
+
+export const openAccess: Authorizer = () => ({ ok: true, readOnly: false });
+
+export interface WsTransportOptions {
+  core: SyncCore;
+  logger: Logger;
+  maxMessageBytes: number;
+  authorize: Authorizer;
+}
+
+/**
+ * Adapts `ws` to the core: validates the room (the URL path) and access at the HTTP upgrade,
+ * before any document is loaded, then hands the socket to the core.
+ */
+export function createWsTransport(options: WsTransportOptions) {
+  const { core, logger } = options;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    perMessageDeflate: false,
+  });
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let room: string;
+    try {
+      room = decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return refuse(socket, 400, 'room name is not valid URL encoding');
+    }
+    if (!isValidRoomName(room)) {
+      logger.info({ room: room.slice(0, 80) }, 'upgrade refused: invalid room name');
+      return refuse(socket, 400, 'invalid room name: use 1-200 of A-Z a-z 0-9 _ - .');
+    }
+    const decision = await options.authorize(req, room, url);
+    if (!decision.ok) {
+      logger.info({ room, status: decision.status, reason: decision.reason }, 'upgrade refused');
+      return refuse(socket, decision.status, decision.reason);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+      const handlers = core.handleConnection(adapt(ws), {
+        room,
+        readOnly: decision.readOnly,
+        durableAck: url.searchParams.get(DURABLE_ACK_PARAM) === '1',
+        remoteAddress,
+      });
+      ws.on('message', (data: RawData, isBinary: boolean) => {
+        if (!isBinary) {
+          ws.close(CloseCode.protocolError, 'text frames are not part of the protocol');
+          handlers.handleClose(CloseCode.protocolError, 'sent a text frame');
+          return;
+        }
+        handlers.handleFrame(toUint8Array(data));
+      });
+      ws.on('error', (error: Error & { code?: string }) => {
+        // ws closes the socket itself (e.g. 1009 for a frame above maxPayload); log why.
+        logger.warn({ room, addr: remoteAddress, code: error.code }, `socket error: ${error.message}`);
+      });
+      ws.on('close', (code: number, reason: Buffer) => handlers.handleClose(code, reason.toString()));
+    });
+  }
+
+  return { wss, handleUpgrade };
+}
+
+function adapt(ws: WebSocket): SyncSocket {
+  return {
+    send: (frame) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+  };
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const statusText: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    429: 'Too Many Requests',
+    503: 'Service Unavailable',
+  };
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

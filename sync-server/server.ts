@@ -1,0 +1,109 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_CONFIG, type ServerConfig } from './config';
+import type { DocStore } from './core/doc-store';
+import type { Logger } from './core/ports';
+import { SyncCore } from './core/sync-core';
+import { createRequestHandler } from './http/routes';
+import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { LevelDocStore } from './storage/level-doc-store';
+import { VERSION } from './version';
+
+export interface StartOptions {
+  /** Use this store instead of LevelDB in `dataDir` (tests). */
+  store?: DocStore;
+  logger?: Logger;
+  authorize?: Authorizer;
+}
+
+export interface RunningServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  core: SyncCore;
+  store: DocStore;
+  /** Readiness 503, stop accepting, store every document, close sockets (1001), close the store. */
+  close(): Promise<void>;
+}
+
+/** Composes store, core, HTTP and websocket transport into one listening server. */
+export async function startServer(
+  overrides: Partial<ServerConfig> = {},
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
+  const logger = options.logger ?? createLogger(config.logLevel, config.prettyLogs);
+  let store = options.store;
+  if (!store) {
+    await mkdir(config.dataDir, { recursive: true });
+    store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync });
+  }
+  const { registry, core: metrics } = createMetrics();
+  const core = new SyncCore({
+    store,
+    logger,
+    metrics,
+    unloadDelayMs: config.unloadDelayMs,
+    compactThreshold: config.compactThreshold,
+    maxBufferedBytes: config.maxBufferedBytes,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  });
+  let ready = true;
+  const http = createServer(
+    createRequestHandler(
+      {
+        version: VERSION,
+        startedAt: Date.now(),
+        ready: () => ready,
+        connections: () => core.connectionCount,
+        rooms: () => core.rooms.size,
+      },
+      registry,
+      config.staticDir,
+    ),
+  );
+  const transport = createWsTransport({
+    core,
+    logger,
+    maxMessageBytes: config.maxMessageBytes,
+    authorize: options.authorize ?? openAccess,
+  });
+  http.on('upgrade', (req, socket, head) => {
+    if (!ready) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    void transport.handleUpgrade(req, socket, head);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+  logger.info({ url, dataDir: options.store ? null : config.dataDir, version: VERSION }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      ready = false;
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      const { unstoredRooms } = await core.stop();
+      transport.wss.close();
+      http.closeAllConnections();
+      await stopped;
+      await store.close();
+      logger.info({ unstoredRooms: unstoredRooms.length }, 'stopped');
+    })();
+    return closing;
+  };
+  return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, close };
+}
