@@ -16,6 +16,8 @@ export interface TestServer {
   /** Sends every client of the room the vector of what the server holds, as a durable ack. */
   ack(room: string, vector?: Uint8Array): void;
   serverDoc(room: string): Y.Doc | undefined;
+  /** The server-side socket whose awareness carries `clientID`. */
+  socketControlling(room: string, clientID: number): WebSocket | undefined;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,12 @@ export async function startReferenceServer(): Promise<TestServer> {
       for (const ws of sockets.get(room) ?? []) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
     },
     serverDoc: (room) => docs.get(room),
+    socketControlling(room, clientID) {
+      for (const [conn, controlled] of docs.get(room)?.conns ?? []) {
+        if (controlled.has(clientID)) return conn as WebSocket;
+      }
+      return undefined;
+    },
     async close() {
       for (const set of sockets.values()) for (const ws of set) ws.terminate();
       wss.close();
@@ -60,7 +68,7 @@ export async function startReferenceServer(): Promise<TestServer> {
 }
 
 /** Resolves when `predicate` holds, checked on each call of `subscribe`'s listener; rejects after `ms`. */
-export function waitFor(predicate: () => boolean, what: string, ms = 5_000): Promise<void> {
+export function waitFor(predicate: () => boolean, what: string, ms = 3_000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (predicate()) {
       resolve();

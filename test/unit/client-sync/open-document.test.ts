@@ -1,0 +1,238 @@
+import 'fake-indexeddb/auto';
+import * as encoding from 'lib0/encoding';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { reconnectDelayMs } from '../../../client/sync/backoff';
+import { manualNetwork, type NetworkSignal } from '../../../client/sync/network';
+import { createDocumentRegistry, type DocumentRegistry } from '../../../client/sync/open-document';
+import type { Timers } from '../../../client/sync/reconnect';
+import type { DocHandle } from '../../../client/sync/types';
+import { startReferenceServer, type TestServer, waitFor } from './support/reference-server';
+
+let server: TestServer;
+const registries: DocumentRegistry[] = [];
+let roomCounter = 0;
+const freshRoom = () => `board.sync-test-${process.pid}-${++roomCounter}`;
+
+beforeAll(async () => {
+  server = await startReferenceServer();
+});
+afterEach(() => {
+  for (const registry of registries.splice(0)) registry.destroyAll();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const FAST_BACKOFF = { baseDelayMs: 20, maxDelayMs: 100 };
+
+function registry(overrides: { network?: NetworkSignal; timers?: Timers; random?: () => number } = {}) {
+  const created = createDocumentRegistry({
+    serverUrl: server.url,
+    // ws's class is structurally a browser WebSocket for the provider's purposes.
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    indexedDb: false,
+    backoff: FAST_BACKOFF,
+    ...overrides,
+  });
+  registries.push(created);
+  return created;
+}
+
+/** Timers the test fires by hand, to see the delays the controller picked. */
+function manualTimers() {
+  const pending = new Map<number, { callback: () => void; ms: number }>();
+  let nextId = 0;
+  const timers: Timers = {
+    setTimeout(callback, ms) {
+      nextId += 1;
+      pending.set(nextId, { callback, ms });
+      return nextId;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle as number);
+    },
+  };
+  return {
+    timers,
+    delays: () => [...pending.values()].map((timer) => timer.ms),
+    fireAll() {
+      const due = [...pending.values()];
+      pending.clear();
+      for (const timer of due) timer.callback();
+    },
+  };
+}
+
+const whenSynced = (handle: DocHandle) => waitFor(() => handle.getStatus().serverSynced, 'server sync');
+
+describe('openDocument', () => {
+  it('shares one Y.Doc per room and destroys it after the last release', async () => {
+    const docs = registry();
+    const room = freshRoom();
+    const first = docs.open(room);
+    const second = docs.open(room);
+    expect(second.doc).toBe(first.doc);
+    first.release();
+    first.release(); // a double release of one handle must not drop the other's reference
+    expect(docs.openRooms()).toEqual([room]);
+    second.release();
+    expect(docs.openRooms()).toEqual([]);
+    expect(first.provider.shouldConnect).toBe(false);
+  });
+
+  it('[saved] local edits wait until the server durably acks them', async () => {
+    const handle = registry().open(freshRoom());
+    await whenSynced(handle);
+    expect(handle.getStatus()).toMatchObject({ connection: 'online', saved: true, pending: 0 });
+    const seen: number[] = [];
+    handle.onStatus((status) => seen.push(status.pending));
+    handle.doc.getText('t').insert(0, 'abc');
+    expect(handle.getStatus()).toMatchObject({ saved: false, pending: 3 });
+    await waitFor(() => server.serverDoc(handle.room)?.getText('t').toString() === 'abc', 'server has edit');
+    server.ack(handle.room);
+    await waitFor(() => handle.getStatus().saved, 'saved');
+    expect(handle.getStatus().pending).toBe(0);
+    expect(seen).toEqual([3, 0]);
+  });
+
+  it('[saved] compares the whole state vector: changes from other clients count too', async () => {
+    const handle = registry().open(freshRoom());
+    await whenSynced(handle);
+    handle.doc.getText('t').insert(0, 'me');
+    const other = new Y.Doc();
+    other.getText('t').insert(0, 'them!');
+    // As if IndexedDB handed us another client's offline edits.
+    Y.applyUpdate(handle.doc, Y.encodeStateAsUpdate(other), 'indexeddb');
+    expect(handle.getStatus().pending).toBe(7);
+    server.ack(handle.room, encodeVector(new Map([[handle.doc.clientID, 2]])));
+    await waitFor(() => handle.getStatus().pending === 5, 'only the other client pending');
+    expect(handle.getStatus().saved).toBe(false);
+    server.ack(handle.room);
+    await waitFor(() => handle.getStatus().saved, 'saved');
+  });
+
+  it('[saved] a delete-only change waits for the next ack', async () => {
+    const handle = registry().open(freshRoom());
+    await whenSynced(handle);
+    handle.doc.getMap('m').set('card', 1);
+    await waitFor(() => server.serverDoc(handle.room)?.getMap('m').has('card') === true, 'server has insert');
+    server.ack(handle.room);
+    await waitFor(() => handle.getStatus().saved, 'saved after insert');
+    handle.doc.getMap('m').delete('card');
+    expect(handle.getStatus()).toMatchObject({ saved: false, pending: 1 });
+    await waitFor(() => !server.serverDoc(handle.room)?.getMap('m').has('card'), 'server has delete');
+    server.ack(handle.room);
+    await waitFor(() => handle.getStatus().saved, 'saved after delete');
+  });
+
+  it('[reconnect] retries after a dropped socket with a jittered backoff delay', async () => {
+    const clock = manualTimers();
+    const handle = registry({ timers: clock.timers, random: () => 0.5 }).open(freshRoom());
+    await whenSynced(handle);
+    for (const ws of server.socketsOf(handle.room)) ws.terminate();
+    await waitFor(() => handle.getStatus().connection === 'offline', 'offline after the drop');
+    expect(clock.delays()).toEqual([reconnectDelayMs(1, () => 0.5, FAST_BACKOFF)]);
+    // y-websocket's own retry timer has fired by now and must not have reconnected.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handle.provider.ws).toBeNull();
+    clock.fireAll();
+    await waitFor(
+      () => handle.getStatus().connection === 'online' && handle.getStatus().serverSynced,
+      'online',
+    );
+  });
+
+  it('[reconnect] waits while the network is down and reconnects as soon as it returns', async () => {
+    const network = manualNetwork(false);
+    const clock = manualTimers();
+    const handle = registry({ network, timers: clock.timers }).open(freshRoom());
+    expect(handle.getStatus().connection).toBe('offline');
+    expect(handle.provider.ws).toBeNull();
+    network.set(true);
+    await whenSynced(handle);
+    network.set(false);
+    expect(handle.getStatus().connection).toBe('offline');
+    expect(clock.delays()).toEqual([]);
+    network.set(true);
+    await waitFor(() => handle.getStatus().connection === 'online', 'online again');
+  });
+
+  it('[denied] a 44xx close stops retrying and reports denied', async () => {
+    const clock = manualTimers();
+    const handle = registry({ timers: clock.timers }).open(freshRoom());
+    await whenSynced(handle);
+    for (const ws of server.socketsOf(handle.room)) ws.close(4403, 'forbidden');
+    await waitFor(() => handle.getStatus().connection === 'denied', 'denied');
+    expect(clock.delays()).toEqual([]);
+    expect(handle.provider.shouldConnect).toBe(false);
+  });
+
+  it('[presence] a peer that reconnects is visible to the others again at once (y-websocket #122)', async () => {
+    const room = freshRoom();
+    const alice = registry().open(room);
+    const bob = registry().open(room);
+    alice.awareness.setLocalState({ name: 'alice' });
+    await whenSynced(alice);
+    await whenSynced(bob);
+    const aliceId = alice.doc.clientID;
+    await waitFor(() => bob.awareness.getStates().has(aliceId), 'bob sees alice');
+    const clockBefore = alice.awareness.meta.get(aliceId)?.clock ?? -1;
+
+    // Drop only alice's connection: the server broadcasts her removal with clock+1.
+    const aliceServerSide = server.socketControlling(room, aliceId);
+    expect(aliceServerSide).toBeDefined();
+    aliceServerSide?.terminate();
+    await waitFor(() => !bob.awareness.getStates().has(aliceId), 'bob saw alice leave');
+    await waitFor(() => alice.getStatus().connection === 'online', 'alice back online');
+    // Well under the 15 s awareness renewal that would otherwise bring her back.
+    await waitFor(() => bob.awareness.getStates().has(aliceId), 'bob sees alice again', 2_000);
+    expect(bob.awareness.getStates().get(aliceId)).toEqual({ name: 'alice' });
+    expect(alice.awareness.meta.get(aliceId)?.clock).toBe(clockBefore + 2);
+  });
+
+  it('keeps offline edits in IndexedDB and sends them when the server is reachable', async () => {
+    const room = freshRoom();
+    const offline = createDocumentRegistry({
+      serverUrl: server.url,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      network: manualNetwork(false),
+    });
+    registries.push(offline);
+    const first = offline.open(room);
+    await first.whenLocalLoaded();
+    first.doc.getText('t').insert(0, 'written offline');
+    // y-indexeddb writes each update in its own transaction; give it a tick to commit.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    first.release();
+
+    const online = createDocumentRegistry({
+      serverUrl: server.url,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    registries.push(online);
+    const second = online.open(room);
+    await second.whenLocalLoaded();
+    expect(second.doc.getText('t').toString()).toBe('written offline');
+    expect(second.getStatus().localLoaded).toBe(true);
+    await waitFor(
+      () => server.serverDoc(room)?.getText('t').toString() === 'written offline',
+      'server got the offline edit',
+    );
+  });
+});
+
+/** Y.encodeStateVector's layout: a count, then (client, clock) pairs, all varUints. */
+function encodeVector(vector: Map<number, number>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, vector.size);
+  for (const [client, clock] of vector) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, clock);
+  }
+  return encoding.toUint8Array(encoder);
+}
