@@ -1,0 +1,321 @@
+/**
+ * Immutable views of a board document for the UI and for server tools.
+ *
+ * Where a card is shown (the rule for cards in deleted columns):
+ * - A card is shown in the column its `pos` names. Deleting a column deletes the cards it holds at that
+ *   moment, so the only live cards that can still name a deleted column are ones moved (or added) into it
+ *   concurrently with the deletion, by someone who had not yet seen it.
+ * - Such a column is RESURRECTED: it is shown again, in its old place with its old title, marked
+ *   `resurrected: true`, for as long as it holds at least one non-archived card. Nothing is written: every
+ *   replica derives the same view from the same state, so the card is visible where its mover put it and is
+ *   never duplicated. `restoreColumn` makes the column live again; moving its last card out hides it.
+ * - A card naming a column this replica has never heard of (its creation has not arrived yet) is shown in a
+ *   placeholder column with that id, after the others; it fills in once the update arrives. A card whose
+ *   position is unreadable is shown in the first column.
+ */
+import type * as Y from 'yjs';
+import { compareByOrder } from './order';
+import {
+  ASSIGNEE_KEY_PREFIX,
+  childMap,
+  LABEL_KEY_PREFIX,
+  numberField,
+  PLACEHOLDER_ORDER,
+  readMember,
+  readPos,
+  roots,
+  stringField,
+  UNPLACED_COLUMN_ID,
+} from './schema';
+
+export interface CardSnapshot {
+  readonly id: string;
+  /** The column the card is shown in (see the rule above). */
+  readonly columnId: string;
+  readonly order: string;
+  readonly title: string;
+  /** Ids of existing labels, in the board's label order (ids of deleted labels are dropped). */
+  readonly labels: readonly string[];
+  /** Member ids, sorted. */
+  readonly assignees: readonly string[];
+  /** `YYYY-MM-DD` or null. */
+  readonly due: string | null;
+  readonly archived: boolean;
+  readonly createdBy: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+export interface ColumnSnapshot {
+  readonly id: string;
+  readonly title: string;
+  readonly order: string;
+  /** Deleted, but shown because a card was moved into it concurrently with the deletion. */
+  readonly resurrected: boolean;
+  /** Its creation has not reached this replica yet; shown because a card names it. */
+  readonly placeholder: boolean;
+  /** Non-archived cards, sorted. */
+  readonly cards: readonly CardSnapshot[];
+}
+
+export interface LabelSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+}
+
+export interface MemberSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly color: string;
+  readonly lastSeen: number;
+}
+
+export interface BoardSnapshot {
+  /** False until `initBoard` ran here or its update arrived. */
+  readonly initialised: boolean;
+  readonly title: string;
+  readonly createdBy: string | null;
+  readonly createdAt: number | null;
+  /** Shown columns, sorted by order then id. */
+  readonly columns: readonly ColumnSnapshot[];
+  /** Archived cards, oldest first. */
+  readonly archivedCards: readonly CardSnapshot[];
+  /** Every card (shown or archived) by id. */
+  readonly cards: ReadonlyMap<string, CardSnapshot>;
+  /** Sorted by name, then id. */
+  readonly labels: readonly LabelSnapshot[];
+  /** Everyone who has opened the board, sorted by name, then id. */
+  readonly members: readonly MemberSnapshot[];
+}
+
+export const PLACEHOLDER_COLUMN_TITLE = 'Untitled column';
+
+interface ColumnRecord {
+  id: string;
+  title: string;
+  order: string;
+  deleted: boolean;
+}
+
+/**
+ * Reads the whole board. Pass the previous snapshot to reuse its objects where nothing changed, so React
+ * components memoised on a card or column skip re-rendering (the result is `previous` itself if nothing
+ * changed at all).
+ */
+export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
+  const r = roots(doc);
+
+  const labels: LabelSnapshot[] = [];
+  r.labels.forEach((_, id) => {
+    const label = childMap(r.labels as Y.Map<unknown>, id);
+    if (!label) return;
+    labels.push({ id, name: stringField(label, 'name'), color: stringField(label, 'color', '#868e96') });
+  });
+  labels.sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
+  const labelRank = new Map(labels.map((label, i) => [label.id, i]));
+
+  const columnRecords = new Map<string, ColumnRecord>();
+  r.columns.forEach((_, id) => {
+    const column = childMap(r.columns as Y.Map<unknown>, id);
+    if (!column) return;
+    columnRecords.set(id, {
+      id,
+      title: stringField(column, 'title'),
+      order: stringField(column, 'order'),
+      deleted: column.get('deleted') === true,
+    });
+  });
+  const firstLive = [...columnRecords.values()].filter((c) => !c.deleted).sort(compareByOrder)[0];
+
+  const cards = new Map<string, CardSnapshot>();
+  r.cards.forEach((_, id) => {
+    const card = childMap(r.cards as Y.Map<unknown>, id);
+    if (!card) return;
+    const pos = readPos(card.get('pos'));
+    const cardLabels: string[] = [];
+    const assignees: string[] = [];
+    for (const key of card.keys()) {
+      if (card.get(key) !== true) continue;
+      if (key.startsWith(LABEL_KEY_PREFIX)) {
+        const labelId = key.slice(LABEL_KEY_PREFIX.length);
+        if (labelRank.has(labelId)) cardLabels.push(labelId);
+      } else if (key.startsWith(ASSIGNEE_KEY_PREFIX)) {
+        assignees.push(key.slice(ASSIGNEE_KEY_PREFIX.length));
+      }
+    }
+    cardLabels.sort((a, b) => (labelRank.get(a) ?? 0) - (labelRank.get(b) ?? 0));
+    assignees.sort(compareText);
+    const due = card.get('due');
+    cards.set(id, {
+      id,
+      columnId: pos?.column ?? firstLive?.id ?? UNPLACED_COLUMN_ID,
+      order: pos?.order ?? '',
+      title: stringField(card, 'title'),
+      labels: cardLabels,
+      assignees,
+      due: typeof due === 'string' && isIsoDate(due) ? due : null,
+      archived: card.get('archived') === true,
+      createdBy: stringField(card, 'createdBy'),
+      createdAt: numberField(card, 'createdAt') ?? 0,
+    });
+  });
+
+  const cardsByColumn = new Map<string, CardSnapshot[]>();
+  const archivedCards: CardSnapshot[] = [];
+  for (const card of cards.values()) {
+    if (card.archived) {
+      archivedCards.push(card);
+      continue;
+    }
+    const list = cardsByColumn.get(card.columnId);
+    if (list) list.push(card);
+    else cardsByColumn.set(card.columnId, [card]);
+  }
+  archivedCards.sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id));
+
+  const shown: ColumnRecord[] = [];
+  for (const record of columnRecords.values()) {
+    if (!record.deleted || cardsByColumn.has(record.id)) shown.push(record);
+  }
+  for (const columnId of cardsByColumn.keys()) {
+    if (!columnRecords.has(columnId)) {
+      shown.push({ id: columnId, title: PLACEHOLDER_COLUMN_TITLE, order: PLACEHOLDER_ORDER, deleted: false });
+    }
+  }
+  shown.sort(compareByOrder);
+  const columns: ColumnSnapshot[] = shown.map((record) => ({
+    id: record.id,
+    title: record.title,
+    order: record.order,
+    resurrected: record.deleted,
+    placeholder: !columnRecords.has(record.id),
+    cards: (cardsByColumn.get(record.id) ?? []).sort(compareByOrder),
+  }));
+
+  const members: MemberSnapshot[] = [];
+  r.members.forEach((value, id) => {
+    const member = readMember(value);
+    if (member && member.id === id) members.push(member);
+  });
+  members.sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
+
+  const title = r.meta.get('title');
+  const createdBy = r.meta.get('createdBy');
+  const next: BoardSnapshot = {
+    initialised: r.meta.has('schema'),
+    title: typeof title === 'string' ? title : '',
+    createdBy: typeof createdBy === 'string' ? createdBy : null,
+    createdAt: numberField(r.meta, 'createdAt'),
+    columns,
+    archivedCards,
+    cards,
+    labels,
+    members,
+  };
+  return previous ? shareUnchanged(previous, next) : next;
+}
+
+/**
+ * Calls `listener` after every transaction that changed the board (local or remote). Returns an
+ * unsubscribe function. Read the board with `readBoard` inside the listener.
+ */
+export function onBoardChange(doc: Y.Doc, listener: () => void): () => void {
+  const handle = (transaction: Y.Transaction) => {
+    if (transaction.changed.size > 0) listener();
+  };
+  doc.on('afterTransaction', handle);
+  return () => doc.off('afterTransaction', handle);
+}
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A calendar date as `YYYY-MM-DD` (no time, no zone: a due day means the same day everywhere). */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ---- structural sharing -------------------------------------------------------------------------------
+
+function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot {
+  const cards = new Map<string, CardSnapshot>();
+  let cardsSame = prev.cards.size === next.cards.size;
+  for (const [id, card] of next.cards) {
+    const old = prev.cards.get(id);
+    const kept = old && sameCard(old, card) ? old : card;
+    if (kept !== old) cardsSame = false;
+    cards.set(id, kept);
+  }
+  const pick = (card: CardSnapshot) => cards.get(card.id) ?? card;
+  const prevColumns = new Map(prev.columns.map((c) => [c.id, c]));
+  const columns = next.columns.map((column) => {
+    const columnCards = column.cards.map(pick);
+    const old = prevColumns.get(column.id);
+    if (
+      old &&
+      old.title === column.title &&
+      old.order === column.order &&
+      old.resurrected === column.resurrected &&
+      old.placeholder === column.placeholder &&
+      sameItems(old.cards, columnCards)
+    ) {
+      return old;
+    }
+    return { ...column, cards: columnCards };
+  });
+  const archivedCards = next.archivedCards.map(pick);
+  const labels = sameList(prev.labels, next.labels, sameShallow) ? prev.labels : next.labels;
+  const members = sameList(prev.members, next.members, sameShallow) ? prev.members : next.members;
+  const result: BoardSnapshot = {
+    ...next,
+    cards: cardsSame ? prev.cards : cards,
+    columns: sameItems(prev.columns, columns) ? prev.columns : columns,
+    archivedCards: sameItems(prev.archivedCards, archivedCards) ? prev.archivedCards : archivedCards,
+    labels,
+    members,
+  };
+  const same =
+    result.cards === prev.cards &&
+    result.columns === prev.columns &&
+    result.archivedCards === prev.archivedCards &&
+    result.labels === prev.labels &&
+    result.members === prev.members &&
+    result.initialised === prev.initialised &&
+    result.title === prev.title &&
+    result.createdBy === prev.createdBy &&
+    result.createdAt === prev.createdAt;
+  return same ? prev : result;
+}
+
+function sameCard(a: CardSnapshot, b: CardSnapshot): boolean {
+  return (
+    a.columnId === b.columnId &&
+    a.order === b.order &&
+    a.title === b.title &&
+    a.due === b.due &&
+    a.archived === b.archived &&
+    a.createdBy === b.createdBy &&
+    a.createdAt === b.createdAt &&
+    sameItems(a.labels, b.labels) &&
+    sameItems(a.assignees, b.assignees)
+  );
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((item, i) => same(item, b[i] as T));
+}
+
+function sameShallow<T extends object>(a: T, b: T): boolean {
+  const keys = Object.keys(a) as (keyof T)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
