@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../support/wait';
+import { cleanup, connectClient, whenSynced } from './support/harness';
+import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
+
+const started: ServerProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await cleanup();
+  for (const server of started.splice(0)) await stopServer(server, 'SIGKILL');
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'trellis-durable-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('durability of the server process', () => {
+  it('kill -9 mid-edit loses nothing any client had received', async () => {
+    const dataDir = await tempDir();
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    started.push(first);
+    const writer = connectClient(first.wsUrl, 'room-kill');
+    const observer = connectClient(first.wsUrl, 'room-kill');
+    await Promise.all([whenSynced(writer), whenSynced(observer)]);
+
+    // The writer keeps typing; once the observer has received 300 edits we kill the server at once,
+    // with more edits in flight.
+    let written = 0;
+    const typing = setInterval(() => {
+      for (let i = 0; i < 10; i++) writer.text.insert(writer.text.length, `w${written++};`);
+    }, 2);
+    await waitUntil(
+      () => observer.text.toString().split(';').length > 300,
+      'the observer received 300 edits',
+    );
+    const seen = observer.text.toString();
+    process.kill(first.pid, 'SIGKILL');
+    clearInterval(typing);
+    await first.exited;
+    writer.provider.disconnect();
+    observer.provider.disconnect();
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    started.push(second);
+    const fresh = connectClient(second.wsUrl, 'room-kill');
+    await whenSynced(fresh);
+    const restored = fresh.text.toString();
+    const seenEdits = seen.split(';').filter(Boolean);
+    const missing = seenEdits.filter((edit) => !restored.includes(`${edit};`));
+    expect(missing).toEqual([]);
+    expect(restored.startsWith(seen)).toBe(true);
+  });
+
+  it('a clean restart (SIGTERM) keeps every edit and exits 0', async () => {
+    const dataDir = await tempDir();
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    started.push(first);
+    const a = connectClient(first.wsUrl, 'room-restart');
+    await whenSynced(a);
+    for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `x${i};`);
+    const closed = new Promise<number>((resolve) =>
+      a.provider.once('connection-close', (event) => resolve(event?.code ?? -1)),
+    );
+    process.kill(first.pid, 'SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(await closed).toBe(1001);
+    a.provider.disconnect();
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    started.push(second);
+    const fresh = connectClient(second.wsUrl, 'room-restart');
+    await whenSynced(fresh);
+    expect(fresh.text.toString().split(';').filter(Boolean)).toHaveLength(50);
+  });
+});
