@@ -1,0 +1,79 @@
+import { useEffect } from 'react';
+import { initBoard, noteMember } from '../../shared/board';
+import type { BoardPresence, Participant } from '../../shared/presence';
+import { boardRoom } from '../../shared/room-names';
+import { type DocHandle, useDocument, useSyncStatus } from '../sync';
+import { Avatars } from './Avatars';
+import { BoardPlaceholder } from './BoardPlaceholder';
+import { loadRecentBoards, rememberBoard } from './recent-boards';
+import { StatusBar } from './StatusBar';
+import { useBoardSnapshot } from './use-board';
+
+/** One board: its document opened and synced, our presence announced, the status always shown. */
+export function BoardPage({ boardId, me }: { boardId: string; me: Participant }) {
+  const handle = useDocument(boardRoom(boardId));
+  const status = useSyncStatus(handle);
+
+  useEffect(() => {
+    if (handle === null) return;
+    announcePresence(handle, me);
+  }, [handle, me]);
+
+  useEffect(() => {
+    if (handle === null) return;
+    let cancelled = false;
+    rememberBoard(boardId, { openedAt: Date.now() });
+    void handle.whenLocalLoaded().then(() => {
+      if (cancelled) return;
+      const entry = loadRecentBoards().find((board) => board.id === boardId);
+      // Only the browser that created the board initialises it, once its local copy has loaded.
+      if (entry?.needsInit) {
+        initBoard(handle.doc, { title: entry.title || 'Untitled board', createdBy: me.id });
+        rememberBoard(boardId, { needsInit: false });
+      }
+      noteMember(handle.doc, me);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [handle, boardId, me]);
+
+  return (
+    <section className="board-page" data-testid="board-page" data-board-id={boardId}>
+      <StatusBar status={status} />
+      {handle === null ? (
+        <p className="loading">Opening board…</p>
+      ) : (
+        <LoadedBoard boardId={boardId} handle={handle} me={me} />
+      )}
+    </section>
+  );
+}
+
+function LoadedBoard({ boardId, handle, me }: { boardId: string; handle: DocHandle; me: Participant }) {
+  const board = useBoardSnapshot(handle.doc);
+  useEffect(() => {
+    if (board.initialised) rememberBoard(boardId, { title: board.title });
+  }, [board.initialised, board.title, boardId]);
+  return (
+    <>
+      <header className="board-header">
+        <h2 data-testid="board-title">
+          {board.initialised ? board.title || 'Untitled board' : 'Loading board…'}
+        </h2>
+        <Avatars awareness={handle.awareness} me={me} />
+      </header>
+      <BoardPlaceholder doc={handle.doc} me={me} />
+    </>
+  );
+}
+
+function announcePresence(handle: DocHandle, me: Participant): void {
+  const previous = handle.awareness.getLocalState() as Partial<BoardPresence> | null;
+  const presence: BoardPresence = {
+    user: me,
+    openCardId: previous?.openCardId ?? null,
+    editingCardId: previous?.editingCardId ?? null,
+  };
+  handle.awareness.setLocalState(presence);
+}

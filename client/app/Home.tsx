@@ -1,0 +1,88 @@
+import { type FormEvent, useId, useState } from 'react';
+import { newId } from '../../shared/board';
+import { forgetBoard, loadRecentBoards, parseBoardLink, rememberBoard } from './recent-boards';
+import { boardPath, navigate } from './routing';
+
+/** The boards opened in this browser, a button to create one, and a field to open one by link. */
+export function Home() {
+  const [boards, setBoards] = useState(loadRecentBoards);
+  const [link, setLink] = useState('');
+  const [linkError, setLinkError] = useState<string | null>(null);
+  const linkId = useId();
+
+  const create = () => {
+    const id = newId();
+    rememberBoard(id, { title: 'Untitled board', needsInit: true });
+    navigate(boardPath(id));
+  };
+  const open = (event: FormEvent) => {
+    event.preventDefault();
+    const id = parseBoardLink(link);
+    if (id === null) {
+      setLinkError('That is not a board link: paste a link like https://…/b/abc123 or a board id.');
+      return;
+    }
+    navigate(boardPath(id));
+  };
+
+  return (
+    <section className="home">
+      <div className="home-actions">
+        <button type="button" className="primary" onClick={create}>
+          New board
+        </button>
+        <form className="open-link" onSubmit={open}>
+          <label htmlFor={linkId}>Open a board by link</label>
+          <input
+            id={linkId}
+            value={link}
+            placeholder="https://…/b/…"
+            onChange={(event) => {
+              setLink(event.target.value);
+              setLinkError(null);
+            }}
+          />
+          <button type="submit">Open</button>
+          {linkError ? (
+            <p className="error" role="alert">
+              {linkError}
+            </p>
+          ) : null}
+        </form>
+      </div>
+      <h2>Your boards</h2>
+      {boards.length === 0 ? (
+        <p className="empty">No boards yet. Create one, or open a link someone shared with you.</p>
+      ) : (
+        <ul className="board-list">
+          {boards.map((board) => (
+            <li key={board.id}>
+              <a
+                href={boardPath(board.id)}
+                onClick={(event) => {
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  navigate(boardPath(board.id));
+                }}
+              >
+                {board.title || 'Untitled board'}
+              </a>
+              <span className="board-id">{board.id}</span>
+              <button
+                type="button"
+                className="link-button"
+                aria-label={`Remove ${board.title || board.id} from this list`}
+                onClick={() => {
+                  forgetBoard(board.id);
+                  setBoards(loadRecentBoards());
+                }}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

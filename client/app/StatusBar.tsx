@@ -1,0 +1,35 @@
+import type { ConnectionState, SyncStatus } from '../sync';
+
+const CONNECTION_LABELS: Record<ConnectionState, string> = {
+  online: 'Online',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+  denied: 'Access denied',
+};
+
+export function savedLabel(status: SyncStatus): string {
+  if (status.saved) return 'Saved';
+  return status.pending === 1 ? '1 change waiting' : `${status.pending} changes waiting`;
+}
+
+/** Always visible: whether we talk to the server, and whether everything is stored there. */
+export function StatusBar({ status }: { status: SyncStatus }) {
+  return (
+    <div className="status-bar" role="status" aria-live="polite">
+      <span className={`status-dot status-${status.connection}`} aria-hidden="true" />
+      <span data-testid="sync-connection" data-state={status.connection}>
+        {CONNECTION_LABELS[status.connection]}
+      </span>
+      <span className="status-sep" aria-hidden="true">
+        ·
+      </span>
+      <span
+        data-testid="sync-saved"
+        data-saved={status.saved ? 'true' : 'false'}
+        data-pending={status.pending}
+      >
+        {savedLabel(status)}
+      </span>
+    </div>
+  );
+}

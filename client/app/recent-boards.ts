@@ -1,0 +1,61 @@
+import { isValidId } from '../../shared/room-names';
+import { readJson, writeJson } from './local-store';
+
+const BOARDS_KEY = 'trellis.boards';
+const MAX_RECENT_BOARDS = 50;
+
+export interface RecentBoard {
+  id: string;
+  /** Last title seen, for the home list; the document is the source of truth. */
+  title: string;
+  openedAt: number;
+  /** Created in this browser and not yet initialised (initBoard runs once its local copy loaded). */
+  needsInit?: boolean;
+}
+
+function parseBoards(value: unknown): RecentBoard[] | null {
+  if (!Array.isArray(value)) return null;
+  const boards: RecentBoard[] = [];
+  for (const entry of value) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { id, title, openedAt, needsInit } = entry as Record<string, unknown>;
+    if (typeof id !== 'string' || !isValidId(id)) continue;
+    boards.push({
+      id,
+      title: typeof title === 'string' ? title : '',
+      openedAt: typeof openedAt === 'number' ? openedAt : 0,
+      ...(needsInit === true ? { needsInit: true } : {}),
+    });
+  }
+  return boards;
+}
+
+/** Boards opened in this browser, most recent first. */
+export function loadRecentBoards(): RecentBoard[] {
+  return (readJson(BOARDS_KEY, parseBoards) ?? []).sort((a, b) => b.openedAt - a.openedAt);
+}
+
+/** Adds or updates a board; fields not given keep their stored value. */
+export function rememberBoard(id: string, fields: Partial<Omit<RecentBoard, 'id'>> = {}): void {
+  const boards = loadRecentBoards();
+  const existing = boards.find((board) => board.id === id);
+  const next: RecentBoard = { id, title: '', openedAt: Date.now(), ...existing, ...fields };
+  if (fields.needsInit === false) delete next.needsInit;
+  const rest = boards.filter((board) => board.id !== id);
+  writeJson(BOARDS_KEY, [next, ...rest].slice(0, MAX_RECENT_BOARDS));
+}
+
+export function forgetBoard(id: string): void {
+  writeJson(
+    BOARDS_KEY,
+    loadRecentBoards().filter((board) => board.id !== id),
+  );
+}
+
+/** Accepts a board id, a `/b/<id>` path or a full link; returns the id or null. */
+export function parseBoardLink(input: string): string | null {
+  const text = input.trim();
+  if (isValidId(text)) return text;
+  const match = /(?:^|\/)b\/([A-Za-z0-9_-]{1,64})\/?(?:[?#].*)?$/.exec(text);
+  return match?.[1] ?? null;
+}
