@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
 import { decodeFrame, encodeSyncStep1, type InboundMessage, MalformedMessageError } from '../../shared/wire';
+import { TokenBucket } from '../limits/token-bucket';
 import type { CoreMetrics, Logger, SyncSocket } from './ports';
 import { type Room, RoomState } from './room';
 
@@ -13,6 +14,10 @@ export interface ConnectionOptions {
   durableAck: boolean;
   /** Bytes a socket may have queued before the server drops it (a client that stopped reading). */
   maxBufferedBytes: number;
+  /** Inbound messages allowed per second (token bucket), or null for no limit; over it → 4429. */
+  rateLimit: { perSecond: number; burst: number; now: () => number } | null;
+  /** The room's document may not grow past this many bytes (0: no cap); over it → 4413. */
+  maxDocumentBytes: number;
 }
 
 /** Why a connection ended: the close code the client sees and the reason that is logged. */
@@ -31,6 +36,7 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   private queue: Uint8Array[] | null = [];
   private closed = false;
+  private readonly bucket: TokenBucket | null;
 
   constructor(
     private readonly socket: SyncSocket,
@@ -41,6 +47,8 @@ export class Connection {
     /** Called exactly once when this connection ends, for whatever reason. */
     private readonly onClosed: (connection: Connection, reason: CloseReason) => void,
   ) {
+    const rate = options.rateLimit;
+    this.bucket = rate ? new TokenBucket(rate.perSecond, rate.burst, rate.now) : null;
     room.add(this);
     void room.whenReady().then((ready) => {
       if (!ready) {
@@ -118,6 +126,11 @@ export class Connection {
   }
 
   private process(frame: Uint8Array): void {
+    if (this.bucket !== null && !this.bucket.take()) {
+      this.logger.warn({ conn: this.id, room: this.room.name }, 'rate limited: too many messages per second');
+      this.close({ code: CloseCode.rateLimited, reason: 'too many messages per second' });
+      return;
+    }
     let message: InboundMessage;
     try {
       message = decodeFrame(frame);
@@ -148,7 +161,15 @@ export class Connection {
       case 'update': {
         if (this.options.readOnly) return;
         // Decode fully before applying, so a truncated update changes nothing.
-        Y.decodeUpdate(message.update);
+        const { structs } = Y.decodeUpdate(message.update);
+        if (room.exceedsSize(message.update, structs, this.options.maxDocumentBytes)) {
+          this.logger.warn(
+            { conn: this.id, room: room.name, bytes: message.update.byteLength },
+            'document size cap reached: update refused',
+          );
+          this.close({ code: CloseCode.documentTooLarge, reason: 'document is at its size limit' });
+          return;
+        }
         Y.applyUpdate(room.doc, message.update, this);
         return;
       }

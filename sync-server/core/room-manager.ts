@@ -11,6 +11,8 @@ export interface RoomManagerOptions {
   unloadDelayMs: number;
   /** Compact a room's update log once it holds this many entries. */
   compactThreshold: number;
+  /** Rooms loaded at once (0: no limit); past it the least recently used idle room is unloaded. */
+  maxRooms: number;
 }
 
 /**
@@ -22,6 +24,8 @@ export class RoomManager {
   private readonly rooms = new Map<string, Room>();
   private readonly unloadTimers = new Map<Room, unknown>();
   private readonly unloading = new Set<Promise<void>>();
+  /** Idle rooms being unloaded to make space; they no longer count against `maxRooms`. */
+  private readonly evicting = new Set<Room>();
 
   constructor(private readonly options: RoomManagerOptions) {}
 
@@ -37,12 +41,19 @@ export class RoomManager {
     return [...this.rooms.values()];
   }
 
-  /** The room for `name`, loading it if needed; the caller adds a connection at once. */
-  open(name: string): Room {
+  /**
+   * The room for `name`, loading it if needed; the caller adds a connection at once. Null when
+   * `maxRooms` are loaded and none of them is idle.
+   */
+  open(name: string): Room | null {
     const existing = this.rooms.get(name);
     if (existing) {
       this.cancelUnload(existing);
       return existing;
+    }
+    const { maxRooms } = this.options;
+    if (maxRooms > 0 && this.rooms.size - this.evicting.size >= maxRooms && !this.evictIdleRoom()) {
+      return null;
     }
     const room = new Room(name, this.options);
     this.rooms.set(name, room);
@@ -99,6 +110,32 @@ export class RoomManager {
       this.options.metrics.roomUnloaded();
       this.options.logger.debug({ room: room.name }, 'room unloaded');
     }
+  }
+
+  /**
+   * Starts unloading the least recently used idle room (one waiting for its unload delay); false if
+   * there is none. Its writes are stored before it goes, as for any unload.
+   */
+  private evictIdleRoom(): boolean {
+    let oldest: Room | null = null;
+    for (const room of this.unloadTimers.keys()) {
+      if (room.connections.size > 0 || this.evicting.has(room)) continue;
+      if (oldest === null || room.lastActive < oldest.lastActive) oldest = room;
+    }
+    if (oldest === null) return false;
+    const room = oldest;
+    this.cancelUnload(room);
+    this.evicting.add(room);
+    this.options.logger.info(
+      { room: room.name, rooms: this.rooms.size },
+      'room limit reached: unloading an idle room',
+    );
+    const done = this.unload(room).finally(() => {
+      this.evicting.delete(room);
+      this.unloading.delete(done);
+    });
+    this.unloading.add(done);
+    return true;
   }
 
   private cancelUnload(room: Room): void {

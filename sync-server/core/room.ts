@@ -15,6 +15,9 @@ export const RoomState = {
 } as const;
 export type RoomState = (typeof RoomState)[keyof typeof RoomState];
 
+/** The structs of a decoded update (`Y.decodeUpdate`). */
+export type DecodedStructs = ReturnType<typeof Y.decodeUpdate>['structs'];
+
 /** Origin of the transaction that applies stored updates: they are not stored again. */
 const LOAD_ORIGIN = Symbol('load');
 
@@ -38,6 +41,11 @@ export class Room {
   state: RoomState = RoomState.loading;
   /** Last time a connection joined or left (epoch ms), for idle-room eviction. */
   lastActive: number;
+  /**
+   * An upper bound of the document's encoded size: the stored bytes at load plus every update
+   * applied since (redundant updates make it overestimate; `exceedsSize` re-measures before refusing).
+   */
+  private sizeEstimate = 0;
 
   private pipeline: WritePipeline | null = null;
   private readyWaiters: Array<(ok: boolean) => void> = [];
@@ -67,6 +75,7 @@ export class Room {
     const started = performance.now();
     try {
       const { updates } = await this.deps.store.load(this.name);
+      this.sizeEstimate = updates.reduce((sum, update) => sum + update.byteLength, 0);
       Y.transact(
         this.doc,
         () => {
@@ -128,6 +137,24 @@ export class Room {
     return encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
   }
 
+  /**
+   * Whether applying `update` would take the document over `maxBytes`. Checked before it is applied,
+   * so a full room refuses growth without touching what it holds. An update that adds no new items
+   * (only deletions, or content the room already has) is never refused: deleting frees space. The
+   * exact size is only computed when the cheap estimate crosses the cap.
+   */
+  exceedsSize(update: Uint8Array, structs: DecodedStructs, maxBytes: number): boolean {
+    if (maxBytes <= 0 || this.sizeEstimate + update.byteLength <= maxBytes) return false;
+    const addsItems = structs.some(
+      (struct) =>
+        !(struct instanceof Y.Skip) &&
+        struct.id.clock + struct.length > Y.getState(this.doc.store, struct.id.client),
+    );
+    if (!addsItems) return false;
+    this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).byteLength;
+    return this.sizeEstimate + update.byteLength > maxBytes;
+  }
+
   /** The frame telling a durable-ack client what is stored now (sent once pending writes land). */
   durableAckNow(): Uint8Array {
     return encodeDurableAck(Y.encodeStateVector(this.doc));
@@ -170,6 +197,7 @@ export class Room {
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN) return;
     this.version++;
+    this.sizeEstimate += update.byteLength;
     this.writes.add(update, origin);
   };
 

@@ -22,6 +22,13 @@ export interface SyncCoreOptions {
   maxBufferedBytes?: number;
   /** How long shutdown waits for pending writes before giving up (and saying so). */
   shutdownTimeoutMs?: number;
+  /** Rooms loaded at once (0: no limit). */
+  maxRooms?: number;
+  /** Inbound messages per second per connection, and the burst above it (0: no limit). */
+  maxMessagesPerSecond?: number;
+  messageBurst?: number;
+  /** A room's document may not grow past this many bytes (0: no cap). */
+  maxDocumentBytes?: number;
 }
 
 /** What the transport knows about a new connection once it has been authorised. */
@@ -36,6 +43,8 @@ export interface ConnectionRequest {
 export interface ConnectionHandlers {
   handleFrame(frame: Uint8Array): void;
   handleClose(code: number, reason: string): void;
+  /** The transport ends the connection (e.g. its token expired); frames after this are ignored. */
+  close(code: number, reason: string): void;
 }
 
 export const DEFAULTS = {
@@ -43,6 +52,10 @@ export const DEFAULTS = {
   compactThreshold: 500,
   maxBufferedBytes: 16 * 1024 * 1024,
   shutdownTimeoutMs: 10_000,
+  maxRooms: 1_000,
+  maxMessagesPerSecond: 100,
+  messageBurst: 500,
+  maxDocumentBytes: 32 * 1024 * 1024,
 } as const;
 
 /**
@@ -56,6 +69,10 @@ export class SyncCore {
   private readonly metrics: CoreMetrics;
   private readonly maxBufferedBytes: number;
   private readonly shutdownTimeoutMs: number;
+  private readonly limits: Required<
+    Pick<SyncCoreOptions, 'maxMessagesPerSecond' | 'messageBurst' | 'maxDocumentBytes'>
+  >;
+  private readonly clock: Clock;
   private nextId = 1;
   private stopping = false;
 
@@ -64,13 +81,20 @@ export class SyncCore {
     this.metrics = options.metrics ?? noopMetrics;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
+    this.clock = options.clock ?? systemClock;
+    this.limits = {
+      maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond,
+      messageBurst: options.messageBurst ?? DEFAULTS.messageBurst,
+      maxDocumentBytes: options.maxDocumentBytes ?? DEFAULTS.maxDocumentBytes,
+    };
     this.rooms = new RoomManager({
       store: options.store,
-      clock: options.clock ?? systemClock,
+      clock: this.clock,
       logger: this.logger,
       metrics: this.metrics,
       unloadDelayMs: options.unloadDelayMs ?? DEFAULTS.unloadDelayMs,
       compactThreshold: options.compactThreshold ?? DEFAULTS.compactThreshold,
+      maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
     });
   }
 
@@ -81,10 +105,19 @@ export class SyncCore {
   handleConnection(socket: SyncSocket, request: ConnectionRequest): ConnectionHandlers {
     if (this.stopping) {
       socket.close(CloseCode.serviceRestart, 'server is shutting down');
-      return { handleFrame() {}, handleClose() {} };
+      return { handleFrame() {}, handleClose() {}, close() {} };
     }
     const id = `c${this.nextId++}`;
     const room = this.rooms.open(request.room);
+    if (room === null) {
+      this.logger.warn(
+        { room: request.room, addr: request.remoteAddress, rooms: this.rooms.size },
+        'room limit reached and no room is idle: connection refused',
+      );
+      socket.close(CloseCode.overloaded, 'too many documents open; retry later');
+      return { handleFrame() {}, handleClose() {}, close() {} };
+    }
+    const { maxMessagesPerSecond, messageBurst, maxDocumentBytes } = this.limits;
     const connection = new Connection(
       socket,
       room,
@@ -93,6 +126,15 @@ export class SyncCore {
         readOnly: request.readOnly,
         durableAck: request.durableAck,
         maxBufferedBytes: this.maxBufferedBytes,
+        rateLimit:
+          maxMessagesPerSecond > 0
+            ? {
+                perSecond: maxMessagesPerSecond,
+                burst: Math.max(1, messageBurst),
+                now: () => this.clock.now(),
+              }
+            : null,
+        maxDocumentBytes,
       },
       this.logger,
       this.metrics,
@@ -104,6 +146,7 @@ export class SyncCore {
     return {
       handleFrame: (frame) => connection.handleFrame(frame),
       handleClose: (code, reason) => connection.handleClose({ code, reason: reason || 'closed by client' }),
+      close: (code, reason) => connection.close({ code, reason }),
     };
   }
 
