@@ -4,11 +4,13 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
 import { isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
+import { AddressLimiter } from '../limits/address-limiter';
 import type { SyncCore } from '../core/sync-core';
 
 /** The access decision for one upgrade request (see auth for token checks). */
 export type AccessDecision =
-  | { ok: true; readOnly: boolean }
+  /** `expiresAt` (epoch ms): the connection is closed with 4401 when its token expires. */
+  | { ok: true; readOnly: boolean; expiresAt?: number }
   | { ok: false; status: 401 | 403 | 429 | 503; reason: string };
 export type Authorizer = (
   req: IncomingMessage,
@@ -22,6 +24,8 @@ export interface WsTransportOptions {
   core: SyncCore;
   logger: Logger;
   maxMessageBytes: number;
+  /** Open connections allowed per client address (0: no limit); more are refused with 429. */
+  maxConnectionsPerAddress: number;
   authorize: Authorizer;
 }
 
@@ -31,6 +35,7 @@ export interface WsTransportOptions {
  */
 export function createWsTransport(options: WsTransportOptions) {
   const { core, logger } = options;
+  const perAddress = new AddressLimiter(options.maxConnectionsPerAddress);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxMessageBytes,
@@ -50,21 +55,39 @@ export function createWsTransport(options: WsTransportOptions) {
       logger.info({ room: room.slice(0, 80) }, 'upgrade refused: invalid room name');
       return refuse(socket, 400, 'invalid room name: use 1-200 of A-Z a-z 0-9 _ - .');
     }
+    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+    // Taken before the (async) token check so concurrent upgrades count; given back when the socket closes.
+    const release = perAddress.acquire(remoteAddress);
+    if (release === null) {
+      logger.warn({ room, addr: remoteAddress }, 'upgrade refused: too many connections from this address');
+      return refuse(socket, 429, 'too many connections from this address');
+    }
+    socket.once('close', release);
     const decision = await options.authorize(req, room, url);
     if (!decision.ok) {
-      logger.info({ room, status: decision.status, reason: decision.reason }, 'upgrade refused');
+      logger.info({ room, addr: remoteAddress, status: decision.status, reason: decision.reason }, 'upgrade refused');
       return refuse(socket, decision.status, decision.reason);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const remoteAddress = req.socket.remoteAddress ?? 'unknown';
       const handlers = core.handleConnection(adapt(ws), {
         room,
         readOnly: decision.readOnly,
         durableAck: url.searchParams.get(DURABLE_ACK_PARAM) === '1',
         remoteAddress,
       });
+      if (decision.expiresAt !== undefined) {
+        const cancel = atTime(decision.expiresAt, () => {
+          logger.info({ room, addr: remoteAddress }, 'token expired while connected: closing');
+          handlers.close(CloseCode.tokenExpired, 'token expired');
+        });
+        ws.once('close', cancel);
+      }
       ws.on('message', (data: RawData, isBinary: boolean) => {
         if (!isBinary) {
+          logger.warn(
+            { room, addr: remoteAddress },
+            'malformed message: a text frame (the protocol is binary)',
+          );
           ws.close(CloseCode.protocolError, 'text frames are not part of the protocol');
           handlers.handleClose(CloseCode.protocolError, 'sent a text frame');
           return;
@@ -73,13 +96,32 @@ export function createWsTransport(options: WsTransportOptions) {
       });
       ws.on('error', (error: Error & { code?: string }) => {
         // ws closes the socket itself (e.g. 1009 for a frame above maxPayload); log why.
-        logger.warn({ room, addr: remoteAddress, code: error.code }, `socket error: ${error.message}`);
+        const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+        logger.warn(
+          { room, addr: remoteAddress, code: error.code, maxBytes: tooBig ? options.maxMessageBytes : undefined },
+          tooBig ? 'message too big: closing with 1009' : `socket error: ${error.message}`,
+        );
       });
       ws.on('close', (code: number, reason: Buffer) => handlers.handleClose(code, reason.toString()));
     });
   }
 
   return { wss, handleUpgrade };
+}
+
+/** Node timers overflow past ~24.8 days, so a far expiry is reached in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `fn` at epoch-ms `when`; returns a cancel function. */
+function atTime(when: number, fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const delay = when - Date.now();
+    timer = delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, delay));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
 
 function adapt(ws: WebSocket): SyncSocket {
