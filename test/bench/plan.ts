@@ -1,0 +1,106 @@
+/** The scenarios of a full run and of a `--quick` smoke run, and the targets the report checks. */
+
+import { coldLoadScenario } from './scenarios/cold-load';
+import type { BenchSettings, Scenario } from './scenarios/common';
+import { joinStormScenario } from './scenarios/join-storm';
+import { loadScenario } from './scenarios/load';
+import { memoryScenario } from './scenarios/memory';
+import type { ServerKind } from './servers';
+
+export interface Plan {
+  settings: BenchSettings;
+  defaultRuns: number;
+  scenarios: Scenario[];
+}
+
+export function makePlan(quick: boolean, generators: number, seed: number): Plan {
+  // Quick: the same scenarios scaled down for a smoke run under ~2 minutes; targets are not meaningful.
+  const clients = (full: number, small: number): number => (quick ? small : full);
+  return {
+    settings: {
+      quick,
+      generators,
+      loadMs: quick ? 4_000 : 10_000,
+      drainDeadlineMs: quick ? 5_000 : 10_000,
+      seed,
+    },
+    defaultRuns: quick ? 1 : 3,
+    scenarios: [
+      loadScenario({
+        name: 'edits-100x1',
+        rooms: 1,
+        clientsPerRoom: clients(100, 30),
+        editsPerSecond: 1,
+        awareness: 'unaligned',
+      }),
+      loadScenario({
+        name: 'edits-300x1',
+        rooms: 1,
+        clientsPerRoom: clients(300, 60),
+        editsPerSecond: 1,
+        awareness: 'unaligned',
+      }),
+      loadScenario({
+        name: 'edits-300x1-aligned',
+        rooms: 1,
+        clientsPerRoom: clients(300, 60),
+        editsPerSecond: 1,
+        awareness: 'aligned',
+      }),
+      loadScenario({
+        name: 'edits-300x4',
+        rooms: 1,
+        clientsPerRoom: clients(300, 60),
+        editsPerSecond: 4,
+        awareness: 'unaligned',
+      }),
+      loadScenario({
+        name: 'boards-50x4x2',
+        rooms: clients(50, 10),
+        clientsPerRoom: 4,
+        editsPerSecond: 2,
+        awareness: 'unaligned',
+      }),
+      joinStormScenario(clients(500, 100), 100),
+      coldLoadScenario(clients(100_000, 10_000)),
+      memoryScenario(clients(1000, 200)),
+    ],
+  };
+}
+
+/** A target the lead tunes our server against; `limit` applies to `ours` or to a ratio of it. */
+export interface Target {
+  scenario: string;
+  metric: string;
+  /** 'value': ours ≤ limit (or ≥ for `atLeast`); 'vsRaw' / 'vsReference': ours ÷ other ≤ limit. */
+  kind: 'value' | 'vsRaw' | 'vsReference';
+  limit: number;
+  atLeast?: boolean;
+  text: string;
+}
+
+export const TARGETS: Target[] = [
+  { scenario: 'edits-300x1', metric: 'p99', kind: 'vsRaw', limit: 1.0, text: '≤ 1.0× raw' },
+  { scenario: 'edits-300x1', metric: 'cpuPerUpdate', kind: 'vsRaw', limit: 1.0, text: '≤ 1.0× raw' },
+  { scenario: 'edits-300x1-aligned', metric: 'p99', kind: 'vsRaw', limit: 1.2, text: '≤ 1.2× raw' },
+  { scenario: 'edits-300x4', metric: 'delivered', kind: 'value', limit: 100, atLeast: true, text: '100 %' },
+  { scenario: 'edits-300x4', metric: 'p99', kind: 'value', limit: 150, text: '≤ 150 ms' },
+  { scenario: 'join-storm', metric: 'allSyncedMs', kind: 'vsRaw', limit: 3, text: '≤ 3× raw' },
+  { scenario: 'cold-load', metric: 'syncMs', kind: 'value', limit: 300, text: '≤ 300 ms' },
+  { scenario: 'cold-load', metric: 'diskRatio', kind: 'value', limit: 1.5, text: '≤ 1.5× state' },
+  { scenario: 'memory', metric: 'perConnection', kind: 'vsReference', limit: 1.0, text: '≤ reference' },
+  { scenario: 'memory', metric: 'perDocument', kind: 'vsReference', limit: 1.0, text: '≤ reference' },
+];
+
+export type Medians = Partial<Record<ServerKind, Record<string, number>>>;
+
+/** PASS / MISS, or '' when a figure it needs was not measured. */
+export function judge(target: Target, medians: Medians): { verdict: 'PASS' | 'MISS' | ''; value: number } {
+  const ours = medians.ours?.[target.metric] ?? Number.NaN;
+  let value = ours;
+  if (target.kind === 'vsRaw') value = ours / (medians.raw?.[target.metric] ?? Number.NaN);
+  if (target.kind === 'vsReference') value = ours / (medians.reference?.[target.metric] ?? Number.NaN);
+  if (!Number.isFinite(value)) return { verdict: '', value };
+  const pass = target.atLeast ? value >= target.limit : value <= target.limit;
+  return { verdict: pass ? 'PASS' : 'MISS', value };
+}

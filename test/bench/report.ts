@@ -1,0 +1,130 @@
+/** The stdout table: one block per scenario, medians per server, ratios and PASS/MISS per target. */
+import { judge, type Medians, TARGETS } from './plan';
+import type { MetricSpec } from './scenarios/common';
+import { GENERATOR_SATURATED_CORES } from './scenarios/common';
+import type { ServerKind } from './servers';
+
+export function formatValue(value: number | undefined, unit: MetricSpec['unit']): string {
+  if (value === undefined || !Number.isFinite(value)) return 'N/A';
+  switch (unit) {
+    case 'ms':
+      return value < 10
+        ? `${value.toFixed(2)} ms`
+        : value < 100
+          ? `${value.toFixed(1)} ms`
+          : `${Math.round(value)} ms`;
+    case 'µs':
+      return `${value.toFixed(value < 10 ? 2 : 1)} µs`;
+    case 'B': {
+      const abs = Math.abs(value);
+      if (abs >= 1024 * 1024) return `${(value / (1024 * 1024)).toFixed(1)} MiB`;
+      if (abs >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
+      return `${Math.round(value)} B`;
+    }
+    case '%':
+      return value === 100 ? '100 %' : `${value.toFixed(2)} %`;
+    case 'x':
+      return `${value.toFixed(2)}×`;
+    case 'cores':
+      return value.toFixed(2);
+    case '/s':
+      return `${Math.round(value).toLocaleString('en')}/s`;
+    case 'count':
+      return Math.round(value).toLocaleString('en');
+  }
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '';
+  return `${(a / b).toFixed(2)}×`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
+  return rows
+    .map((row, i) => {
+      const line = row.map((cell, col) =>
+        col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0),
+      );
+      const text = line.join('  ').trimEnd();
+      return i === 0 ? `${text}\n${'-'.repeat(text.length)}` : text;
+    })
+    .join('\n');
+}
+
+export interface ScenarioReport {
+  name: string;
+  description: string;
+  metrics: MetricSpec[];
+  servers: ServerKind[];
+  medians: Medians;
+  runs: Partial<Record<ServerKind, Record<string, number>[]>>;
+  errors: Partial<Record<ServerKind, string[]>>;
+  notApplicable: ServerKind[];
+}
+
+export function renderScenario(report: ScenarioReport, runsWanted: number): string {
+  const header = ['metric', ...report.servers, 'ours÷ref', 'ours÷raw', 'target', 'result'];
+  const rows: string[][] = [header];
+  for (const metric of report.metrics) {
+    const cells = report.servers.map((kind) =>
+      report.notApplicable.includes(kind)
+        ? 'N/A'
+        : formatValue(report.medians[kind]?.[metric.key], metric.unit),
+    );
+    const target = TARGETS.find((t) => t.scenario === report.name && t.metric === metric.key);
+    const verdict = target ? judge(target, report.medians).verdict || 'n/m' : '';
+    rows.push([
+      metric.label,
+      ...cells,
+      ratio(report.medians.ours?.[metric.key], report.medians.reference?.[metric.key]),
+      ratio(report.medians.ours?.[metric.key], report.medians.raw?.[metric.key]),
+      target?.text ?? '',
+      verdict,
+    ]);
+  }
+  const lines = [`\n== ${report.name}: ${report.description} (median of ${runsWanted} run(s))`, table(rows)];
+  for (const kind of report.servers) {
+    for (const error of report.errors[kind] ?? []) lines.push(`  ! ${kind}: ${error.split('\n')[0]}`);
+  }
+  lines.push(...generatorNotes(report));
+  return lines.join('\n');
+}
+
+/** Say when a load generator was near a full core: its clocks ran late and latencies include that. */
+function generatorNotes(report: ScenarioReport): string[] {
+  const notes: string[] = [];
+  for (const kind of report.servers) {
+    const runs = report.runs[kind] ?? [];
+    const cores = runs
+      .map((r) => r.genCores)
+      .filter((v): v is number => v !== undefined && Number.isFinite(v));
+    if (cores.length === 0) continue;
+    const busiest = Math.max(...cores);
+    const lag = Math.max(...runs.map((r) => r.genLagP99 ?? 0));
+    const server = Math.max(...runs.map((r) => r.serverCores ?? 0));
+    const saturated = busiest >= GENERATOR_SATURATED_CORES;
+    notes.push(
+      `  generators (${kind}): busiest ${busiest.toFixed(2)} core, loop delay p99 ${lag.toFixed(1)} ms, ` +
+        `server ${server.toFixed(2)} core${saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : ''}`,
+    );
+  }
+  return notes;
+}
+
+export function renderSummary(reports: ScenarioReport[]): string {
+  const rows: string[][] = [['target', 'ours', 'limit', 'result']];
+  for (const target of TARGETS) {
+    const report = reports.find((r) => r.name === target.scenario);
+    if (!report) continue;
+    const { verdict, value } = judge(target, report.medians);
+    const shown =
+      target.kind === 'value'
+        ? formatValue(value, report.metrics.find((m) => m.key === target.metric)?.unit ?? 'count')
+        : Number.isFinite(value)
+          ? `${value.toFixed(2)}×`
+          : 'N/A';
+    rows.push([`${target.scenario} ${target.metric}`, shown, target.text, verdict || 'not measured']);
+  }
+  return `\n== targets for our server\n${table(rows)}`;
+}

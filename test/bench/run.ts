@@ -1,0 +1,203 @@
+/**
+ * `npm run bench [-- --quick] [--runs N] [--only a,b] [--servers ours,reference,raw] [--generators N]`
+ *
+ * Starts each server under test as its own process (our sync server on LevelDB, the reference
+ * @y/websocket-server with y-leveldb, a raw websocket relay), drives it from forked load-generator
+ * processes, prints one table per scenario with the median of the runs, ratios and PASS/MISS per
+ * target, and writes everything to bench-results/<timestamp>.json.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { installCleanupHandlers } from './children';
+import { makePlan } from './plan';
+import { machineInfo } from './proc';
+import { renderScenario, renderSummary, type ScenarioReport } from './report';
+import type { Metrics } from './scenarios/common';
+import { REPO_ROOT, SERVER_KINDS, type ServerKind } from './servers';
+import { median } from './stats';
+
+const HELP = `usage: npm run bench -- [options]
+  --quick               scaled-down smoke run (~2 min), 1 run by default
+  --runs N              runs per scenario and server (default 3, quick 1); medians are reported
+  --only a,b            scenarios to run (names or prefixes: edits, boards-50x4x2, join-storm, cold-load, memory)
+  --servers a,b         servers to measure (default ours,reference,raw)
+  --generators N        load-generator processes (default 2)
+  --seed N              seed for edit/renewal phases (default 1)
+  --out DIR             where to write the JSON (default bench-results)`;
+
+function parseList(value: string | undefined): string[] | null {
+  return value === undefined
+    ? null
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      servers: { type: 'string' },
+      generators: { type: 'string', default: '2' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string', default: 'bench-results' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  installCleanupHandlers();
+  const generators = Number(values.generators);
+  const seed = Number(values.seed);
+  const plan = makePlan(values.quick, generators, seed);
+  const runs = values.runs === undefined ? plan.defaultRuns : Number(values.runs);
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs: expected a positive integer`);
+  if (!(Number.isInteger(generators) && generators >= 1))
+    throw new Error(`--generators: expected a positive integer`);
+
+  const serverNames = parseList(values.servers) ?? [...SERVER_KINDS];
+  for (const name of serverNames) {
+    if (!(SERVER_KINDS as readonly string[]).includes(name))
+      throw new Error(`--servers: unknown server ${name}`);
+  }
+  let servers = serverNames as ServerKind[];
+  if (servers.includes('ours') && !existsSync(path.join(REPO_ROOT, 'sync-server/main.ts'))) {
+    console.warn('sync-server/main.ts does not exist yet: skipping our server');
+    servers = servers.filter((s) => s !== 'ours');
+  }
+  const only = parseList(values.only);
+  const scenarios = plan.scenarios.filter(
+    (s) => only === null || only.some((o) => s.name === o || s.name.startsWith(o)),
+  );
+  if (scenarios.length === 0) throw new Error(`--only: no scenario matches ${values.only}`);
+
+  const machine = machineInfo();
+  const startedAt = new Date();
+  console.log(
+    `Trellis bench ${values.quick ? '(QUICK smoke run: scaled down, targets not meaningful) ' : ''}` +
+      `on ${machine.cores} cores (${machine.cpuModel}), load average ${machine.loadAverage
+        .map((l) => l.toFixed(2))
+        .join(' ')}, node ${machine.node}`,
+  );
+  console.log(
+    `servers: ${servers.join(', ')}; ${runs} run(s) each; ${generators} load generators; ` +
+      `load ${plan.settings.loadMs / 1000} s per run`,
+  );
+
+  const outDir = path.resolve(REPO_ROOT, values.out);
+  mkdirSync(outDir, { recursive: true });
+  const outFile = path.join(outDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const reports: ScenarioReport[] = [];
+  const save = (): void => {
+    const finishedAt = new Date();
+    const json = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      machine,
+      loadAverageAtEnd: machineInfo().loadAverage,
+      options: { quick: values.quick, runs, servers, generators, seed, only },
+      settings: plan.settings,
+      scenarios: reports,
+    };
+    writeFileSync(
+      outFile,
+      `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+    );
+  };
+
+  for (const scenario of scenarios) {
+    const notApplicable = servers.filter((k) => scenario.notApplicable?.includes(k));
+    const active = servers.filter((k) => !notApplicable.includes(k));
+    const report: ScenarioReport = {
+      name: scenario.name,
+      description: scenario.description,
+      metrics: scenario.metrics,
+      servers,
+      medians: {},
+      runs: {},
+      errors: {},
+      notApplicable,
+    };
+    reports.push(report);
+    process.stderr.write(`\n[${scenario.name}] ${scenario.description}\n`);
+    const prepared = new Map<ServerKind, unknown>();
+    try {
+      for (const kind of active) {
+        if (!scenario.prepare) continue;
+        const started = performance.now();
+        try {
+          prepared.set(kind, await scenario.prepare(kind, plan.settings));
+          process.stderr.write(
+            `  ${kind}: prepared in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          );
+        } catch (err) {
+          pushTo(report.errors, kind, `prepare: ${(err as Error).message}`);
+          process.stderr.write(`  ${kind}: prepare FAILED: ${(err as Error).message}\n`);
+        }
+      }
+      // Runs outer, servers inner: drift on the machine (others share it) spreads over all servers.
+      for (let run = 0; run < runs; run++) {
+        for (const kind of active) {
+          if (scenario.prepare && !prepared.has(kind)) continue;
+          const started = performance.now();
+          try {
+            const metrics: Metrics = await scenario.run(kind, plan.settings, run, prepared.get(kind));
+            pushTo(report.runs, kind, metrics);
+            process.stderr.write(
+              `  ${kind} run ${run + 1}/${runs} (${((performance.now() - started) / 1000).toFixed(1)} s): ${scenario.metrics
+                .slice(0, 4)
+                .map((m) => `${m.key}=${formatShort(metrics[m.key])}`)
+                .join(' ')}\n`,
+            );
+          } catch (err) {
+            pushTo(report.errors, kind, `run ${run + 1}: ${(err as Error).message}`);
+            process.stderr.write(`  ${kind} run ${run + 1}/${runs} FAILED: ${(err as Error).message}\n`);
+          }
+        }
+      }
+    } finally {
+      for (const [, state] of prepared) await scenario.cleanup?.(state);
+    }
+    for (const kind of active) {
+      const runsOfKind = report.runs[kind] ?? [];
+      if (runsOfKind.length === 0) continue;
+      const keys = new Set(runsOfKind.flatMap((r) => Object.keys(r)));
+      report.medians[kind] = Object.fromEntries(
+        [...keys].map((key) => [key, median(runsOfKind.map((r) => r[key] ?? Number.NaN))]),
+      );
+    }
+    console.log(renderScenario(report, runs));
+    save();
+  }
+  console.log(renderSummary(reports));
+  const end = machineInfo().loadAverage;
+  console.log(
+    `\nload average at end ${end.map((l) => l.toFixed(2)).join(' ')}; results: ${path.relative(REPO_ROOT, outFile)}`,
+  );
+  save();
+}
+
+function pushTo<T>(record: Partial<Record<ServerKind, T[]>>, kind: ServerKind, item: T): void {
+  const list = record[kind] ?? [];
+  list.push(item);
+  record[kind] = list;
+}
+
+function formatShort(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return 'NaN';
+  return Math.abs(value) >= 1000 ? Math.round(value).toString() : value.toPrecision(3);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,73 @@
+/** What every scenario shares: its shape, a fresh server + generators per run, and teardown. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type GeneratorHandle, startGenerators } from '../generators';
+import { type RunningServer, type ServerKind, startServer } from '../servers';
+
+/** One measured number of one run. NaN = not measured / not meaningful for that server. */
+export type Metrics = Record<string, number>;
+
+export interface MetricSpec {
+  key: string;
+  label: string;
+  unit: 'ms' | 'µs' | 'B' | '%' | 'x' | 'cores' | 'count' | '/s';
+}
+
+export interface BenchSettings {
+  quick: boolean;
+  generators: number;
+  /** Load duration per run of a load scenario. */
+  loadMs: number;
+  /** How long after the load stops every edit may still take to arrive. */
+  drainDeadlineMs: number;
+  seed: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  metrics: MetricSpec[];
+  /** Servers for which the scenario means nothing (the raw relay has no sync or storage). */
+  notApplicable?: ServerKind[];
+  /** Once per server before its runs (the cold-load history); returns state passed to each run. */
+  prepare?(kind: ServerKind, settings: BenchSettings): Promise<unknown>;
+  run(kind: ServerKind, settings: BenchSettings, runIndex: number, prepared: unknown): Promise<Metrics>;
+  /** Releases what `prepare` made. */
+  cleanup?(prepared: unknown): Promise<void>;
+}
+
+export function tempDir(label: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `trellis-bench-${label}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A fresh server on a fresh data dir plus the generators, torn down whatever happens. */
+export async function withServer<T>(
+  kind: ServerKind,
+  generatorCount: number,
+  body: (server: RunningServer, generators: GeneratorHandle[]) => Promise<T>,
+): Promise<T> {
+  const dataDir = tempDir(kind);
+  let server: RunningServer | null = null;
+  let generators: GeneratorHandle[] = [];
+  try {
+    [server, generators] = await Promise.all([startServer(kind, dataDir), startGenerators(generatorCount)]);
+    return await body(server, generators);
+  } finally {
+    await Promise.all(generators.map((g) => g.stop()));
+    if (server) await server.stop();
+    removeDir(dataDir);
+  }
+}
+
+/** Generator CPU use over the load window, in cores (1.0 = one core busy all the time). */
+export function coresUsed(cpuMs: number, wallMs: number): number {
+  return wallMs > 0 ? cpuMs / wallMs : Number.NaN;
+}
+
+/** A generator above this share of one core is called saturated: its clocks run late. */
+export const GENERATOR_SATURATED_CORES = 0.85;

@@ -1,0 +1,127 @@
+/**
+ * Memory: server RSS before and after `count` idle connections (one board, each with an awareness
+ * state, synced, then idle), and, on a fresh server, before and after `count` loaded idle
+ * documents (one small board each, held open by one idle connection each). The per-document
+ * figure subtracts the per-connection one. RSS is read once the server has gone quiet.
+ */
+import type { GeneratorHandle } from '../generators';
+import { splitRoundRobin } from '../generators';
+import type { ClientSpec } from '../messages';
+import { diskBytes, readMemory, waitForQuiet } from '../proc';
+import type { RunningServer, ServerKind } from '../servers';
+import type { Metrics, Scenario } from './common';
+import { withServer } from './common';
+
+const CONCURRENCY_PER_GENERATOR = 25;
+const CONNECT_TIMEOUT_MS = 60_000;
+const CARDS_PER_DOC = 10;
+
+async function connectAll(
+  kind: ServerKind,
+  server: RunningServer,
+  generators: GeneratorHandle[],
+  specs: ClientSpec[],
+  probe: boolean,
+): Promise<void> {
+  const shares = splitRoundRobin(specs, generators.length);
+  const results = await Promise.all(
+    generators.map((g, i) =>
+      g.request(
+        {
+          type: 'connect',
+          baseUrl: server.wsUrl,
+          mode: kind === 'raw' ? 'raw' : 'yjs',
+          clients: shares[i] ?? [],
+          concurrency: CONCURRENCY_PER_GENERATOR,
+          startAtMs: 0,
+          timeoutMs: CONNECT_TIMEOUT_MS,
+          probe,
+        },
+        'connected',
+        CONNECT_TIMEOUT_MS * 4,
+      ),
+    ),
+  );
+  const failures = results.reduce((n, r) => n + r.failures, 0);
+  if (failures > 0)
+    throw new Error(`${failures} clients failed: ${results.flatMap((r) => r.errors).join('; ')}`);
+}
+
+/** Warm the server up with one synced client so lazily loaded code is not counted, then read RSS. */
+async function baseline(
+  kind: ServerKind,
+  server: RunningServer,
+  generators: GeneratorHandle[],
+): Promise<number> {
+  await connectAll(
+    kind,
+    server,
+    generators.slice(0, 1),
+    [{ id: 0, room: 'warm', awareness: true, contentCards: 1 }],
+    true,
+  );
+  await waitForQuiet(server.pid, { quietMs: 1000, maxCpuMsPerS: 20, timeoutMs: 15_000 });
+  return readMemory(server.pid).rssBytes;
+}
+
+export function memoryScenario(count: number): Scenario {
+  return {
+    name: 'memory',
+    description: `RSS per idle connection (${count} on one board) and per loaded idle document (${count})`,
+    metrics: [
+      { key: 'perConnection', label: 'RSS per idle connection', unit: 'B' },
+      { key: 'perDocument', label: 'RSS per idle document (minus its connection)', unit: 'B' },
+      { key: 'perDocWithConn', label: 'RSS per idle document incl. its connection', unit: 'B' },
+      { key: 'rssConnections', label: `RSS with ${count} idle connections`, unit: 'B' },
+      { key: 'rssDocuments', label: `RSS with ${count} idle documents`, unit: 'B' },
+      { key: 'diskDocuments', label: `data dir with ${count} documents`, unit: 'B' },
+    ],
+    run: async (kind, settings) => {
+      const connections = await withServer(kind, settings.generators, async (server, generators) => {
+        const before = await baseline(kind, server, generators);
+        const specs = Array.from({ length: count }, (_, i) => ({
+          id: i + 1,
+          room: 'idle-connections',
+          awareness: true,
+          contentCards: 0,
+        }));
+        await connectAll(kind, server, generators, specs, false);
+        await waitForQuiet(server.pid, { quietMs: 1000, maxCpuMsPerS: 20, timeoutMs: 30_000 });
+        const after = readMemory(server.pid).rssBytes;
+        return { perConnection: (after - before) / count, rss: after };
+      });
+      if (kind === 'raw') {
+        return {
+          perConnection: connections.perConnection,
+          perDocument: Number.NaN,
+          perDocWithConn: Number.NaN,
+          rssConnections: connections.rss,
+          rssDocuments: Number.NaN,
+          diskDocuments: Number.NaN,
+        };
+      }
+      const documents = await withServer(kind, settings.generators, async (server, generators) => {
+        const before = await baseline(kind, server, generators);
+        const specs = Array.from({ length: count }, (_, i) => ({
+          id: i + 1,
+          room: `idle-doc-${i}`,
+          awareness: true,
+          contentCards: CARDS_PER_DOC,
+        }));
+        await connectAll(kind, server, generators, specs, true);
+        await waitForQuiet(server.pid, { quietMs: 1000, maxCpuMsPerS: 20, timeoutMs: 60_000 });
+        const after = readMemory(server.pid).rssBytes;
+        return { perDocWithConn: (after - before) / count, rss: after, disk: diskBytes(server.dataDir) };
+      });
+      const metrics: Metrics = {
+        perConnection: connections.perConnection,
+        perDocument: documents.perDocWithConn - connections.perConnection,
+        perDocWithConn: documents.perDocWithConn,
+        rssConnections: connections.rss,
+        rssDocuments: documents.rss,
+        diskDocuments: documents.disk,
+      };
+      return metrics;
+    },
+  };
+}
