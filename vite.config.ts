@@ -37,6 +37,9 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/(healthz|readyz|metrics)$/],
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         cleanupOutdatedCaches: true,
+        // Control the first page too, so a board opened once can be reloaded offline.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],
