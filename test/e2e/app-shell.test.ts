@@ -7,9 +7,9 @@ import {
   openBoard,
   whenServiceWorkerControls,
 } from './support/board';
-import { useE2ESession } from './support/session';
+import { setupE2ESession } from './support/session';
 
-const session = useE2ESession();
+const session = setupE2ESession();
 
 describe('app shell', () => {
   it('[shell] a first visit asks for a name and colour, then home lists the boards you opened', async () => {

@@ -27,7 +27,7 @@ const IDENTITY_KEY = 'trellis.identity';
  * Per test file: one server and one browser. Per test: fresh contexts, screenshots of every open
  * page into test/artifacts/ when the test failed, then the contexts are closed.
  */
-export function useE2ESession(): E2ESession {
+export function setupE2ESession(): E2ESession {
   let server: AppServer | null = null;
   let launched: LaunchedBrowser | null = null;
   let users: User[] = [];
