@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addCardViaUi,
+  cardNamed,
+  createBoard,
+  expectConnection,
+  expectSaved,
+  openBoard,
+  whenServiceWorkerControls,
+} from './support/board';
+import { setupE2ESession } from './support/session';
+
+const session = setupE2ESession();
+
+describe('offline and sync status', () => {
+  it('[status] with the server down: offline and "N changes waiting"; when it returns: online and saved', async () => {
+    const ada = await session.newUser();
+    const boardId = await createBoard(ada.page);
+    await expectSaved(ada.page);
+
+    await session.server.stop();
+    await expectConnection(ada.page, 'offline');
+    await addCardViaUi(ada.page, 'Written while the server was down');
+    const saved = ada.page.getByTestId('sync-saved');
+    await expect(saved.getAttribute('data-saved')).resolves.toBe('false');
+    expect(await saved.textContent()).toMatch(/^\d+ changes? waiting$/);
+
+    await session.server.start();
+    await expectConnection(ada.page, 'online', 20_000);
+    await expectSaved(ada.page);
+
+    // Stored on the server, not only in Ada's browser: a new user gets it from there.
+    const grace = await session.newUser();
+    await openBoard(grace.page, boardId);
+    await cardNamed(grace.page, 'Written while the server was down').waitFor();
+  });
+
+  it('[offline] a user goes offline, both edit, it comes back, and both see both edits', async () => {
+    const ada = await session.newUser();
+    const boardId = await createBoard(ada.page);
+    const grace = await session.newUser();
+    await openBoard(grace.page, boardId);
+    await expectConnection(grace.page, 'online');
+
+    await grace.context.setOffline(true);
+    await expectConnection(grace.page, 'offline');
+    await addCardViaUi(grace.page, 'Grace, offline');
+    await addCardViaUi(ada.page, 'Ada, online');
+    await expect(cardNamed(grace.page, 'Ada, online').count()).resolves.toBe(0);
+
+    await grace.context.setOffline(false);
+    await expectConnection(grace.page, 'online');
+    await cardNamed(grace.page, 'Ada, online').waitFor();
+    await cardNamed(ada.page, 'Grace, offline').waitFor();
+    await expectSaved(grace.page);
+  });
+
+  it('[pwa] a reload while offline shows the last state (service worker + IndexedDB)', async () => {
+    const ada = await session.newUser();
+    const boardId = await createBoard(ada.page);
+    await addCardViaUi(ada.page, 'Survives an offline reload');
+    await expectSaved(ada.page);
+    await whenServiceWorkerControls(ada.page);
+
+    await ada.context.setOffline(true);
+    await ada.page.reload();
+    await cardNamed(ada.page, 'Survives an offline reload').waitFor();
+    await expectConnection(ada.page, 'offline');
+    expect(new URL(ada.page.url()).pathname).toBe(`/b/${boardId}`);
+    // Everything was stored before going offline, and the last ack was remembered.
+    await expectSaved(ada.page);
+
+    // And it still edits, and syncs once back online.
+    await addCardViaUi(ada.page, 'Added after the offline reload');
+    await ada.context.setOffline(false);
+    await expectConnection(ada.page, 'online');
+    await expectSaved(ada.page);
+  });
+});
