@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { configHelp, DEFAULT_CONFIG, parseConfig } from '../../../sync-server/config';
+
+describe('server configuration', () => {
+  it('defaults to 127.0.0.1:1234 with ./data', () => {
+    const result = parseConfig([], {});
+    expect(result).toEqual({ ok: true, config: DEFAULT_CONFIG });
+  });
+
+  it('reads the environment and lets flags override it', () => {
+    const result = parseConfig(['--port', '4000'], {
+      PORT: '3000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/x',
+      FSYNC: 'true',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', fsync: true },
+    });
+  });
+
+  it('prints every problem at once', () => {
+    const result = parseConfig(['--port', 'abc', '--log-level', 'loud'], { UNLOAD_DELAY_MS: '-5' });
+    expect(result).toMatchObject({ ok: false });
+    if (!('ok' in result) || result.ok) throw new Error('expected problems');
+    expect(result.problems).toHaveLength(3);
+    expect(result.problems.join('\n')).toMatch(/--port.*abc/);
+    expect(result.problems.join('\n')).toMatch(/UNLOAD_DELAY_MS/);
+    expect(result.problems.join('\n')).toMatch(/--log-level/);
+  });
+
+  it('rejects unknown flags and answers --help', () => {
+    expect(parseConfig(['--bogus'], {})).toMatchObject({ ok: false });
+    expect(parseConfig(['--help'], {})).toEqual({ help: true });
+    expect(configHelp()).toContain('--data-dir');
+    expect(configHelp()).toContain('DATA_DIR');
+  });
+});

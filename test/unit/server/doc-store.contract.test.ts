@@ -1,0 +1,119 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DocStore } from '../../../sync-server/core/doc-store';
+import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
+import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
+
+/** One contract, run against every DocStore implementation. */
+const implementations: Array<{
+  name: string;
+  open: () => Promise<{ store: DocStore; reopen?: () => Promise<DocStore> }>;
+}> = [
+  { name: 'MemoryDocStore', open: async () => ({ store: new MemoryDocStore() }) },
+  {
+    name: 'LevelDocStore',
+    open: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'trellis-store-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const store = await LevelDocStore.open(dir);
+      return {
+        store,
+        reopen: async () => {
+          await store.close();
+          return LevelDocStore.open(dir);
+        },
+      };
+    },
+  },
+];
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+function update(text: string, doc = new Y.Doc()): Uint8Array {
+  const before = Y.encodeStateVector(doc);
+  doc.getText('t').insert(doc.getText('t').length, text);
+  return Y.encodeStateAsUpdate(doc, before);
+}
+
+function textOf(updates: Uint8Array[]): string {
+  const doc = new Y.Doc();
+  for (const u of updates) Y.applyUpdate(doc, u);
+  return doc.getText('t').toString();
+}
+
+for (const impl of implementations) {
+  describe(`DocStore contract: ${impl.name}`, () => {
+    it('an unknown room loads as empty', async () => {
+      const { store } = await impl.open();
+      expect((await store.load('nothing-here')).updates).toEqual([]);
+      await store.close();
+    });
+
+    it('appended updates load back in order', async () => {
+      const { store } = await impl.open();
+      const doc = new Y.Doc();
+      for (let i = 0; i < 20; i++) await store.append('r', update(`${i};`, doc));
+      const { updates } = await store.load('r');
+      expect(updates).toHaveLength(20);
+      expect(textOf(updates)).toBe(doc.getText('t').toString());
+      await store.close();
+    });
+
+    it('rooms do not see each other, even with names that are prefixes of one another', async () => {
+      const { store } = await impl.open();
+      await store.append('board.a', update('A'));
+      await store.append('board.a.card.b', update('B'));
+      await store.append('board.ab', update('C'));
+      expect(textOf((await store.load('board.a')).updates)).toBe('A');
+      expect(textOf((await store.load('board.a.card.b')).updates)).toBe('B');
+      expect(textOf((await store.load('board.ab')).updates)).toBe('C');
+      await store.close();
+    });
+
+    it('replace swaps the whole log for one entry and later appends follow it', async () => {
+      const { store } = await impl.open();
+      const doc = new Y.Doc();
+      for (let i = 0; i < 5; i++) await store.append('r', update(`${i};`, doc));
+      await store.replace('r', Y.encodeStateAsUpdate(doc));
+      await store.append('r', update('after;', doc));
+      const { updates } = await store.load('r');
+      expect(updates).toHaveLength(2);
+      expect(textOf(updates)).toBe('0;1;2;3;4;after;');
+      await store.close();
+    });
+
+    it('list reports each room with entries, bytes and last change', async () => {
+      const { store } = await impl.open();
+      const u = update('hello');
+      await store.append('r1', u);
+      await store.append('r1', update('x'));
+      await store.append('r2', u);
+      const rooms = (await store.list()).sort((a, b) => a.room.localeCompare(b.room));
+      expect(rooms.map((r) => [r.room, r.entries])).toEqual([
+        ['r1', 2],
+        ['r2', 1],
+      ]);
+      expect(rooms[1]!.bytes).toBe(u.byteLength);
+      expect(rooms[0]!.updatedAt).toBeGreaterThan(0);
+      await store.close();
+    });
+
+    it('what was written survives closing and reopening', async () => {
+      const { store, reopen } = await impl.open();
+      if (!reopen) return expect(store).toBeInstanceOf(MemoryDocStore); // memory has nothing to reopen
+      const doc = new Y.Doc();
+      await store.append('r', update('kept', doc));
+      const again = await reopen();
+      expect(textOf((await again.load('r')).updates)).toBe('kept');
+      await again.append('r', update('+more', doc));
+      expect(textOf((await again.load('r')).updates)).toBe('kept+more');
+      await again.close();
+    });
+  });
+}
