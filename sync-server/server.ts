@@ -94,10 +94,12 @@ export async function startServer(
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      // Readiness turns 503 at once while HTTP keeps answering (so balancers see it); new
+      // websocket upgrades are refused from here on.
       ready = false;
-      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       const { unstoredRooms } = await core.stop();
       transport.wss.close();
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await stopped;
       await store.close();
