@@ -17,6 +17,18 @@ export interface ServerConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Human-readable logs (dev); JSON lines otherwise. */
   prettyLogs: boolean;
+  /** HS256 secret: when set (or `authPublicKey`), every connection needs a token. */
+  authSecret: string | null;
+  /** PEM text or file of an ES256/RS256/EdDSA public key that verifies tokens. */
+  authPublicKey: string | null;
+  /** The address people open (share links), e.g. https://trellis.example.org; default http://host:port. */
+  publicUrl: string | null;
+  /** Abuse limits; 0 turns one off. */
+  maxConnectionsPerAddress: number;
+  maxRooms: number;
+  maxMessagesPerSecond: number;
+  messageBurst: number;
+  maxDocumentBytes: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -32,6 +44,14 @@ export const DEFAULT_CONFIG: ServerConfig = {
   fsync: false,
   logLevel: 'info',
   prettyLogs: false,
+  authSecret: null,
+  authPublicKey: null,
+  publicUrl: null,
+  maxConnectionsPerAddress: 50,
+  maxRooms: DEFAULTS.maxRooms,
+  maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
+  messageBurst: DEFAULTS.messageBurst,
+  maxDocumentBytes: DEFAULTS.maxDocumentBytes,
 };
 
 interface OptionSpec {
@@ -103,6 +123,62 @@ const OPTIONS: OptionSpec[] = [
     kind: 'bool',
     help: 'human-readable logs (default: when stdout is a terminal)',
   },
+  {
+    key: 'authSecret',
+    flag: 'auth-secret',
+    env: 'AUTH_SECRET',
+    kind: 'string',
+    help: 'HS256 token secret (≥ 32 chars); set it to require tokens',
+  },
+  {
+    key: 'authPublicKey',
+    flag: 'auth-public-key',
+    env: 'AUTH_PUBLIC_KEY',
+    kind: 'string',
+    help: 'PEM (text or file) verifying ES256/RS256/EdDSA tokens',
+  },
+  {
+    key: 'publicUrl',
+    flag: 'public-url',
+    env: 'PUBLIC_URL',
+    kind: 'string',
+    help: 'address in share links (default http://host:port)',
+  },
+  {
+    key: 'maxConnectionsPerAddress',
+    flag: 'max-connections-per-address',
+    env: 'MAX_CONNECTIONS_PER_ADDRESS',
+    kind: 'int',
+    help: 'open sockets per client address (429 above; 0: off)',
+  },
+  {
+    key: 'maxRooms',
+    flag: 'max-rooms',
+    env: 'MAX_ROOMS',
+    kind: 'int',
+    help: 'documents loaded at once (idle ones unloaded, else 4503)',
+  },
+  {
+    key: 'maxMessagesPerSecond',
+    flag: 'max-messages-per-second',
+    env: 'MAX_MESSAGES_PER_SECOND',
+    kind: 'int',
+    help: 'messages per connection per second (4429 above; 0: off)',
+  },
+  {
+    key: 'messageBurst',
+    flag: 'message-burst',
+    env: 'MESSAGE_BURST',
+    kind: 'int',
+    help: 'messages a connection may send at once above the rate',
+  },
+  {
+    key: 'maxDocumentBytes',
+    flag: 'max-document-bytes',
+    env: 'MAX_DOCUMENT_BYTES',
+    kind: 'int',
+    help: 'a document may not grow past this (4413; 0: off)',
+  },
 ];
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -160,6 +236,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, isTty = fals
   if (result.maxMessageBytes < 1024) problems.push('max message bytes: must be at least 1024');
   if (result.maxBufferedBytes < 64 * 1024) problems.push('max buffered bytes: must be at least 65536');
   if (result.staticDir === 'none') result.staticDir = null;
+  if (result.authSecret !== null && result.authPublicKey !== null) {
+    problems.push('auth: set either an auth secret or an auth public key, not both');
+  }
+  if (result.authSecret !== null && result.authSecret.length < 32) {
+    problems.push('auth secret: use at least 32 characters');
+  }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: result };
 }
 

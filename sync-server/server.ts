@@ -1,6 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdminHandler } from './admin/http';
+import { AdminOps } from './admin/ops';
+import { createTokenAuthorizer } from './auth/authorizer';
+import { publicVerifyKey, secretKey, type VerifyKey } from './auth/tokens';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import type { DocStore } from './core/doc-store';
 import type { Logger } from './core/ports';
@@ -36,6 +40,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
   const logger = options.logger ?? createLogger(config.logLevel, config.prettyLogs);
+  // Checked before the store opens, so a bad key fails fast without touching the data.
+  const verifyKey = authKey(config);
   let store = options.store;
   if (!store) {
     await mkdir(config.dataDir, { recursive: true });
@@ -50,26 +56,35 @@ export async function startServer(
     compactThreshold: config.compactThreshold,
     maxBufferedBytes: config.maxBufferedBytes,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    maxRooms: config.maxRooms,
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
+    messageBurst: config.messageBurst,
+    maxDocumentBytes: config.maxDocumentBytes,
   });
   let ready = true;
-  const http = createServer(
-    createRequestHandler(
-      {
-        version: VERSION,
-        startedAt: Date.now(),
-        ready: () => ready,
-        connections: () => core.connectionCount,
-        rooms: () => core.rooms.size,
-      },
-      registry,
-      config.staticDir,
-    ),
+  const admin = createAdminHandler({ ops: new AdminOps(core, store), verifyKey, logger });
+  const routes = createRequestHandler(
+    {
+      version: VERSION,
+      startedAt: Date.now(),
+      ready: () => ready,
+      connections: () => core.connectionCount,
+      rooms: () => core.rooms.size,
+    },
+    registry,
+    config.staticDir,
   );
+  const http = createServer((req, res) => {
+    admin(req, res)
+      .then((handled) => (handled ? undefined : routes(req, res)))
+      .catch(() => res.destroy());
+  });
   const transport = createWsTransport({
     core,
     logger,
     maxMessageBytes: config.maxMessageBytes,
-    authorize: options.authorize ?? openAccess,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    authorize: options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess),
   });
   http.on('upgrade', (req, socket, head) => {
     if (!ready) {
@@ -90,6 +105,12 @@ export async function startServer(
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
   logger.info({ url, dataDir: options.store ? null : config.dataDir, version: VERSION }, 'listening');
+  if (!verifyKey && !options.authorize && !isLoopback(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'no auth secret or public key configured: anyone who can reach this address can read and edit every board (set AUTH_SECRET)',
+    );
+  }
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -108,4 +129,14 @@ export async function startServer(
     return closing;
   };
   return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, close };
+}
+
+function authKey(config: ServerConfig): VerifyKey | null {
+  if (config.authSecret) return secretKey(config.authSecret);
+  if (config.authPublicKey) return publicVerifyKey(config.authPublicKey);
+  return null;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -4,8 +4,8 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
 import { isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
-import { AddressLimiter } from '../limits/address-limiter';
 import type { SyncCore } from '../core/sync-core';
+import { AddressLimiter } from '../limits/address-limiter';
 
 /** The access decision for one upgrade request (see auth for token checks). */
 export type AccessDecision =
@@ -65,7 +65,10 @@ export function createWsTransport(options: WsTransportOptions) {
     socket.once('close', release);
     const decision = await options.authorize(req, room, url);
     if (!decision.ok) {
-      logger.info({ room, addr: remoteAddress, status: decision.status, reason: decision.reason }, 'upgrade refused');
+      logger.info(
+        { room, addr: remoteAddress, status: decision.status, reason: decision.reason },
+        'upgrade refused',
+      );
       return refuse(socket, decision.status, decision.reason);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -98,7 +101,12 @@ export function createWsTransport(options: WsTransportOptions) {
         // ws closes the socket itself (e.g. 1009 for a frame above maxPayload); log why.
         const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
         logger.warn(
-          { room, addr: remoteAddress, code: error.code, maxBytes: tooBig ? options.maxMessageBytes : undefined },
+          {
+            room,
+            addr: remoteAddress,
+            code: error.code,
+            maxBytes: tooBig ? options.maxMessageBytes : undefined,
+          },
           tooBig ? 'message too big: closing with 1009' : `socket error: ${error.message}`,
         );
       });

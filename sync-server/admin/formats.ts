@@ -1,0 +1,197 @@
+/**
+ * File formats of the admin CLI.
+ *
+ * Backup (`trellis-server backup`): JSON lines, so a large store streams. A header line, one line per
+ * room with its whole state as one base64 Yjs update, and an end line with the room count, so a
+ * truncated file is detected before anything is restored.
+ *   {"format":"trellis-backup","version":1,"createdAt":"…"}
+ *   {"room":"board.x","entries":3,"bytes":1234,"updatedAt":…,"state":"<base64>"}
+ *   {"end":true,"rooms":1}
+ *
+ * Export (`trellis-server export <board>`): one JSON document with a readable board snapshot, each
+ * description as Markdown, and the Yjs state of every room (what `import` applies), plus a Markdown
+ * rendering of the whole board for people.
+ */
+import * as Y from 'yjs';
+import { readBoard } from '../../shared/board/read';
+import { parseRoom } from '../../shared/room-names';
+import { descriptionToMarkdown } from './description-markdown';
+import type { RoomDump } from './ops';
+
+export const BACKUP_FORMAT = 'trellis-backup';
+export const EXPORT_FORMAT = 'trellis-board-export';
+export const FORMAT_VERSION = 1;
+
+export function backupHeaderLine(createdAt: Date): string {
+  return `${JSON.stringify({ format: BACKUP_FORMAT, version: FORMAT_VERSION, createdAt: createdAt.toISOString() })}\n`;
+}
+
+export function backupRoomLine(dump: RoomDump): string {
+  const { state, ...summary } = dump;
+  return `${JSON.stringify({ ...summary, state: Buffer.from(state).toString('base64') })}\n`;
+}
+
+export function backupEndLine(rooms: number): string {
+  return `${JSON.stringify({ end: true, rooms })}\n`;
+}
+
+export interface RoomState {
+  room: string;
+  state: Uint8Array;
+}
+
+export class FormatError extends Error {
+  override name = 'FormatError';
+}
+
+/** Parses a whole backup; throws FormatError for a foreign, damaged or truncated file. */
+export function parseBackup(text: string): RoomState[] {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const parse = (line: string, n: number): Record<string, unknown> => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new FormatError(`line ${n + 1} is not JSON`);
+    }
+  };
+  const header = lines[0] === undefined ? null : parse(lines[0], 0);
+  if (header?.format !== BACKUP_FORMAT) throw new FormatError('not a Trellis backup (no header line)');
+  if (header.version !== FORMAT_VERSION)
+    throw new FormatError(`unsupported backup version ${header.version}`);
+  const end = lines.length > 1 ? parse(lines[lines.length - 1]!, lines.length - 1) : null;
+  if (end?.end !== true) throw new FormatError('the backup is truncated (no end line)');
+  const rooms = lines.slice(1, -1).map((line, i) => roomState(parse(line, i + 1), i + 2));
+  if (end.rooms !== rooms.length) {
+    throw new FormatError(`the backup is damaged: ${rooms.length} rooms, end line says ${end.rooms}`);
+  }
+  return rooms;
+}
+
+function roomState(entry: Record<string, unknown>, line: number): RoomState {
+  if (typeof entry.room !== 'string' || typeof entry.state !== 'string') {
+    throw new FormatError(`line ${line}: expected a room and its state`);
+  }
+  return { room: entry.room, state: new Uint8Array(Buffer.from(entry.state, 'base64')) };
+}
+
+export interface BoardExport {
+  format: typeof EXPORT_FORMAT;
+  version: number;
+  board: string;
+  exportedAt: string;
+  /** The board as the app shows it (read-only information; import uses `rooms`). */
+  snapshot: unknown;
+  /** Card id → description as Markdown. */
+  descriptions: Record<string, string>;
+  /** Every room of the board with its whole state as a base64 Yjs update. */
+  rooms: Array<{ room: string; state: string }>;
+}
+
+export function docOf(state: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return doc;
+}
+
+/** The board snapshot as plain JSON (its card index is a Map). */
+export function boardJson(doc: Y.Doc): unknown {
+  const snapshot = readBoard(doc);
+  return { ...snapshot, cards: Object.fromEntries(snapshot.cards) };
+}
+
+export function buildExport(
+  boardId: string,
+  dumps: RoomDump[],
+  now: Date,
+): { json: BoardExport; markdown: string } {
+  let boardDoc: Y.Doc | null = null;
+  const descriptions: Record<string, string> = {};
+  for (const dump of dumps) {
+    const parsed = parseRoom(dump.room);
+    if (parsed.kind === 'board') boardDoc = docOf(dump.state);
+    else if (parsed.kind === 'description')
+      descriptions[parsed.cardId] = descriptionToMarkdown(docOf(dump.state));
+  }
+  const doc = boardDoc ?? new Y.Doc();
+  const json: BoardExport = {
+    format: EXPORT_FORMAT,
+    version: FORMAT_VERSION,
+    board: boardId,
+    exportedAt: now.toISOString(),
+    snapshot: boardJson(doc),
+    descriptions,
+    rooms: dumps.map((dump) => ({ room: dump.room, state: Buffer.from(dump.state).toString('base64') })),
+  };
+  return { json, markdown: boardMarkdown(doc, boardId, descriptions) };
+}
+
+function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string, string>): string {
+  const board = readBoard(doc);
+  const labelName = new Map(board.labels.map((label) => [label.id, label.name]));
+  const memberName = new Map(board.members.map((member) => [member.id, member.name]));
+  const lines = [`# ${board.title || boardId}`, ''];
+  for (const column of board.columns) {
+    lines.push(`## ${column.title}`, '');
+    for (const card of column.cards) {
+      lines.push(`### ${card.title}`, '');
+      const facts = [
+        card.labels.length > 0
+          ? `Labels: ${card.labels.map((id) => labelName.get(id) ?? id).join(', ')}`
+          : null,
+        card.assignees.length > 0
+          ? `Assignees: ${card.assignees.map((id) => memberName.get(id) ?? id).join(', ')}`
+          : null,
+        card.due ? `Due: ${card.due}` : null,
+      ].filter((fact): fact is string => fact !== null);
+      if (facts.length > 0) lines.push(...facts.map((fact) => `- ${fact}`), '');
+      const description = descriptions[card.id];
+      if (description) lines.push(description, '');
+    }
+  }
+  if (board.archivedCards.length > 0) {
+    lines.push('## Archived', '');
+    for (const card of board.archivedCards) lines.push(`- ${card.title}`);
+    lines.push('');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Parses an export; throws FormatError for anything else. */
+export function parseExport(text: string): { board: string; rooms: RoomState[] } {
+  let data: Partial<BoardExport>;
+  try {
+    data = JSON.parse(text) as Partial<BoardExport>;
+  } catch {
+    throw new FormatError('not JSON');
+  }
+  if (data.format !== EXPORT_FORMAT || !Array.isArray(data.rooms) || typeof data.board !== 'string') {
+    throw new FormatError('not a Trellis board export');
+  }
+  return {
+    board: data.board,
+    rooms: data.rooms.map((entry, i) => roomState(entry as unknown as Record<string, unknown>, i + 1)),
+  };
+}
+
+/** A document as readable JSON: the board view for board rooms, Markdown for descriptions, else raw types. */
+export function inspectDoc(room: string, doc: Y.Doc): unknown {
+  const parsed = parseRoom(room);
+  if (parsed.kind === 'board') return { room, kind: 'board', board: boardJson(doc) };
+  if (parsed.kind === 'description')
+    return { room, kind: 'description', markdown: descriptionToMarkdown(doc) };
+  const roots: Record<string, unknown> = {};
+  for (const name of doc.share.keys()) roots[name] = genericJson(doc, name);
+  return { room, kind: 'other', roots };
+}
+
+/** Root types of a doc loaded from an update have no class yet; guess it from their content. */
+function genericJson(doc: Y.Doc, name: string): unknown {
+  const type = doc.share.get(name)!;
+  if (type._map.size > 0) return doc.getMap(name).toJSON();
+  const first = type._start?.content;
+  if (first instanceof Y.ContentString || first instanceof Y.ContentFormat)
+    return doc.getText(name).toString();
+  if (first instanceof Y.ContentType && first.type instanceof Y.XmlText)
+    return doc.get(name, Y.XmlText).toString();
+  return doc.getArray(name).toJSON();
+}

@@ -1,0 +1,162 @@
+/**
+ * The running server's admin endpoints, used by the CLI while the server holds the data directory
+ * (LevelDB allows one process). With auth configured they need an `admin` token (the CLI signs one
+ * with the same secret or private key); without auth they answer loopback clients only.
+ *
+ *   GET  /admin/rooms               rooms with size, update count, last change (JSON)
+ *   POST /admin/backup              every room (backup format, streamed)
+ *   GET  /admin/dump?board=|room=   one board with its descriptions, or one room (backup format)
+ *   POST /admin/import              body in backup format: each room's state is merged into it
+ *   POST /admin/compact[?room=]     merge update logs into one entry
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidId, isValidRoomName } from '../../shared/room-names';
+import { requestToken } from '../auth/authorizer';
+import { Role, type VerifyKey, verifyToken } from '../auth/tokens';
+import type { Logger } from '../core/ports';
+import { backupEndLine, backupHeaderLine, backupRoomLine, FormatError, parseBackup } from './formats';
+import type { AdminOps } from './ops';
+
+export interface AdminHandlerOptions {
+  ops: AdminOps;
+  /** Null when the server runs open: then only loopback clients are answered. */
+  verifyKey: VerifyKey | null;
+  logger: Logger;
+  /** Largest accepted import body. */
+  maxBodyBytes?: number;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Rooms of a board: the board document and its card descriptions. */
+export function boardRooms(boardId: string): (room: string) => boolean {
+  return (room) => room === `board.${boardId}` || room.startsWith(`board.${boardId}.card.`);
+}
+
+/** Returns true when it answered the request (any path under /admin/). */
+export function createAdminHandler(options: AdminHandlerOptions) {
+  const { ops, logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024 * 1024;
+
+  async function allowed(req: IncomingMessage, url: URL): Promise<string | null> {
+    if (options.verifyKey === null) {
+      return LOOPBACK.has(req.socket.remoteAddress ?? '')
+        ? null
+        : 'admin endpoints answer loopback clients only';
+    }
+    const token = requestToken(req, url);
+    if (token === null) return 'missing admin token';
+    const result = await verifyToken(options.verifyKey, token);
+    if (!result.ok) return result.reason;
+    return result.claims.role === Role.admin ? null : 'not an admin token';
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/admin/')) return false;
+    const refusal = await allowed(req, url);
+    if (refusal !== null) {
+      logger.warn(
+        { path: url.pathname, addr: req.socket.remoteAddress },
+        `admin request refused: ${refusal}`,
+      );
+      json(res, options.verifyKey === null ? 403 : 401, { error: refusal });
+      return true;
+    }
+    const route = `${req.method} ${url.pathname}`;
+    try {
+      switch (route) {
+        case 'GET /admin/rooms':
+          json(res, 200, { rooms: await ops.list() });
+          return true;
+        case 'POST /admin/backup':
+          logger.info({}, 'admin: backup started');
+          await streamDump(
+            res,
+            ops.dump(() => true),
+          );
+          logger.info({}, 'admin: backup finished');
+          return true;
+        case 'GET /admin/dump': {
+          const board = url.searchParams.get('board');
+          const room = url.searchParams.get('room');
+          if (board !== null && isValidId(board)) {
+            const include = boardRooms(board);
+            await streamDump(res, ops.dump(include));
+          } else if (room !== null && isValidRoomName(room)) {
+            await streamDump(
+              res,
+              ops.dump((name) => name === room),
+            );
+          } else json(res, 400, { error: 'give a valid board=<id> or room=<name>' });
+          return true;
+        }
+        case 'POST /admin/import': {
+          const rooms = parseBackup(await readBody(req, maxBodyBytes));
+          for (const { room, state } of rooms) {
+            if (!isValidRoomName(room)) throw new FormatError(`invalid room name ${JSON.stringify(room)}`);
+            await ops.apply(room, state);
+          }
+          logger.info({ rooms: rooms.length }, 'admin: imported');
+          json(res, 200, { imported: rooms.map((r) => r.room) });
+          return true;
+        }
+        case 'POST /admin/compact': {
+          const room = url.searchParams.get('room') ?? undefined;
+          if (room !== undefined && !isValidRoomName(room)) {
+            json(res, 400, { error: 'invalid room name' });
+            return true;
+          }
+          json(res, 200, { compacted: await ops.compact(room) });
+          return true;
+        }
+        default:
+          json(res, 404, { error: `no admin endpoint ${route}` });
+          return true;
+      }
+    } catch (error) {
+      const status = error instanceof FormatError || error instanceof BodyTooLargeError ? 400 : 500;
+      logger.error({ err: error, path: url.pathname }, 'admin request failed');
+      if (!res.headersSent) json(res, status, { error: (error as Error).message });
+      else res.destroy(error as Error); // a cut stream has no end line, so the CLI notices
+      return true;
+    }
+  };
+}
+
+async function streamDump(res: ServerResponse, dumps: AsyncIterable<Parameters<typeof backupRoomLine>[0]>) {
+  let started = false;
+  let rooms = 0;
+  for await (const dump of dumps) {
+    if (!started) {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+      res.write(backupHeaderLine(new Date()));
+      started = true;
+    }
+    rooms++;
+    if (!res.write(backupRoomLine(dump))) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  if (!started) {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    res.write(backupHeaderLine(new Date()));
+  }
+  res.end(backupEndLine(rooms));
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > maxBytes) throw new BodyTooLargeError(`body above ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
