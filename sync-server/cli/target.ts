@@ -1,0 +1,213 @@
+/**
+ * Where the CLI's admin commands act: the data directory itself when no server holds it, or the
+ * running server's admin endpoints when one does (LevelDB admits one process at a time).
+ */
+import { mkdir } from 'node:fs/promises';
+import {
+  backupEndLine,
+  backupHeaderLine,
+  backupRoomLine,
+  parseBackup,
+  type RoomState,
+} from '../admin/formats';
+import { boardRooms } from '../admin/http';
+import { AdminOps, type RoomDump, type RoomListing } from '../admin/ops';
+import type { DocStore } from '../core/doc-store';
+import { silentLogger } from '../core/ports';
+import { SyncCore } from '../core/sync-core';
+import { LevelDocStore } from '../storage/level-doc-store';
+
+export type DumpSelection = { all: true } | { board: string } | { room: string };
+
+export interface Target {
+  /** How the operator is told where the command acted. */
+  readonly description: string;
+  list(): Promise<RoomListing[]>;
+  /** Writes the selection in backup format, line by line. */
+  dump(selection: DumpSelection, write: (line: string) => Promise<void>): Promise<number>;
+  importRooms(rooms: RoomState[]): Promise<string[]>;
+  compact(room?: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+function includeOf(selection: DumpSelection): (room: string) => boolean {
+  if ('board' in selection) return boardRooms(selection.board);
+  if ('room' in selection) return (room) => room === selection.room;
+  return () => true;
+}
+
+/** Acts on an opened store through a core of its own, so writes take the same path as in the server. */
+export class LocalTarget implements Target {
+  private readonly core: SyncCore;
+  private readonly ops: AdminOps;
+
+  constructor(
+    readonly store: DocStore,
+    readonly description: string,
+  ) {
+    this.core = new SyncCore({ store, logger: silentLogger, unloadDelayMs: 0, maxRooms: 0 });
+    this.ops = new AdminOps(this.core, store);
+  }
+
+  list(): Promise<RoomListing[]> {
+    return this.ops.list();
+  }
+
+  async dump(selection: DumpSelection, write: (line: string) => Promise<void>): Promise<number> {
+    await write(backupHeaderLine(new Date()));
+    let rooms = 0;
+    for await (const dump of this.ops.dump(includeOf(selection))) {
+      rooms++;
+      await write(backupRoomLine(dump));
+    }
+    await write(backupEndLine(rooms));
+    return rooms;
+  }
+
+  async importRooms(rooms: RoomState[]): Promise<string[]> {
+    for (const { room, state } of rooms) await this.ops.apply(room, state);
+    return rooms.map((r) => r.room);
+  }
+
+  compact(room?: string): Promise<string[]> {
+    return this.ops.compact(room);
+  }
+
+  async close(): Promise<void> {
+    await this.core.stop();
+    await this.store.close();
+  }
+}
+
+/** Acts through the running server's /admin endpoints. */
+export class RemoteTarget implements Target {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly adminToken: string | null,
+  ) {}
+
+  get description(): string {
+    return `the server at ${this.baseUrl}`;
+  }
+
+  async list(): Promise<RoomListing[]> {
+    const body = (await (await this.request('GET', '/admin/rooms')).json()) as { rooms: RoomListing[] };
+    return body.rooms;
+  }
+
+  async dump(selection: DumpSelection, write: (line: string) => Promise<void>): Promise<number> {
+    const path =
+      'board' in selection
+        ? `/admin/dump?board=${encodeURIComponent(selection.board)}`
+        : 'room' in selection
+          ? `/admin/dump?room=${encodeURIComponent(selection.room)}`
+          : '/admin/backup';
+    const response = await this.request('board' in selection || 'room' in selection ? 'GET' : 'POST', path);
+    if (!response.body) throw new CliError('the server sent no body');
+    // Streamed line by line; the end line is checked by whoever parses the result.
+    const decoder = new TextDecoder();
+    let rest = '';
+    let rooms = -1;
+    for await (const chunk of response.body) {
+      rest += decoder.decode(chunk as Uint8Array, { stream: true });
+      let newline = rest.indexOf('\n');
+      while (newline >= 0) {
+        const line = rest.slice(0, newline + 1);
+        rest = rest.slice(newline + 1);
+        await write(line);
+        rooms++;
+        newline = rest.indexOf('\n');
+      }
+    }
+    if (rest !== '') await write(rest);
+    return Math.max(0, rooms - 1);
+  }
+
+  async importRooms(rooms: RoomState[]): Promise<string[]> {
+    const body = [
+      backupHeaderLine(new Date()),
+      ...rooms.map(({ room, state }) =>
+        backupRoomLine({ room, state, entries: 0, bytes: state.byteLength, updatedAt: 0 } satisfies RoomDump),
+      ),
+      backupEndLine(rooms.length),
+    ].join('');
+    const response = await this.request('POST', '/admin/import', body);
+    return ((await response.json()) as { imported: string[] }).imported;
+  }
+
+  async compact(room?: string): Promise<string[]> {
+    const path = room === undefined ? '/admin/compact' : `/admin/compact?room=${encodeURIComponent(room)}`;
+    return ((await (await this.request('POST', path)).json()) as { compacted: string[] }).compacted;
+  }
+
+  async close(): Promise<void> {}
+
+  private async request(method: string, path: string, body?: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: {
+          ...(this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/x-ndjson' } : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+      });
+    } catch (error) {
+      throw new CliError(`cannot reach ${this.baseUrl}: ${(error as Error).message}`);
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {}
+      throw new CliError(`${this.description} answered ${response.status}: ${message}`);
+    }
+    return response;
+  }
+}
+
+/** True for classic-level's error when another process holds the database. */
+function isLocked(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code === 'LEVEL_LOCKED';
+}
+
+export interface TargetOptions {
+  dataDir: string;
+  /** Use this server even if the data directory is free. */
+  serverUrl: string | null;
+  /** Where to look for the server when the data directory is locked. */
+  defaultServerUrl: string;
+  adminToken: () => Promise<string | null>;
+  /** Commands that must not run beside a live server (restore). */
+  localOnly?: boolean;
+}
+
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  if (options.serverUrl !== null) {
+    if (options.localOnly) throw new CliError('this command works on the data directory only (no --server)');
+    return new RemoteTarget(options.serverUrl, await options.adminToken());
+  }
+  try {
+    await mkdir(options.dataDir, { recursive: true });
+    const store = await LevelDocStore.open(options.dataDir);
+    return new LocalTarget(store, `the data directory ${options.dataDir}`);
+  } catch (error) {
+    if (!isLocked(error)) throw error;
+    if (options.localOnly) {
+      throw new CliError(
+        `a running server holds ${options.dataDir}: stop it first (restore replaces what is stored, ` +
+          'and connected clients would send their copies straight back)',
+      );
+    }
+    return new RemoteTarget(options.defaultServerUrl, await options.adminToken());
+  }
+}
+
+export { parseBackup };
