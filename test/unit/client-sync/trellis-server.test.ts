@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createDocumentRegistry, type DocumentRegistry } from '../../../client/sync/open-document';
+import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
+import { type RunningServer, startServer } from '../../../sync-server/server';
+import { waitFor } from './support/reference-server';
+
+// The same client against Trellis's own server: its durable acks must drive "saved".
+let server: RunningServer;
+let docs: DocumentRegistry;
+
+beforeAll(async () => {
+  server = await startServer(
+    { host: '127.0.0.1', port: 0, staticDir: null, logLevel: 'silent' },
+    { store: new MemoryDocStore() },
+  );
+  docs = createDocumentRegistry({
+    serverUrl: server.wsUrl,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    indexedDb: false,
+  });
+});
+afterAll(async () => {
+  docs.destroyAll();
+  await server.close();
+});
+
+describe('openDocument with the Trellis sync server', () => {
+  it('[saved] becomes saved once the server has stored the edit, and a second replica sees it', async () => {
+    const writer = docs.open('board.client-sync-real');
+    await waitFor(() => writer.getStatus().serverSynced, 'synced');
+    writer.doc.getText('t').insert(0, 'stored for real');
+    expect(writer.getStatus().saved).toBe(false);
+    await waitFor(() => writer.getStatus().saved, 'durable ack');
+    expect(writer.getStatus()).toMatchObject({ connection: 'online', pending: 0 });
+
+    const readers = createDocumentRegistry({
+      serverUrl: server.wsUrl,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+    });
+    try {
+      const reader = readers.open('board.client-sync-real');
+      await waitFor(() => reader.doc.getText('t').toString() === 'stored for real', 'reader has it');
+      // The ack on connect covers everything the reader got, so it is saved without writing.
+      await waitFor(() => reader.getStatus().saved, 'reader saved');
+    } finally {
+      readers.destroyAll();
+    }
+  });
+});
