@@ -20,6 +20,11 @@ export interface DocStore {
 
 export interface StoredDoc {
   updates: Uint8Array[];
+  /**
+   * Where in a shared update log these updates end (scale-out: a Redis stream entry id); a room's
+   * `DocFeed` delivers what other instances append after it. Absent for single-node stores.
+   */
+  cursor?: string;
 }
 
 export interface RoomSummary {

@@ -1,3 +1,4 @@
+import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import type { Clock, CoreMetrics, Logger } from './ports';
 import { Room, RoomState } from './room';
@@ -13,6 +14,8 @@ export interface RoomManagerOptions {
   compactThreshold: number;
   /** Rooms loaded at once (0: no limit); past it the least recently used idle room is unloaded. */
   maxRooms: number;
+  /** Other instances' changes (scale-out mode). */
+  feed?: DocFeed;
 }
 
 /**

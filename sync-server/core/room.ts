@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwarenessFrame, encodeDurableAck, encodeSyncStep2, encodeSyncUpdate } from '../../shared/wire';
 import type { Connection } from './connection';
+import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import type { Clock, CoreMetrics, Logger } from './ports';
 import { type DurableBatch, WritePipeline } from './write-pipeline';
@@ -20,6 +21,11 @@ export type DecodedStructs = ReturnType<typeof Y.decodeUpdate>['structs'];
 
 /** Origin of the transaction that applies stored updates: they are not stored again. */
 const LOAD_ORIGIN = Symbol('load');
+/**
+ * Origin of updates and awareness from other server instances (scale-out): another instance stored
+ * them already, so they are broadcast at once and never appended again.
+ */
+const REMOTE_ORIGIN = Symbol('remote');
 
 export interface RoomDeps {
   store: DocStore;
@@ -27,6 +33,8 @@ export interface RoomDeps {
   logger: Logger;
   metrics: CoreMetrics;
   compactThreshold: number;
+  /** Other instances' changes to the same documents (scale-out mode); absent on a single node. */
+  feed?: DocFeed;
 }
 
 /**
@@ -57,6 +65,7 @@ export class Room {
   /** Full-state reply for joiners with an empty state vector, valid for one document version. */
   private fullStateCache: { version: number; frame: Uint8Array } | null = null;
   private version = 0;
+  private unsubscribeFeed: (() => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -74,7 +83,7 @@ export class Room {
   async load(): Promise<void> {
     const started = performance.now();
     try {
-      const { updates } = await this.deps.store.load(this.name);
+      const { updates, cursor } = await this.deps.store.load(this.name);
       this.sizeEstimate = updates.reduce((sum, update) => sum + update.byteLength, 0);
       Y.transact(
         this.doc,
@@ -96,6 +105,14 @@ export class Room {
         onDurable: (batch) => this.handleDurable(batch),
       });
       if (updates.length >= this.deps.compactThreshold) this.pipeline.requestCompaction();
+      // Registered before the first client is answered, from the position the loaded state covers.
+      this.unsubscribeFeed =
+        this.deps.feed?.subscribe(this.name, cursor, {
+          handleRemoteUpdates: (remote) => this.applyRemote(remote),
+          handleRemoteAwareness: (update) =>
+            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN),
+          localAwareness: () => this.localAwarenessUpdate(),
+        }) ?? null;
       this.setState(RoomState.ready);
       this.deps.metrics.roomLoaded((performance.now() - started) / 1000);
     } catch (error) {
@@ -176,8 +193,20 @@ export class Room {
     else this.scheduleAwarenessFlush();
   }
 
+  /**
+   * Applies updates another instance stored (scale-out). They are durable already, so they reach
+   * this room's connections at once, without waiting for local writes in flight.
+   */
+  applyRemote(updates: Uint8Array[]): void {
+    if (this.state !== RoomState.ready || updates.length === 0) return;
+    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+  }
+
   /** Frees the document; the room must not be used afterwards. */
   close(): void {
+    this.unsubscribeFeed?.();
+    this.unsubscribeFeed = null;
     this.pipeline?.stop();
     this.setState(RoomState.closed);
     this.doc.off('update', this.handleDocUpdate);
@@ -198,6 +227,12 @@ export class Room {
     if (origin === LOAD_ORIGIN) return;
     this.version++;
     this.sizeEstimate += update.byteLength;
+    if (origin === REMOTE_ORIGIN) {
+      // Only what was new to this document: the applied delta, already stored by its instance.
+      const frame = encodeSyncUpdate(update);
+      for (const connection of this.connections) connection.send(frame);
+      return;
+    }
     this.writes.add(update, origin);
   };
 
@@ -223,12 +258,32 @@ export class Room {
     for (const id of added) owner?.awarenessIds.add(id);
     for (const id of updated) owner?.awarenessIds.add(id);
     for (const id of removed) owner?.awarenessIds.delete(id);
+    const changed: number[] = [];
     for (const id of [...added, ...updated, ...removed]) {
-      if (id !== this.awareness.clientID) this.awarenessDirty.add(id);
+      if (id !== this.awareness.clientID) {
+        this.awarenessDirty.add(id);
+        changed.push(id);
+      }
+    }
+    // Changes made by this instance's clients go to the other instances (scale-out).
+    if (this.deps.feed && origin !== REMOTE_ORIGIN && changed.length > 0) {
+      this.deps.feed.publishAwareness(
+        this.name,
+        awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
+      );
     }
     this.awarenessOrigins.add(origin);
     this.scheduleAwarenessFlush();
   };
+
+  /** The awareness states this instance's own clients announced, for another instance that asks. */
+  private localAwarenessUpdate(): Uint8Array | null {
+    const ids: number[] = [];
+    for (const connection of this.connections) {
+      for (const id of connection.awarenessIds) if (this.awareness.getStates().has(id)) ids.push(id);
+    }
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
 
   private scheduleAwarenessFlush(): void {
     if (this.awarenessScheduled) return;

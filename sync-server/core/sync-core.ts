@@ -1,5 +1,6 @@
 import { CloseCode } from '../../shared/protocol';
 import { type CloseReason, Connection } from './connection';
+import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import {
   type Clock,
@@ -14,6 +15,8 @@ import { RoomManager } from './room-manager';
 
 export interface SyncCoreOptions {
   store: DocStore;
+  /** Scale-out: other instances' updates and awareness for the same documents. */
+  feed?: DocFeed;
   clock?: Clock;
   logger?: Logger;
   metrics?: CoreMetrics;
@@ -95,6 +98,7 @@ export class SyncCore {
       unloadDelayMs: options.unloadDelayMs ?? DEFAULTS.unloadDelayMs,
       compactThreshold: options.compactThreshold ?? DEFAULTS.compactThreshold,
       maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
+      ...(options.feed ? { feed: options.feed } : {}),
     });
   }
 
