@@ -51,5 +51,5 @@ export {
   PLACEHOLDER_COLUMN_TITLE,
   readBoard,
 } from './read';
-export { SCHEMA_VERSION } from './schema';
+export { SCHEMA_VERSION, UNPLACED_COLUMN_ID } from './schema';
 export { type BoardUndoOptions, createBoardUndoManager } from './undo';

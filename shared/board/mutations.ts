@@ -203,7 +203,7 @@ export interface AddCardInput {
 /** Adds a card; returns its id (also the key of its description document: `descriptionRoom(boardId, id)`). */
 export function addCard(doc: Y.Doc, input: AddCardInput, opts?: MutationOptions): string {
   const title = cleanText(input.title, MAX_CARD_TITLE_LENGTH, 'card title');
-  if (input.columnId === '') throw new BoardInputError('a card needs a column');
+  checkTargetColumn(input.columnId);
   const random = opts?.random ?? defaultRandom;
   const clock = opts?.clock ?? defaultClock;
   return run(doc, opts, (r) => {
@@ -266,7 +266,7 @@ export interface CardTarget {
  * concurrent moves resolve to exactly one place and concurrent edits of the card survive the move.
  */
 export function moveCard(doc: Y.Doc, cardId: string, target: CardTarget, opts?: MutationOptions): boolean {
-  if (target.columnId === '') throw new BoardInputError('a card needs a column');
+  checkTargetColumn(target.columnId);
   const random = opts?.random ?? defaultRandom;
   return run(doc, opts, (r) => {
     const card = childMap(r.cards as Y.Map<unknown>, cardId);
@@ -421,6 +421,16 @@ function writeSet(card: Y.Map<unknown>, prefix: string, ids: readonly string[]):
     }
   }
   return changed;
+}
+
+/**
+ * The "unplaced" placeholder only gathers cards whose position is unreadable (mid-sync, a move's new
+ * position can arrive after the old one's deletion); putting a card there would strand it for good.
+ */
+function checkTargetColumn(columnId: string): void {
+  if (columnId === '' || columnId === UNPLACED_COLUMN_ID) {
+    throw new BoardInputError(`cannot put a card in column ${JSON.stringify(columnId)}`);
+  }
 }
 
 function clampIndex(index: number, length: number): number {

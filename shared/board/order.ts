@@ -66,16 +66,17 @@ export function keyBetween(lower: string | null, upper: string | null, random: R
 }
 
 function validBounds(lower: string | null, upper: string | null): [string | null, string | null] {
-  if (lower !== null && upper !== null && lower >= upper) return [lower, null];
-  try {
-    generateKeyBetween(lower, upper);
-    return [lower, upper];
-  } catch {
-    const lowerOk = lower === null || isValidKey(lower);
-    const upperOk = upper === null || isValidKey(upper);
-    if (lowerOk && upperOk) return [lower, null];
-    return [lowerOk ? lower : null, upperOk ? upper : null];
+  if (lower === null || upper === null || lower < upper) {
+    try {
+      generateKeyBetween(lower, upper);
+      return [lower, upper];
+    } catch {
+      // fall through: find out which bound is bad
+    }
   }
+  const a = lower !== null && isValidKey(lower) ? lower : null;
+  const b = upper !== null && isValidKey(upper) ? upper : null;
+  return a !== null && b !== null && a >= b ? [a, null] : [a, b];
 }
 
 function isValidKey(key: string): boolean {

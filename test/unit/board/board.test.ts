@@ -24,6 +24,7 @@ import {
   renameColumn,
   restoreColumn,
   seededRandom,
+  UNPLACED_COLUMN_ID,
   updateCard,
   updateLabel,
 } from '../../../shared/board';
@@ -407,6 +408,21 @@ describe('robustness', () => {
     // It can still be moved back to a real place.
     expect(moveCard(doc, id, { columnId: 'default-1', index: 0 }, opts)).toBe(true);
     expect(readBoard(doc).cards.get(id)?.columnId).toBe('default-1');
+  });
+
+  it('shows a card with no readable position on a board without columns in the "unplaced" placeholder', () => {
+    const { doc, opts } = replica(1);
+    initBoard(doc, { title: 'T', createdBy: 'a', columnTitles: ['Only'] }, opts);
+    const id = addCard(doc, { columnId: 'default-0', title: 'A', createdBy: 'x' }, opts);
+    doc.getMap<Y.Map<unknown>>('cards').get(id)?.delete('pos');
+    deleteColumn(doc, 'default-0', opts);
+    expect(readBoard(doc).columns.map((c) => [c.id, c.placeholder])).toEqual([[UNPLACED_COLUMN_ID, true]]);
+    expect(() => addCard(doc, { columnId: UNPLACED_COLUMN_ID, title: 'B', createdBy: 'x' }, opts)).toThrow(
+      BoardInputError,
+    );
+    expect(() => moveCard(doc, id, { columnId: UNPLACED_COLUMN_ID, index: 0 }, opts)).toThrow(
+      BoardInputError,
+    );
   });
 
   it('orders around an invalid order key instead of throwing', () => {
