@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminHandler } from './admin/http';
 import { AdminOps } from './admin/ops';
-import { createTokenAuthorizer } from './auth/authorizer';
+import { createTokenAuthorizer, isLoopbackHost } from './auth/authorizer';
 import { publicVerifyKey, secretKey, type VerifyKey } from './auth/tokens';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import type { DocStore } from './core/doc-store';
@@ -105,7 +105,7 @@ export async function startServer(
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
   logger.info({ url, dataDir: options.store ? null : config.dataDir, version: VERSION }, 'listening');
-  if (!verifyKey && !options.authorize && !isLoopback(config.host)) {
+  if (!verifyKey && !options.authorize && !isLoopbackHost(config.host)) {
     logger.warn(
       { host: config.host },
       'no auth secret or public key configured: anyone who can reach this address can read and edit every board (set AUTH_SECRET)',
@@ -135,8 +135,4 @@ function authKey(config: ServerConfig): VerifyKey | null {
   if (config.authSecret) return secretKey(config.authSecret);
   if (config.authPublicKey) return publicVerifyKey(config.authPublicKey);
   return null;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -43,3 +43,8 @@ export function createTokenAuthorizer(key: VerifyKey, now: () => number = Date.n
     };
   };
 }
+
+/** Whether the server only listens on this machine (then running without auth warrants no warning). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
