@@ -17,12 +17,16 @@ export function Home() {
   };
   const open = (event: FormEvent) => {
     event.preventDefault();
-    const id = parseBoardLink(link);
-    if (id === null) {
+    const parsed = parseBoardLink(link);
+    if (parsed === null) {
       setLinkError('That is not a board link: paste a link like https://…/b/abc123 or a board id.');
       return;
     }
-    navigate(boardPath(id));
+    navigate(
+      parsed.token
+        ? `${boardPath(parsed.boardId)}?token=${encodeURIComponent(parsed.token)}`
+        : boardPath(parsed.boardId),
+    );
   };
 
   return (

@@ -52,10 +52,23 @@ export function forgetBoard(id: string): void {
   );
 }
 
-/** Accepts a board id, a `/b/<id>` path or a full link; returns the id or null. */
-export function parseBoardLink(input: string): string | null {
+export interface BoardLink {
+  boardId: string;
+  /** The access token a share link carries (`?token=…`), if any. */
+  token: string | null;
+}
+
+/** Accepts a board id, a `/b/<id>` path or a full (share) link; null if it is none of these. */
+export function parseBoardLink(input: string): BoardLink | null {
   const text = input.trim();
-  if (isValidId(text)) return text;
-  const match = /(?:^|\/)b\/([A-Za-z0-9_-]{1,64})\/?(?:[?#].*)?$/.exec(text);
-  return match?.[1] ?? null;
+  if (isValidId(text)) return { boardId: text, token: null };
+  let url: URL;
+  try {
+    url = new URL(text, 'http://link.invalid');
+  } catch {
+    return null;
+  }
+  const match = /^(?:.*\/)?b\/([A-Za-z0-9_-]{1,64})\/?$/.exec(url.pathname);
+  if (match?.[1] === undefined) return null;
+  return { boardId: match[1], token: url.searchParams.get('token') || null };
 }

@@ -1,5 +1,7 @@
 import { useSyncExternalStore } from 'react';
+import { TOKEN_PARAM } from '../../shared/protocol';
 import { isValidId } from '../../shared/room-names';
+import { rememberBoardToken } from '../sync';
 
 export type Route =
   | { kind: 'home' }
@@ -19,11 +21,31 @@ export function boardPath(boardId: string): string {
 
 const NAVIGATE_EVENT = 'trellis:navigate';
 
-/** History API navigation; components re-render through `useRoute`. */
+/** History API navigation; components re-render through `usePathname`. */
 export function navigate(path: string): void {
-  if (path === window.location.pathname) return;
+  if (path === window.location.pathname + window.location.search) return;
   window.history.pushState(null, '', path);
+  captureShareToken();
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/**
+ * A share link (`/b/<id>?token=…`) carries the board's access token: keep it for the sync
+ * connection and drop it from the address bar, so it is not bookmarked or shown on screen.
+ */
+export function captureShareToken(): void {
+  const route = parseRoute(window.location.pathname);
+  const params = new URLSearchParams(window.location.search);
+  const token = params.get(TOKEN_PARAM);
+  if (route.kind !== 'board' || !token) return;
+  rememberBoardToken(route.boardId, token);
+  params.delete(TOKEN_PARAM);
+  const search = params.toString();
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${window.location.pathname}${search ? `?${search}` : ''}`,
+  );
 }
 
 function subscribe(onChange: () => void): () => void {

@@ -1,3 +1,5 @@
+import { TOKEN_PARAM } from '../../shared/protocol';
+import { boardOfRoom } from '../../shared/room-names';
 import { webStorageAckStore } from './durable';
 import type { NetworkSignal } from './network';
 import { createDocumentRegistry, type DocumentRegistry } from './open-document';
@@ -25,6 +27,32 @@ export function browserNetwork(): NetworkSignal {
   };
 }
 
+const TOKENS_KEY = 'trellis.board-tokens';
+
+function readTokens(): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(window.localStorage.getItem(TOKENS_KEY) ?? '{}');
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The access token a share link carried for this board (a description room uses its board's). */
+export function boardToken(boardId: string): string | null {
+  const token = readTokens()[boardId];
+  return typeof token === 'string' && token !== '' ? token : null;
+}
+
+/** Keeps a share link's token for the board; call before opening the board's documents. */
+export function rememberBoardToken(boardId: string, token: string): void {
+  try {
+    window.localStorage.setItem(TOKENS_KEY, JSON.stringify({ ...readTokens(), [boardId]: token }));
+  } catch {
+    // Without storage the token cannot outlive the page; the link still works when reopened.
+  }
+}
+
 const RELEASE_DELAY_MS = 2_000;
 
 let registry: DocumentRegistry | null = null;
@@ -37,6 +65,11 @@ function browserRegistry(): DocumentRegistry {
       network: browserNetwork(),
       ackStore: webStorageAckStore(window.localStorage),
       releaseDelayMs: RELEASE_DELAY_MS,
+      paramsFor(room): Record<string, string> {
+        const boardId = boardOfRoom(room);
+        const token = boardId === null ? null : boardToken(boardId);
+        return token === null ? {} : { [TOKEN_PARAM]: token };
+      },
     });
   }
   return registry;

@@ -25,6 +25,8 @@ export interface SyncConfig {
   timers: Timers;
   ackStore: AckStore;
   backoff?: BackoffPolicy;
+  /** Extra URL parameters per room, e.g. the access token of the room's board. */
+  paramsFor?: (room: string) => Record<string, string>;
   /**
    * A released document stays open this long, so a quick re-open (React StrictMode runs effects
    * twice; navigating back) reuses it instead of reloading IndexedDB and reconnecting.
@@ -72,7 +74,7 @@ class SyncedDocument {
     this.provider = new WebsocketProvider(config.serverUrl, room, this.doc, {
       connect: false,
       awareness: this.awareness,
-      params: { [DURABLE_ACK_PARAM]: '1' },
+      params: { ...config.paramsFor?.(room), [DURABLE_ACK_PARAM]: '1' },
       disableBc: config.disableBc,
       // Our ReconnectController schedules retries; the provider's own timer must be a no-op that
       // fires first (see reconnect.ts).
