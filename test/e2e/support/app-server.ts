@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServerConfig } from '../../../sync-server/config';
 import { type RunningServer, startServer } from '../../../sync-server/server';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -23,7 +24,7 @@ export interface AppServer {
   dispose(): Promise<void>;
 }
 
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer(overrides: Partial<ServerConfig> = {}): Promise<AppServer> {
   for (const file of ['index.html', 'sw.js', 'manifest.webmanifest']) {
     if (!existsSync(join(CLIENT_DIST, file))) {
       throw new Error(
@@ -39,6 +40,7 @@ export async function startAppServer(): Promise<AppServer> {
     logLevel: 'warn' as const,
     // Short shutdown so an outage in a test begins promptly.
     shutdownTimeoutMs: 2_000,
+    ...overrides,
   };
   let server: RunningServer | null = await startServer({ ...config, port: 0 });
   const port = server.port;

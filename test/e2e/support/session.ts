@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Participant } from '../../../shared/presence';
+import type { ServerConfig } from '../../../sync-server/config';
 import { type AppServer, startAppServer } from './app-server';
 import { type LaunchedBrowser, launchChromium } from './chromium';
 
@@ -27,7 +28,7 @@ const IDENTITY_KEY = 'trellis.identity';
  * Per test file: one server and one browser. Per test: fresh contexts, screenshots of every open
  * page into test/artifacts/ when the test failed, then the contexts are closed.
  */
-export function setupE2ESession(): E2ESession {
+export function setupE2ESession(serverConfig: Partial<ServerConfig> = {}): E2ESession {
   let server: AppServer | null = null;
   let launched: LaunchedBrowser | null = null;
   let users: User[] = [];
@@ -35,7 +36,7 @@ export function setupE2ESession(): E2ESession {
 
   beforeAll(async () => {
     launched = await launchChromium();
-    server = await startAppServer();
+    server = await startAppServer(serverConfig);
   });
 
   beforeEach(async (context) => {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { Role, secretKey, signToken } from '../../sync-server/auth/tokens';
+import { expectConnection } from './support/board';
+import { setupE2ESession } from './support/session';
+
+const SECRET = 'e2e-secret-that-is-long-enough-for-hs256!';
+const session = setupE2ESession({ authSecret: SECRET });
+
+describe('share links on a server that requires tokens', () => {
+  it('[share] a link with a token opens the board; the token is kept and leaves the address bar', async () => {
+    const token = await signToken(secretKey(SECRET), {
+      boards: ['sharedboard'],
+      role: Role.write,
+      expiresInSeconds: 3_600,
+    });
+    const ada = await session.newUser();
+    await ada.page.goto(`/b/sharedboard?token=${token}`);
+    await expectConnection(ada.page, 'online');
+    expect(new URL(ada.page.url()).search).toBe('');
+
+    await ada.page.reload();
+    await expectConnection(ada.page, 'online');
+
+    // Without a token the same board does not connect.
+    const grace = await session.newUser();
+    await grace.page.goto('/b/sharedboard');
+    await expectConnection(grace.page, 'offline');
+    await expect(grace.page.getByTestId('sync-connection').getAttribute('data-state')).resolves.not.toBe(
+      'online',
+    );
+  });
+});
