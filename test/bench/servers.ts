@@ -39,6 +39,10 @@ function commandFor(
       // the harness measures is the server itself.
       return {
         args: [
+          // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of our server (on exit) for analysis.
+          ...(process.env.BENCH_PROFILE_DIR
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+            : []),
           '--import',
           'tsx',
           'sync-server/main.ts',
@@ -77,9 +81,16 @@ function healthy(port: number): Promise<boolean> {
   });
 }
 
-export async function startServer(kind: ServerKind, dataDir: string): Promise<RunningServer> {
+/** `extraEnv` overrides settings for one use (the cold-load history build lifts our rate limit). */
+export async function startServer(
+  kind: ServerKind,
+  dataDir: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
   const port = await freePort();
-  const { args, env } = commandFor(kind, port, dataDir);
+  const command = commandFor(kind, port, dataDir);
+  const args = command.args;
+  const env = { ...command.env, ...extraEnv };
   const started = performance.now();
   const child: ChildProcess = track(
     spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }),

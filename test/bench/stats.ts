@@ -98,6 +98,9 @@ export class LatencyHistogram {
     if (this.count === 0) return Number.NaN;
     if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${p}`);
     const rank = Math.max(1, Math.ceil((p / 100) * this.count));
+    // The smallest and largest samples are kept exactly.
+    if (rank === 1) return this.minMs;
+    if (rank === this.count) return this.maxMs;
     let seen = 0;
     for (let bucket = 0; bucket < HISTOGRAM_BUCKETS; bucket++) {
       seen += this.counts[bucket] as number;

@@ -42,7 +42,9 @@ async function build(kind: ServerKind, updates: number): Promise<Prepared> {
   let server: RunningServer | null = null;
   let client: BenchClient | null = null;
   try {
-    server = await startServer(kind, dataDir);
+    // One client sends the whole history as fast as the server takes it: lift our per-connection
+    // message rate limit (abuse protection) for the build only; the timed cold starts use defaults.
+    server = await startServer(kind, dataDir, { MAX_MESSAGES_PER_SECOND: '0' });
     client = new BenchClient({ url: `${server.wsUrl}/cold`, id: 0, mode: 'yjs', awareness: false });
     await client.whenOpen();
     await client.whenSynced(SYNC_TIMEOUT_MS);
