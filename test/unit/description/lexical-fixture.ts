@@ -1,0 +1,114 @@
+/**
+ * A headless Lexical editor bound to a Y.Doc through @lexical/yjs, the same binding CollaborationPlugin
+ * creates in the browser, so tests read the exact structure a real editor writes.
+ */
+import { CodeHighlightNode, CodeNode } from '@lexical/code';
+import { AutoLinkNode, LinkNode } from '@lexical/link';
+import { ListItemNode, ListNode } from '@lexical/list';
+import { $convertFromMarkdownString, CHECK_LIST, TRANSFORMERS } from '@lexical/markdown';
+import { HeadingNode, QuoteNode } from '@lexical/rich-text';
+import {
+  createYjsBinding,
+  type Provider,
+  syncLexicalUpdateToYjs,
+  syncYjsChangesToLexical,
+} from '@lexical/yjs';
+import { $getRoot, createEditor, type LexicalEditor } from 'lexical';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+export interface BoundEditor {
+  editor: LexicalEditor;
+  doc: Y.Doc;
+  /** Replaces the whole content with this Markdown (check lists included). */
+  setMarkdown(markdown: string): void;
+  update(fn: () => void): void;
+  destroy(): void;
+}
+
+export const DESCRIPTION_NODES = [
+  HeadingNode,
+  QuoteNode,
+  ListNode,
+  ListItemNode,
+  LinkNode,
+  AutoLinkNode,
+  CodeNode,
+  CodeHighlightNode,
+];
+
+export function boundEditor(doc = new Y.Doc()): BoundEditor {
+  const editor = createEditor({
+    namespace: 'test',
+    nodes: DESCRIPTION_NODES,
+    onError: (error) => {
+      throw error;
+    },
+  });
+  const binding = createYjsBinding({ editor, id: 'main', doc, docMap: new Map([['main', doc]]) });
+  const awareness = new Awareness(doc);
+  const provider: Provider = {
+    awareness: awareness as unknown as Provider['awareness'],
+    connect: () => {},
+    disconnect: () => {},
+    on: () => {},
+    off: () => {},
+  };
+  const stopListening = editor.registerUpdateListener((update) => {
+    syncLexicalUpdateToYjs(
+      binding,
+      provider,
+      update.prevEditorState,
+      update.editorState,
+      update.dirtyElements,
+      update.dirtyLeaves,
+      update.normalizedNodes,
+      update.tags,
+    );
+  });
+  const root = binding.root.getSharedType();
+  const observer = (events: Y.YEvent<Y.XmlText>[], transaction: Y.Transaction) => {
+    if (transaction.origin !== binding) {
+      syncYjsChangesToLexical(binding, provider, events, false);
+      // Lexical commits that update in a microtask; commit it now so a test's next local edit is not
+      // batched into the same (collaboration-tagged, hence not written back) commit.
+      editor.update(() => {}, { discrete: true });
+    }
+  };
+  root.observeDeep(observer as (events: Y.YEvent<Y.AbstractType<unknown>>[], t: Y.Transaction) => void);
+  const update = (fn: () => void) => editor.update(fn, { discrete: true });
+  return {
+    editor,
+    doc,
+    update,
+    setMarkdown(markdown) {
+      update(() => {
+        $getRoot().clear();
+        $convertFromMarkdownString(markdown, [CHECK_LIST, ...TRANSFORMERS]);
+      });
+    },
+    destroy() {
+      stopListening();
+      root.unobserveDeep(observer as (events: Y.YEvent<Y.AbstractType<unknown>>[], t: Y.Transaction) => void);
+      awareness.destroy();
+    },
+  };
+}
+
+/** Connects two docs both ways, as a server would. */
+export function linkDocs(a: Y.Doc, b: Y.Doc): () => void {
+  const toB = (update: Uint8Array, origin: unknown) => {
+    if (origin !== b) Y.applyUpdate(b, update, a);
+  };
+  const toA = (update: Uint8Array, origin: unknown) => {
+    if (origin !== a) Y.applyUpdate(a, update, b);
+  };
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a), a);
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b), b);
+  a.on('update', toB);
+  b.on('update', toA);
+  return () => {
+    a.off('update', toB);
+    b.off('update', toA);
+  };
+}
