@@ -1,9 +1,13 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Awareness } from 'y-protocols/awareness';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { Avatars } from '../../../client/app/Avatars';
-import { useSyncStatus } from '../../../client/sync/hooks';
+import { useAwarenessStates, useSyncStatus } from '../../../client/sync/hooks';
 import type { DocHandle, SyncStatus } from '../../../client/sync/types';
 
 afterEach(cleanup);
@@ -48,33 +52,25 @@ describe('sync hooks', () => {
     expect(screen.getByTestId('status').textContent).toBe('offline 4');
   });
 
-  it('useAwarenessStates (through Avatars) shows peers as they come and go, one avatar per person', () => {
-    const doc = new Y.Doc();
-    const awareness = new Awareness(doc);
-    const me = { id: 'me', name: 'Dorothy Vaughan', color: '#1971c2' };
-    awareness.setLocalState({ user: me, openCardId: null, editingCardId: null });
-    render(<Avatars awareness={awareness} me={me} />);
-    expect(screen.getAllByTestId('avatar').map((a) => a.textContent)).toEqual(['DV']);
+  it('useAwarenessStates re-reads the states as peers come and go', () => {
+    const awareness = new Awareness(new Y.Doc());
+    awareness.setLocalState({ name: 'me' });
+    render(<StateNames awareness={awareness} />);
+    expect(screen.getByTestId('names').textContent).toBe('me');
 
     const peer = new Awareness(new Y.Doc());
-    act(() => {
-      peer.setLocalState({ user: { id: 'p', name: 'Annie Easley', color: '#c2255c' } });
-      // Same person in a second tab: still one avatar.
-      awareness.states.set(999, { user: { id: 'p', name: 'Annie Easley', color: '#c2255c' } });
-      awareness.states.set(peer.clientID, peer.getLocalState() as Record<string, unknown>);
-      awareness.emit('change', [{ added: [peer.clientID, 999], updated: [], removed: [] }, 'test']);
-    });
-    expect(screen.getAllByTestId('avatar').map((a) => a.getAttribute('aria-label'))).toEqual([
-      'Dorothy Vaughan (you)',
-      'Annie Easley',
-    ]);
-    act(() => {
-      awareness.states.delete(999);
-      awareness.states.delete(peer.clientID);
-      awareness.emit('change', [{ added: [], updated: [], removed: [peer.clientID, 999] }, 'test']);
-    });
-    expect(screen.getAllByTestId('avatar')).toHaveLength(1);
+    peer.setLocalState({ name: 'peer' });
+    act(() => applyAwarenessUpdate(awareness, encodeAwarenessUpdate(peer, [peer.clientID]), 'remote'));
+    expect(screen.getByTestId('names').textContent).toBe('me,peer');
+
+    act(() => removeAwarenessStates(awareness, [peer.clientID], 'remote'));
+    expect(screen.getByTestId('names').textContent).toBe('me');
     awareness.destroy();
     peer.destroy();
   });
 });
+
+function StateNames({ awareness }: { awareness: Awareness }) {
+  const states = useAwarenessStates(awareness);
+  return <p data-testid="names">{[...states.values()].map((state) => String(state.name)).join(',')}</p>;
+}
