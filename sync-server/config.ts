@@ -29,6 +29,14 @@ export interface ServerConfig {
   maxMessagesPerSecond: number;
   messageBurst: number;
   maxDocumentBytes: number;
+  /** Scale-out mode (with `databaseUrl`): Redis holding every document's update stream. */
+  redisUrl: string | null;
+  /** Scale-out mode (with `redisUrl`): PostgreSQL holding compacted snapshots. */
+  databaseUrl: string | null;
+  /** Scale-out: serve clients (`sync`), run the compaction worker (`compactor`), or `both`. */
+  role: 'sync' | 'compactor' | 'both';
+  /** Scale-out: stream entries a snapshot covers stay this long for instances still reading them. */
+  trimGraceMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -52,6 +60,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
   messageBurst: DEFAULTS.messageBurst,
   maxDocumentBytes: DEFAULTS.maxDocumentBytes,
+  redisUrl: null,
+  databaseUrl: null,
+  role: 'both',
+  trimGraceMs: 60_000,
 };
 
 interface OptionSpec {
@@ -179,6 +191,34 @@ const OPTIONS: OptionSpec[] = [
     kind: 'int',
     help: 'a document may not grow past this (4413; 0: off)',
   },
+  {
+    key: 'redisUrl',
+    flag: 'redis-url',
+    env: 'REDIS_URL',
+    kind: 'string',
+    help: 'scale-out mode (with --database-url): Redis for update streams',
+  },
+  {
+    key: 'databaseUrl',
+    flag: 'database-url',
+    env: 'DATABASE_URL',
+    kind: 'string',
+    help: 'scale-out mode (with --redis-url): PostgreSQL for snapshots',
+  },
+  {
+    key: 'role',
+    flag: 'role',
+    env: 'ROLE',
+    kind: 'string',
+    help: 'scale-out role: sync | compactor | both',
+  },
+  {
+    key: 'trimGraceMs',
+    flag: 'trim-grace-ms',
+    env: 'TRIM_GRACE_MS',
+    kind: 'int',
+    help: 'scale-out: keep compacted stream entries this long',
+  },
 ];
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -241,6 +281,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, isTty = fals
   }
   if (result.authSecret !== null && result.authSecret.length < 32) {
     problems.push('auth secret: use at least 32 characters');
+  }
+  if ((result.redisUrl === null) !== (result.databaseUrl === null)) {
+    problems.push('scale-out: set both a Redis URL and a database URL, or neither (LevelDB)');
+  }
+  if (!['sync', 'compactor', 'both'].includes(result.role)) {
+    problems.push(`role: expected sync, compactor or both, got ${JSON.stringify(result.role)}`);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: result };
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloseCode } from '../shared/protocol';
 import { createAdminHandler } from './admin/http';
 import { AdminOps } from './admin/ops';
 import { createTokenAuthorizer, isLoopbackHost } from './auth/authorizer';
@@ -13,6 +14,7 @@ import { createRequestHandler } from './http/routes';
 import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
+import { openScaleOut, type ScaleOut } from './scaleout/compose';
 import { LevelDocStore } from './storage/level-doc-store';
 import { VERSION } from './version';
 
@@ -29,6 +31,8 @@ export interface RunningServer {
   port: number;
   core: SyncCore;
   store: DocStore;
+  /** Scale-out mode's Redis/PostgreSQL side; null on a single node (LevelDB). */
+  scaleout: ScaleOut | null;
   /** Readiness 503, stop accepting, store every document, close sockets (1001), close the store. */
   close(): Promise<void>;
 }
@@ -43,6 +47,17 @@ export async function startServer(
   // Checked before the store opens, so a bad key fails fast without touching the data.
   const verifyKey = authKey(config);
   let store = options.store;
+  let scaleout: ScaleOut | null = null;
+  if (!store && config.redisUrl && config.databaseUrl) {
+    scaleout = await openScaleOut({
+      redisUrl: config.redisUrl,
+      databaseUrl: config.databaseUrl,
+      role: config.role,
+      trimGraceMs: config.trimGraceMs,
+      logger,
+    });
+    store = scaleout.store;
+  }
   if (!store) {
     await mkdir(config.dataDir, { recursive: true });
     store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync });
@@ -50,6 +65,7 @@ export async function startServer(
   const { registry, core: metrics } = createMetrics();
   const core = new SyncCore({
     store,
+    ...(scaleout ? { feed: scaleout.feed } : {}),
     logger,
     metrics,
     unloadDelayMs: config.unloadDelayMs,
@@ -62,12 +78,15 @@ export async function startServer(
     maxDocumentBytes: config.maxDocumentBytes,
   });
   let ready = true;
+  // Scale-out: without Redis no write can be stored, and a compactor-only instance serves no clients.
+  const acceptsClients = () =>
+    ready && (scaleout === null || (scaleout.role !== 'compactor' && scaleout.healthy()));
   const admin = createAdminHandler({ ops: new AdminOps(core, store), verifyKey, logger });
   const routes = createRequestHandler(
     {
       version: VERSION,
       startedAt: Date.now(),
-      ready: () => ready,
+      ready: acceptsClients,
       connections: () => core.connectionCount,
       rooms: () => core.rooms.size,
     },
@@ -87,11 +106,17 @@ export async function startServer(
     authorize: options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess),
   });
   http.on('upgrade', (req, socket, head) => {
-    if (!ready) {
+    if (!acceptsClients()) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     void transport.handleUpgrade(req, socket, head);
+  });
+
+  // Redis went away: updates already received stay in memory and are retried, but clients are sent
+  // away with a retryable code (1013 "try again later") rather than told their edits are live.
+  scaleout?.onUnhealthy(() => {
+    for (const ws of transport.wss.clients) ws.close(STORE_UNAVAILABLE_CLOSE, 'storage unavailable; retry');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +129,15 @@ export async function startServer(
   const { port } = http.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
-  logger.info({ url, dataDir: options.store ? null : config.dataDir, version: VERSION }, 'listening');
+  logger.info(
+    {
+      url,
+      dataDir: options.store || scaleout ? null : config.dataDir,
+      mode: scaleout ? `scale-out (${scaleout.role}, instance ${scaleout.instanceId})` : 'single node',
+      version: VERSION,
+    },
+    'listening',
+  );
   if (!verifyKey && !options.authorize && !isLoopbackHost(config.host)) {
     logger.warn(
       { host: config.host },
@@ -118,18 +151,23 @@ export async function startServer(
       // Readiness turns 503 at once while HTTP keeps answering (so balancers see it); new
       // websocket upgrades are refused from here on.
       ready = false;
-      const { unstoredRooms } = await core.stop();
+      // Scale-out clients reconnect to another instance at once (1012 "service restart").
+      const { unstoredRooms } = await core.stop(scaleout ? CloseCode.serviceRestart : undefined);
       transport.wss.close();
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await stopped;
       await store.close();
+      await scaleout?.close();
       logger.info({ unstoredRooms: unstoredRooms.length }, 'stopped');
     })();
     return closing;
   };
-  return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, close };
+  return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, scaleout, close };
 }
+
+/** RFC 6455 "try again later": the stock provider reconnects (it stops only on 4400–4499). */
+const STORE_UNAVAILABLE_CLOSE = 1013;
 
 function authKey(config: ServerConfig): VerifyKey | null {
   if (config.authSecret) return secretKey(config.authSecret);

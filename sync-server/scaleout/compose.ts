@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import pg from 'pg';
+import type { Logger } from '../core/ports';
+import { Compaction } from './compaction';
+import { Compactor } from './compactor';
+import { RedisDocStore } from './redis-doc-store';
+import { RedisFeed } from './redis-feed';
+import { ensureSchema } from './snapshots';
+
+export const ScaleOutRole = { sync: 'sync', compactor: 'compactor', both: 'both' } as const;
+export type ScaleOutRole = (typeof ScaleOutRole)[keyof typeof ScaleOutRole];
+
+export interface ScaleOutOptions {
+  redisUrl: string;
+  databaseUrl: string;
+  role: ScaleOutRole;
+  logger: Logger;
+  /** See `CompactionOptions.trimGraceMs`. */
+  trimGraceMs?: number;
+  instanceId?: string;
+}
+
+export interface ScaleOut {
+  instanceId: string;
+  role: ScaleOutRole;
+  store: RedisDocStore;
+  feed: RedisFeed;
+  compaction: Compaction;
+  compactor: Compactor | null;
+  /** Redis (the durable log) is reachable: writes can be stored. */
+  healthy(): boolean;
+  /** Called whenever Redis becomes unreachable; returns the unsubscribe. */
+  onUnhealthy(listener: () => void): () => void;
+  /** Stops the read loop and the worker, then closes every connection. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TRIM_GRACE_MS = 60_000;
+
+/**
+ * The scale-out mode's storage side: a Redis commands connection (appends, loads, awareness), a
+ * blocking reader (the feed), a subscriber (awareness), a worker connection (compactor role) and a
+ * PostgreSQL pool (snapshots). Commands fail fast while Redis is down (no offline queue): the write
+ * pipeline keeps the updates in memory and retries, and the server refuses clients meanwhile.
+ */
+export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> {
+  const { logger, role } = options;
+  const instanceId = options.instanceId ?? randomUUID();
+  const connect = (name: string, offlineQueue: boolean) => {
+    const client = new Redis(options.redisUrl, {
+      connectionName: `trellis-${name}-${instanceId.slice(0, 8)}`,
+      enableOfflineQueue: offlineQueue,
+      maxRetriesPerRequest: offlineQueue ? null : 1,
+      retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
+      lazyConnect: true,
+    });
+    client.on('error', (error: Error) =>
+      logger.debug({ redis: name, err: error.message }, 'redis connection error'),
+    );
+    return client;
+  };
+  const redis = connect('cmd', false);
+  const reader = connect('reader', false);
+  // Subscriber mode re-subscribes after a reconnect, which needs the offline queue.
+  const subscriber = connect('sub', true);
+  const worker = role === ScaleOutRole.sync ? null : connect('worker', false);
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 8 });
+  pool.on('error', (error: Error) => logger.warn({ err: error.message }, 'postgres idle client error'));
+
+  const clients = [redis, reader, subscriber, ...(worker ? [worker] : [])];
+  try {
+    await Promise.all(clients.map((client) => client.connect()));
+    await ensureSchema(pool);
+  } catch (error) {
+    for (const client of clients) client.disconnect();
+    await pool.end().catch(() => {});
+    throw error;
+  }
+
+  const compaction = new Compaction({
+    redis,
+    pool,
+    trimGraceMs: options.trimGraceMs ?? DEFAULT_TRIM_GRACE_MS,
+  });
+  const store = new RedisDocStore({ redis, pool, compaction, instanceId, replaceMode: 'queue' });
+  const feed = new RedisFeed({ redis, reader, subscriber, instanceId, logger });
+  feed.start();
+  const compactor = worker
+    ? new Compactor({ redis: worker, compaction, consumer: instanceId, logger })
+    : null;
+  compactor?.start();
+
+  const unhealthyListeners = new Set<() => void>();
+  let wasHealthy = true;
+  const checkHealth = () => {
+    const healthy = redis.status === 'ready';
+    if (wasHealthy && !healthy) {
+      logger.error({}, 'redis unreachable: refusing clients until it is back');
+      for (const listener of unhealthyListeners) listener();
+    } else if (!wasHealthy && healthy) {
+      logger.info({}, 'redis reachable again');
+    }
+    wasHealthy = healthy;
+  };
+  redis.on('close', checkHealth);
+  redis.on('ready', checkHealth);
+
+  let closing: Promise<void> | null = null;
+  return {
+    instanceId,
+    role,
+    store,
+    feed,
+    compaction,
+    compactor,
+    healthy: () => redis.status === 'ready',
+    onUnhealthy(listener) {
+      unhealthyListeners.add(listener);
+      return () => unhealthyListeners.delete(listener);
+    },
+    close() {
+      closing ??= (async () => {
+        redis.off('close', checkHealth);
+        await compactor?.stop();
+        await feed.stop();
+        await Promise.all(
+          [redis, reader, subscriber].map((client) => client.quit().catch(() => client.disconnect())),
+        );
+        await pool.end();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** A compacted document in PostgreSQL: the merged state and the last stream entry it contains. */
+export interface Snapshot {
+  state: Uint8Array;
+  /** Stream entry id: every entry up to and including it is in `state`. */
+  covers: string;
+  updatedAt: number;
+}
+
+const SCHEMA_LOCK_KEY = 0x7472656c; // 'trel': serialises schema creation across instances
+
+/** Creates the snapshot table if it is missing (safe when several instances start at once). */
+export async function ensureSchema(pool: Pool): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS trellis_snapshots (
+        room text PRIMARY KEY,
+        state bytea NOT NULL,
+        covers text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  });
+}
+
+export async function readSnapshot(db: Pool | PoolClient, room: string): Promise<Snapshot | null> {
+  const { rows } = await db.query<{ state: Buffer; covers: string; updated_at: Date }>(
+    'SELECT state, covers, updated_at FROM trellis_snapshots WHERE room = $1',
+    [room],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { state: new Uint8Array(row.state), covers: row.covers, updatedAt: row.updated_at.getTime() };
+}
+
+/** Only the covered entry id: a cheap re-check that no compaction moved the snapshot. */
+export async function readCovers(db: Pool | PoolClient, room: string): Promise<string | null> {
+  const { rows } = await db.query<{ covers: string }>(
+    'SELECT covers FROM trellis_snapshots WHERE room = $1',
+    [room],
+  );
+  return rows[0]?.covers ?? null;
+}
+
+export async function writeSnapshot(
+  db: Pool | PoolClient,
+  room: string,
+  state: Uint8Array,
+  covers: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO trellis_snapshots (room, state, covers, updated_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (room) DO UPDATE SET state = EXCLUDED.state, covers = EXCLUDED.covers, updated_at = now()`,
+    [room, Buffer.from(state.buffer, state.byteOffset, state.byteLength), covers],
+  );
+}
+
+export async function listSnapshots(
+  db: Pool,
+): Promise<Array<{ room: string; bytes: number; covers: string; updatedAt: number }>> {
+  const { rows } = await db.query<{ room: string; bytes: number; covers: string; updated_at: Date }>(
+    'SELECT room, octet_length(state) AS bytes, covers, updated_at FROM trellis_snapshots',
+  );
+  return rows.map((r) => ({
+    room: r.room,
+    bytes: Number(r.bytes),
+    covers: r.covers,
+    updatedAt: r.updated_at.getTime(),
+  }));
+}
+
+/**
+ * Takes the room's compaction lock for the current transaction without waiting: false when another
+ * worker holds it (that worker's snapshot will cover what this one would have written).
+ */
+export async function tryCompactionLock(client: PoolClient, room: string): Promise<boolean> {
+  const { rows } = await client.query<{ locked: boolean }>(
+    'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
+    [`trellis:compact:${room}`],
+  );
+  return rows[0]?.locked === true;
+}
+
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
