@@ -1,0 +1,113 @@
+import { useSortable } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import { memo, type ReactNode } from 'react';
+import type { CardSnapshot } from '../../shared/board';
+import type { Participant } from '../../shared/presence';
+import { useBoardContext } from './context';
+import { cardDndId, splitListeners } from './dnd';
+import { dueState, formatDue, formatDueLong, initials, textOn } from './format';
+import { CardPresence } from './PresenceAvatars';
+
+export interface CardTileProps {
+  card: CardSnapshot;
+  viewers: readonly Participant[];
+  editors: readonly Participant[];
+  isOpen: boolean;
+  cardExtras?: (cardId: string) => ReactNode;
+}
+
+const NOBODY: readonly Participant[] = [];
+
+/**
+ * A card in a column. The whole tile can be dragged with a pointer; the grip button is the keyboard handle
+ * (Space picks it up, arrows move, Space drops, Escape cancels). Clicking the title opens the card.
+ */
+export const CardTile = memo(function CardTile({
+  card,
+  viewers,
+  editors,
+  isOpen,
+  cardExtras,
+}: CardTileProps) {
+  const { labelsById, membersById, openCard } = useBoardContext();
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
+    useSortable({ id: cardDndId(card.id), data: { type: 'card', columnId: card.columnId } });
+  const style = { transform: CSS.Translate.toString(transform), transition };
+  const handlers = splitListeners(listeners);
+  const labels = card.labels.flatMap((id) => labelsById.get(id) ?? []);
+  const due = card.due ? dueState(card.due) : null;
+  return (
+    <article
+      ref={setNodeRef}
+      style={style}
+      className={`board-card${isDragging ? ' dragging' : ''}${isOpen ? ' open' : ''}`}
+      data-testid={`card-${card.id}`}
+      data-card-id={card.id}
+      aria-label={card.title}
+      onPointerDown={handlers.onPointerDown}
+    >
+      {labels.length > 0 ? (
+        <ul className="card-labels" aria-label="Labels">
+          {labels.map((label) => (
+            <li
+              key={label.id}
+              className="card-label"
+              style={{ backgroundColor: label.color, color: textOn(label.color) }}
+              title={label.name}
+            >
+              {label.name}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="card-main">
+        <button type="button" className="card-open" onClick={() => openCard(card.id)} aria-haspopup="dialog">
+          {card.title}
+        </button>
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          className="card-handle"
+          {...attributes}
+          onKeyDown={handlers.onKeyDown}
+          aria-label={`Move card: ${card.title}`}
+          aria-roledescription="draggable card"
+        >
+          <span aria-hidden="true">⠿</span>
+        </button>
+      </div>
+      {cardExtras ? <div className="card-extras">{cardExtras(card.id)}</div> : null}
+      {card.due || card.assignees.length > 0 || viewers.length > 0 || editors.length > 0 ? (
+        <div className="card-meta">
+          {card.due && due ? (
+            <span className={`card-due ${due}`} title={`Due ${formatDueLong(card.due)}`}>
+              <span className="visually-hidden">Due </span>
+              {formatDue(card.due)}
+              {due === 'overdue' ? <span className="visually-hidden"> (overdue)</span> : null}
+            </span>
+          ) : null}
+          {card.assignees.length > 0 ? (
+            <ul className="card-assignees" aria-label="Assignees">
+              {card.assignees.map((id) => {
+                const member = membersById.get(id);
+                const name = member?.name ?? 'Unknown member';
+                return (
+                  <li
+                    key={id}
+                    className="card-assignee"
+                    style={{ backgroundColor: member?.color ?? '#868e96' }}
+                    title={name}
+                    aria-label={name}
+                  >
+                    <span aria-hidden="true">{initials(name)}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          ) : null}
+          <CardPresence viewers={viewers ?? NOBODY} editors={editors ?? NOBODY} />
+        </div>
+      ) : null}
+    </article>
+  );
+});

@@ -1,0 +1,222 @@
+import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import { type FormEvent, memo, type ReactNode, useMemo, useRef, useState } from 'react';
+import {
+  addCard,
+  type CardSnapshot,
+  type ColumnSnapshot,
+  deleteColumn,
+  MAX_CARD_TITLE_LENGTH,
+  MAX_COLUMN_TITLE_LENGTH,
+  renameColumn,
+  restoreColumn,
+} from '../../shared/board';
+import type { Participant } from '../../shared/presence';
+import { CardTile } from './CardTile';
+import { useBoardContext } from './context';
+import { cardDndId, columnDndId, splitListeners } from './dnd';
+import { InlineEdit } from './InlineEdit';
+
+export interface CardPresenceIndex {
+  viewers: ReadonlyMap<string, readonly Participant[]>;
+  editors: ReadonlyMap<string, readonly Participant[]>;
+}
+
+export interface ColumnViewProps {
+  column: ColumnSnapshot;
+  /** The cards to show: the column's own, or the drag preview's while a card is dragged. */
+  cards: readonly CardSnapshot[];
+  presence: CardPresenceIndex;
+  openCardId: string | null;
+  cardExtras?: (cardId: string) => ReactNode;
+}
+
+export const ColumnView = memo(function ColumnView({
+  column,
+  cards,
+  presence,
+  openCardId,
+  cardExtras,
+}: ColumnViewProps) {
+  const { doc, me, mutation, confirm } = useBoardContext();
+  const [renaming, setRenaming] = useState(false);
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
+    useSortable({ id: columnDndId(column.id), data: { type: 'column' } });
+  const style = { transform: CSS.Translate.toString(transform), transition };
+  const handlers = splitListeners(listeners);
+  const cardIds = useMemo(() => cards.map((card) => cardDndId(card.id)), [cards]);
+
+  const askDelete = () => {
+    const count = column.cards.length;
+    confirm({
+      title: `Delete column “${column.title}”?`,
+      message:
+        count === 0
+          ? 'The column is empty.'
+          : `Its ${count === 1 ? 'card' : `${count} cards`} will be deleted too (archived cards in it as well). You can undo this.`,
+      confirmLabel: 'Delete column',
+      onConfirm: () => deleteColumn(doc, column.id, mutation),
+    });
+  };
+
+  return (
+    <section
+      ref={setNodeRef}
+      style={style}
+      className={`board-column${isDragging ? ' dragging' : ''}${column.resurrected ? ' resurrected' : ''}`}
+      data-testid={`column-${column.id}`}
+      aria-label={column.title}
+    >
+      <header className="column-header" onPointerDown={handlers.onPointerDown}>
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          className="column-handle"
+          {...attributes}
+          onKeyDown={handlers.onKeyDown}
+          aria-label={`Move column: ${column.title}`}
+          aria-roledescription="draggable column"
+        >
+          <span aria-hidden="true">⠿</span>
+        </button>
+        {renaming ? (
+          <InlineEdit
+            value={column.title}
+            label="Column title"
+            maxLength={MAX_COLUMN_TITLE_LENGTH}
+            onCommit={(title) => renameColumn(doc, column.id, title, mutation)}
+            onDone={() => setRenaming(false)}
+          />
+        ) : (
+          <h3 className="column-title" onDoubleClick={() => setRenaming(true)}>
+            {column.title}
+          </h3>
+        )}
+        <span className="column-count" title={`${column.cards.length} cards`}>
+          <span className="visually-hidden">Cards: </span>
+          {column.cards.length}
+        </span>
+        {column.placeholder ? null : (
+          <span className="column-actions">
+            <button
+              type="button"
+              className="icon-button"
+              onClick={() => setRenaming(true)}
+              aria-label={`Rename column ${column.title}`}
+              title="Rename column"
+            >
+              <span aria-hidden="true">✎</span>
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              onClick={askDelete}
+              aria-label={`Delete column ${column.title}`}
+              title="Delete column"
+            >
+              <span aria-hidden="true">🗑</span>
+            </button>
+          </span>
+        )}
+      </header>
+      {column.resurrected ? (
+        <p className="column-notice" role="note">
+          This column was deleted while someone moved a card into it, so it is shown until its cards are
+          moved.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => restoreColumn(doc, column.id, mutation)}
+          >
+            Keep column
+          </button>
+        </p>
+      ) : null}
+      {column.placeholder ? (
+        <p className="column-notice" role="note">
+          Waiting for this column to arrive from the server…
+        </p>
+      ) : null}
+      <SortableContext id={column.id} items={cardIds} strategy={verticalListSortingStrategy}>
+        <ol className="card-list" aria-label={`Cards in ${column.title}`}>
+          {cards.map((card) => (
+            <li key={card.id}>
+              <CardTile
+                card={card}
+                viewers={presence.viewers.get(card.id) ?? NOBODY}
+                editors={presence.editors.get(card.id) ?? NOBODY}
+                isOpen={openCardId === card.id}
+                cardExtras={cardExtras}
+              />
+            </li>
+          ))}
+        </ol>
+      </SortableContext>
+      {column.placeholder ? null : (
+        <AddCardForm
+          columnTitle={column.title}
+          onAdd={(title) => addCard(doc, { columnId: column.id, title, createdBy: me.id }, mutation)}
+        />
+      )}
+    </section>
+  );
+});
+
+const NOBODY: readonly Participant[] = [];
+
+function AddCardForm({ columnTitle, onAdd }: { columnTitle: string; onAdd: (title: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState('');
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  if (!open) {
+    return (
+      <button type="button" className="add-card-button" onClick={() => setOpen(true)}>
+        + Add card<span className="visually-hidden"> to {columnTitle}</span>
+      </button>
+    );
+  }
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    const clean = title.trim();
+    if (clean === '') return;
+    onAdd(clean);
+    setTitle('');
+    inputRef.current?.focus();
+  };
+  return (
+    <form className="add-card-form" onSubmit={submit}>
+      <textarea
+        ref={inputRef}
+        // biome-ignore lint/a11y/noAutofocus: the user just asked for this field
+        autoFocus
+        rows={2}
+        aria-label={`New card title in ${columnTitle}`}
+        placeholder="Card title"
+        maxLength={MAX_CARD_TITLE_LENGTH}
+        value={title}
+        onChange={(event) => setTitle(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey) submit(event);
+          if (event.key === 'Escape') {
+            event.stopPropagation();
+            setOpen(false);
+          }
+        }}
+      />
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={title.trim() === ''}>
+          Add card
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setOpen(false);
+            setTitle('');
+          }}
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
