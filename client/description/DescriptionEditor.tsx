@@ -1,0 +1,184 @@
+import { CheckListPlugin } from '@lexical/react/LexicalCheckListPlugin';
+import { ClickableLinkPlugin } from '@lexical/react/LexicalClickableLinkPlugin';
+import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext';
+import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin';
+import { type InitialConfigType, LexicalComposer } from '@lexical/react/LexicalComposer';
+import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext';
+import { ContentEditable } from '@lexical/react/LexicalContentEditable';
+import { LexicalErrorBoundary } from '@lexical/react/LexicalErrorBoundary';
+import { LinkPlugin } from '@lexical/react/LexicalLinkPlugin';
+import { ListPlugin } from '@lexical/react/LexicalListPlugin';
+import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin';
+import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin';
+import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin';
+import type { Provider } from '@lexical/yjs';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type * as Y from 'yjs';
+import type { Participant } from '../../shared/presence';
+import { boardRoom, descriptionRoom } from '../../shared/room-names';
+import { type DocHandle, useDocument, useSyncStatus } from '../sync';
+import { createEditorBridge } from './collab-bridge';
+import { EditingFocusPlugin } from './EditingFocusPlugin';
+import { DESCRIPTION_NODES, DESCRIPTION_THEME, DESCRIPTION_TRANSFORMERS, isSafeUrl } from './editor-config';
+import { syncSummaryToBoard } from './summary-sync';
+import { Toolbar } from './Toolbar';
+import './description.css';
+
+export interface DescriptionEditorProps {
+  boardId: string;
+  cardId: string;
+  /** Shown to others beside this user's cursor, in this colour. */
+  me: Participant;
+  /** The board's document, if the caller has it open; otherwise the editor opens it (same shared doc). */
+  boardDoc?: Y.Doc;
+  /** Focus entered (true) or left (false) the description: publish `editingCardId` from here. */
+  onEditingChange?: (editing: boolean) => void;
+}
+
+/**
+ * A card's description: its own Yjs document (`descriptionRoom`), opened while this component is mounted
+ * and released when it unmounts, edited collaboratively through Lexical. While open, it keeps the card's
+ * preview and checklist count on the board up to date.
+ */
+export function DescriptionEditor({
+  boardId,
+  cardId,
+  me,
+  boardDoc,
+  onEditingChange,
+}: DescriptionEditorProps) {
+  const room = descriptionRoom(boardId, cardId);
+  const handle = useDocument(room);
+  const openedBoard = useDocument(boardDoc ? null : boardRoom(boardId));
+  const board = boardDoc ?? openedBoard?.doc ?? null;
+  const status = useSyncStatus(handle);
+  const localLoaded = useLocalLoaded(handle);
+
+  useEffect(() => {
+    if (handle === null || board === null) return;
+    return syncSummaryToBoard({ description: handle, boardDoc: board, cardId });
+  }, [handle, board, cardId]);
+
+  return (
+    <section
+      className="description"
+      aria-label="Description"
+      data-testid="description-editor"
+      data-room={room}
+      data-connection={status.connection}
+      data-synced={status.serverSynced}
+    >
+      {handle !== null && localLoaded === handle ? (
+        <CollaborativeEditor key={room} handle={handle} me={me} onEditingChange={onEditingChange} />
+      ) : (
+        <p className="desc-loading">Loading description…</p>
+      )}
+    </section>
+  );
+}
+
+/** The handle once its IndexedDB copy is in, so the editor opens on the local content, not empty. */
+function useLocalLoaded(handle: DocHandle | null): DocHandle | null {
+  const [loaded, setLoaded] = useState<DocHandle | null>(null);
+  useEffect(() => {
+    if (handle === null) return;
+    let current = true;
+    void handle.whenLocalLoaded().then(() => {
+      if (current) setLoaded(handle);
+    });
+    return () => {
+      current = false;
+    };
+  }, [handle]);
+  return loaded;
+}
+
+const initialConfig: InitialConfigType = {
+  namespace: 'trellis-description',
+  nodes: [...DESCRIPTION_NODES],
+  theme: DESCRIPTION_THEME,
+  // Content comes only from the Yjs document; the composer must not create a paragraph of its own.
+  editorState: null,
+  onError(error) {
+    console.error('description editor:', error);
+  },
+};
+
+function CollaborativeEditor(props: {
+  handle: DocHandle;
+  me: Participant;
+  onEditingChange: ((editing: boolean) => void) | undefined;
+}) {
+  return (
+    <LexicalComposer initialConfig={initialConfig}>
+      {/* One collaboration context per editor: its doc map must not be shared with another mount (#7722). */}
+      <LexicalCollaboration>
+        <EditorBody {...props} />
+      </LexicalCollaboration>
+    </LexicalComposer>
+  );
+}
+
+function EditorBody({
+  handle,
+  me,
+  onEditingChange,
+}: {
+  handle: DocHandle;
+  me: Participant;
+  onEditingChange: ((editing: boolean) => void) | undefined;
+}) {
+  const [editor] = useLexicalComposerContext();
+  const surfaceRef = useRef<HTMLDivElement>(null);
+  const providerFactory = useCallback(
+    (id: string, yjsDocMap: Map<string, Y.Doc>): Provider => {
+      const bridge = createEditorBridge(handle);
+      yjsDocMap.set(id, bridge.editorDoc);
+      return bridge.provider;
+    },
+    [handle],
+  );
+
+  return (
+    <div className="desc-editor">
+      <Toolbar editor={editor} />
+      <div className="desc-surface" ref={surfaceRef}>
+        <RichTextPlugin
+          contentEditable={
+            <ContentEditable
+              className="desc-content"
+              data-testid="description-content"
+              aria-label="Card description"
+              aria-placeholder="Add a description…"
+              placeholder={
+                <div className="desc-placeholder">Add a description… (Markdown shortcuts work)</div>
+              }
+            />
+          }
+          ErrorBoundary={LexicalErrorBoundary}
+        />
+      </div>
+      {/*
+        shouldBootstrap={false}: no client ever seeds the document. Two clients opening an empty description
+        at once would each insert a paragraph (lexical #9107); instead the first keystroke creates the
+        paragraph together with its text, in one Yjs transaction.
+        No HistoryPlugin: CollaborationPlugin's Yjs UndoManager undoes only this user's own changes.
+      */}
+      <CollaborationPlugin
+        id="main"
+        providerFactory={providerFactory}
+        shouldBootstrap={false}
+        username={me.name}
+        cursorColor={me.color}
+        cursorsContainerRef={surfaceRef}
+      />
+      <ListPlugin />
+      <CheckListPlugin />
+      <LinkPlugin validateUrl={isSafeUrl} />
+      <ClickableLinkPlugin />
+      <TabIndentationPlugin />
+      <MarkdownShortcutPlugin transformers={DESCRIPTION_TRANSFORMERS} />
+      {onEditingChange ? <EditingFocusPlugin onEditingChange={onEditingChange} /> : null}
+    </div>
+  );
+}
