@@ -350,7 +350,10 @@ export async function startBalancer(backendPorts: () => number[]): Promise<Balan
 }
 
 /** Environment for a scale-out server process: fast unloads, immediate trims, quiet logs. */
-export function instanceEnv(services: ScaleOutServices, extra: Record<string, string> = {}): Record<string, string> {
+export function instanceEnv(
+  services: ScaleOutServices,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     ...services.env,
     STATIC_DIR: 'none',
