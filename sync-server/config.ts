@@ -23,6 +23,8 @@ export interface ServerConfig {
   authPublicKey: string | null;
   /** The address people open (share links), e.g. https://trellis.example.org; default http://host:port. */
   publicUrl: string | null;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy), for limits and logs. */
+  trustProxy: boolean;
   /** Abuse limits; 0 turns one off. */
   maxConnectionsPerAddress: number;
   maxRooms: number;
@@ -55,7 +57,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   authSecret: null,
   authPublicKey: null,
   publicUrl: null,
-  maxConnectionsPerAddress: 50,
+  trustProxy: false,
+  // Generous: people behind one NAT share an address, and each open board uses a few sockets.
+  maxConnectionsPerAddress: 500,
   maxRooms: DEFAULTS.maxRooms,
   maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
   messageBurst: DEFAULTS.messageBurst,
@@ -155,6 +159,13 @@ const OPTIONS: OptionSpec[] = [
     env: 'PUBLIC_URL',
     kind: 'string',
     help: 'address in share links (default http://host:port)',
+  },
+  {
+    key: 'trustProxy',
+    flag: 'trust-proxy',
+    env: 'TRUST_PROXY',
+    kind: 'bool',
+    help: 'client address from X-Forwarded-For (behind a proxy)',
   },
   {
     key: 'maxConnectionsPerAddress',

@@ -103,6 +103,7 @@ export async function startServer(
     logger,
     maxMessageBytes: config.maxMessageBytes,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    trustProxy: config.trustProxy,
     authorize: options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess),
   });
   http.on('upgrade', (req, socket, head) => {

@@ -40,9 +40,11 @@ export function createAdminHandler(options: AdminHandlerOptions) {
 
   async function allowed(req: IncomingMessage, url: URL): Promise<string | null> {
     if (options.verifyKey === null) {
-      return LOOPBACK.has(req.socket.remoteAddress ?? '')
+      // A reverse proxy on this machine also connects from loopback: refuse what it forwards.
+      const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+      return LOOPBACK.has(req.socket.remoteAddress ?? '') && !proxied
         ? null
-        : 'admin endpoints answer loopback clients only';
+        : 'without an auth secret, admin endpoints answer direct loopback clients only';
     }
     const token = requestToken(req, url);
     if (token === null) return 'missing admin token';

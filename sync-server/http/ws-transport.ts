@@ -26,6 +26,8 @@ export interface WsTransportOptions {
   maxMessageBytes: number;
   /** Open connections allowed per client address (0: no limit); more are refused with 429. */
   maxConnectionsPerAddress: number;
+  /** Behind a reverse proxy: the client address is the last X-Forwarded-For entry. */
+  trustProxy?: boolean;
   authorize: Authorizer;
 }
 
@@ -55,7 +57,7 @@ export function createWsTransport(options: WsTransportOptions) {
       logger.info({ room: room.slice(0, 80) }, 'upgrade refused: invalid room name');
       return refuse(socket, 400, 'invalid room name: use 1-200 of A-Z a-z 0-9 _ - .');
     }
-    const remoteAddress = req.socket.remoteAddress ?? 'unknown';
+    const remoteAddress = clientAddress(req, options.trustProxy ?? false);
     // Taken before the (async) token check so concurrent upgrades count; given back when the socket closes.
     const release = perAddress.acquire(remoteAddress);
     if (release === null) {
@@ -107,7 +109,7 @@ export function createWsTransport(options: WsTransportOptions) {
             code: error.code,
             maxBytes: tooBig ? options.maxMessageBytes : undefined,
           },
-          tooBig ? 'message too big: closing with 1009' : `socket error: ${error.message}`,
+          tooBig ? `message too big, closing with 1009: ${error.message}` : `socket error: ${error.message}`,
         );
       });
       ws.on('close', (code: number, reason: Buffer) => handlers.handleClose(code, reason.toString()));
@@ -115,6 +117,13 @@ export function createWsTransport(options: WsTransportOptions) {
   }
 
   return { wss, handleUpgrade };
+}
+
+/** The client's address; behind a trusted proxy, the one it appended to X-Forwarded-For. */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
+  return last || req.socket.remoteAddress || 'unknown';
 }
 
 /** Node timers overflow past ~24.8 days, so a far expiry is reached in steps. */

@@ -198,6 +198,15 @@ describe('tokens expiring while connected', () => {
 });
 
 describe('admin endpoints', () => {
+  it('on an open server answer direct loopback clients only, not what a local proxy forwards', async () => {
+    const server = await startTestServer();
+    expect((await fetch(`${server.url}/admin/rooms`)).status).toBe(200);
+    const proxied = await fetch(`${server.url}/admin/rooms`, {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(proxied.status).toBe(403);
+  });
+
   it('need an admin token when auth is configured', async () => {
     const { server } = await securedServer();
     expect((await fetch(`${server.url}/admin/rooms`)).status).toBe(401);

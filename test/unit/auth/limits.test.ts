@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { clientAddress } from '../../../sync-server/http/ws-transport';
 import { AddressLimiter } from '../../../sync-server/limits/address-limiter';
 import { TokenBucket } from '../../../sync-server/limits/token-bucket';
 
@@ -34,5 +36,19 @@ describe('connections per address', () => {
   it('0 means no limit', () => {
     const limiter = new AddressLimiter(0);
     for (let i = 0; i < 100; i++) expect(limiter.acquire('a')).not.toBe(null);
+  });
+});
+
+describe('client address', () => {
+  const req = (forwarded?: string) =>
+    ({
+      socket: { remoteAddress: '10.0.0.1' },
+      headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded },
+    }) as unknown as IncomingMessage;
+  it('is the peer unless a proxy is trusted, then the address the proxy appended', () => {
+    expect(clientAddress(req('1.1.1.1, 2.2.2.2'), false)).toBe('10.0.0.1');
+    // The first entries are whatever the client claimed; only the last was written by our proxy.
+    expect(clientAddress(req('1.1.1.1, 2.2.2.2'), true)).toBe('2.2.2.2');
+    expect(clientAddress(req(), true)).toBe('10.0.0.1');
   });
 });
