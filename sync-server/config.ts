@@ -21,8 +21,6 @@ export interface ServerConfig {
   authSecret: string | null;
   /** PEM text or file of an ES256/RS256/EdDSA public key that verifies tokens. */
   authPublicKey: string | null;
-  /** The address people open (share links), e.g. https://trellis.example.org; default http://host:port. */
-  publicUrl: string | null;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy), for limits and logs. */
   trustProxy: boolean;
   /** Abuse limits; 0 turns one off. */
@@ -56,7 +54,6 @@ export const DEFAULT_CONFIG: ServerConfig = {
   prettyLogs: false,
   authSecret: null,
   authPublicKey: null,
-  publicUrl: null,
   trustProxy: false,
   // Generous: people behind one NAT share an address, and each open board uses a few sockets.
   maxConnectionsPerAddress: 500,
@@ -152,13 +149,6 @@ const OPTIONS: OptionSpec[] = [
     env: 'AUTH_PUBLIC_KEY',
     kind: 'string',
     help: 'PEM (text or file) verifying ES256/RS256/EdDSA tokens',
-  },
-  {
-    key: 'publicUrl',
-    flag: 'public-url',
-    env: 'PUBLIC_URL',
-    kind: 'string',
-    help: 'address in share links (default http://host:port)',
   },
   {
     key: 'trustProxy',

@@ -295,9 +295,12 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {});
   const room = positionals[0];
   if (room === undefined || !isValidRoomName(room)) throw new UsageError('give a room name, e.g. board.<id>');
-  const [dump] = await using(values, io, (t) => collect(t, { room }));
-  if (!dump) throw new CliError(`no room ${room} in ${'store'}`);
-  io.out(`${JSON.stringify(inspectDoc(room, docOf(dump.state)), null, 2)}\n`);
+  const [dump] = await using(values, io, async (t) => {
+    const found = await collect(t, { room });
+    if (found.length === 0) throw new CliError(`${t.description} holds no room ${room}`);
+    return found;
+  });
+  io.out(`${JSON.stringify(inspectDoc(room, docOf(dump!.state)), null, 2)}\n`);
   return 0;
 }
 
