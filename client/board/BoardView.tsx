@@ -40,6 +40,7 @@ import { useBoard, useBoardUndo, usePresence } from './hooks';
 import { InlineEdit } from './InlineEdit';
 import { PresenceAvatars } from './PresenceAvatars';
 import './board.css';
+import { Icon } from './Icon';
 
 export interface BoardViewProps {
   /** The board's Yjs document (read and written only through shared/board). */
@@ -280,7 +281,7 @@ export function BoardView({
             title="Undo (Ctrl+Z)"
             aria-keyshortcuts="Control+Z Meta+Z"
           >
-            <span aria-hidden="true">↶</span> Undo
+            <Icon name="undo" /> Undo
           </button>
           <button
             type="button"
@@ -290,7 +291,7 @@ export function BoardView({
             title="Redo (Ctrl+Shift+Z)"
             aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z"
           >
-            <span aria-hidden="true">↷</span> Redo
+            <Icon name="redo" /> Redo
           </button>
         </div>
 

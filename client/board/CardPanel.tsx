@@ -15,6 +15,7 @@ import {
 import type { Participant } from '../../shared/presence';
 import { useBoardContext } from './context';
 import { formatTime, initials, textOn } from './format';
+import { Icon } from './Icon';
 import { InlineEdit } from './InlineEdit';
 
 export interface CardPanelProps {
@@ -36,7 +37,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
   const update = (patch: Parameters<typeof updateCard>[2]) => updateCard(doc, card.id, patch, mutation);
 
   useEffect(() => {
-    panelRef.current?.focus();
+    panelRef.current?.focus({ preventScroll: true });
   }, []);
 
   const column = board.columns.find((c) => c.id === card.columnId);
@@ -85,7 +86,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
           </h2>
         )}
         <button type="button" className="icon-button" onClick={onClose} aria-label="Close card">
-          <span aria-hidden="true">✕</span>
+          <Icon name="close" />
         </button>
       </header>
 
@@ -274,7 +275,7 @@ function LabelManager({ board, idPrefix }: { board: BoardSnapshot; idPrefix: str
               onClick={() => setRenaming(label.id)}
               aria-label={`Rename label ${label.name}`}
             >
-              <span aria-hidden="true">✎</span>
+              <Icon name="pencil" />
             </button>
             <button
               type="button"
@@ -288,7 +289,7 @@ function LabelManager({ board, idPrefix }: { board: BoardSnapshot; idPrefix: str
               }
               aria-label={`Delete label ${label.name}`}
             >
-              <span aria-hidden="true">🗑</span>
+              <Icon name="trash" />
             </button>
           </li>
         ))}

@@ -6,6 +6,7 @@ import type { Participant } from '../../shared/presence';
 import { useBoardContext } from './context';
 import { cardDndId, splitListeners } from './dnd';
 import { dueState, formatDue, formatDueLong, initials, textOn } from './format';
+import { Icon } from './Icon';
 import { CardPresence } from './PresenceAvatars';
 
 export interface CardTileProps {
@@ -73,7 +74,7 @@ export const CardTile = memo(function CardTile({
           aria-label={`Move card: ${card.title}`}
           aria-roledescription="draggable card"
         >
-          <span aria-hidden="true">⠿</span>
+          <Icon name="grip" />
         </button>
       </div>
       {cardExtras ? <div className="card-extras">{cardExtras(card.id)}</div> : null}

@@ -15,6 +15,7 @@ import type { Participant } from '../../shared/presence';
 import { CardTile } from './CardTile';
 import { useBoardContext } from './context';
 import { cardDndId, columnDndId, splitListeners } from './dnd';
+import { Icon } from './Icon';
 import { InlineEdit } from './InlineEdit';
 
 export interface CardPresenceIndex {
@@ -77,7 +78,7 @@ export const ColumnView = memo(function ColumnView({
           aria-label={`Move column: ${column.title}`}
           aria-roledescription="draggable column"
         >
-          <span aria-hidden="true">⠿</span>
+          <Icon name="grip" />
         </button>
         {renaming ? (
           <InlineEdit
@@ -105,7 +106,7 @@ export const ColumnView = memo(function ColumnView({
               aria-label={`Rename column ${column.title}`}
               title="Rename column"
             >
-              <span aria-hidden="true">✎</span>
+              <Icon name="pencil" />
             </button>
             <button
               type="button"
@@ -114,7 +115,7 @@ export const ColumnView = memo(function ColumnView({
               aria-label={`Delete column ${column.title}`}
               title="Delete column"
             >
-              <span aria-hidden="true">🗑</span>
+              <Icon name="trash" />
             </button>
           </span>
         )}

@@ -20,11 +20,18 @@ export function dueState(due: string, today: string = localToday()): DueState {
 }
 
 const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const shortDateWithYear = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 const longDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 
-/** A due date (a calendar day, no zone) for a card: "31 Mar". */
-export function formatDue(due: string): string {
-  return shortDate.format(new Date(`${due}T00:00:00Z`));
+/** A due date (a calendar day, no zone) for a card: "31 Mar", with the year when it is not this year's. */
+export function formatDue(due: string, today: string = localToday()): string {
+  const format = due.slice(0, 4) === today.slice(0, 4) ? shortDate : shortDateWithYear;
+  return format.format(new Date(`${due}T00:00:00Z`));
 }
 
 /** A due date in words, for accessible names: "Mar 31, 2025". */

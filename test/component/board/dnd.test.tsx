@@ -1,0 +1,143 @@
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dropTarget, type Layout, moveInLayout, parseDndId } from '../../../client/board/dnd';
+import { addCard, readBoard } from '../../../shared/board';
+import { ada, destroyAll, renderBoard } from './setup';
+
+const layout = (entries: Record<string, string[]>): Layout => new Map(Object.entries(entries));
+const plain = (l: Layout) => Object.fromEntries(l);
+
+describe('drag layout', () => {
+  const start = layout({ a: ['1', '2', '3'], b: ['4'], c: [] });
+
+  it('reorders within a column like arrayMove', () => {
+    expect(plain(moveInLayout(start, '1', { type: 'card', id: '3' }))).toMatchObject({ a: ['2', '3', '1'] });
+    expect(plain(moveInLayout(start, '3', { type: 'card', id: '1' }))).toMatchObject({ a: ['3', '1', '2'] });
+    expect(moveInLayout(start, '2', { type: 'card', id: '2' })).toBe(start);
+    expect(moveInLayout(start, '2', { type: 'column', id: 'a' })).toBe(start);
+  });
+
+  it('moves across columns before or after the card it is over, or to the end of a column', () => {
+    expect(plain(moveInLayout(start, '2', { type: 'card', id: '4' }))).toEqual({
+      a: ['1', '3'],
+      b: ['2', '4'],
+      c: [],
+    });
+    expect(plain(moveInLayout(start, '2', { type: 'card', id: '4' }, true))).toEqual({
+      a: ['1', '3'],
+      b: ['4', '2'],
+      c: [],
+    });
+    expect(plain(moveInLayout(start, '2', { type: 'column', id: 'c' }))).toEqual({
+      a: ['1', '3'],
+      b: ['4'],
+      c: ['2'],
+    });
+    expect(moveInLayout(start, '2', { type: 'column', id: 'gone' })).toBe(start);
+  });
+
+  it('turns a layout into moveCard arguments', () => {
+    const moved = moveInLayout(start, '1', { type: 'card', id: '4' }, true);
+    expect(dropTarget(moved, '1')).toEqual({ columnId: 'b', index: 1 });
+    expect(dropTarget(start, 'nope')).toBeNull();
+  });
+
+  it('parses dnd ids', () => {
+    expect(parseDndId('card:x')).toEqual({ type: 'card', id: 'x' });
+    expect(parseDndId('column:y')).toEqual({ type: 'column', id: 'y' });
+    expect(parseDndId('other')).toBeNull();
+    expect(parseDndId(3)).toBeNull();
+  });
+});
+
+/**
+ * happy-dom has no layout, so every element measures 0×0 and dnd-kit's keyboard sensor would find nothing to
+ * move to. Lay the board out on a grid instead: columns 300px apart, cards 60px apart.
+ */
+function fakeLayout() {
+  return vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
+    this: HTMLElement,
+  ) {
+    const rect = (x: number, y: number, width: number, height: number) =>
+      ({
+        x,
+        y,
+        left: x,
+        top: y,
+        width,
+        height,
+        right: x + width,
+        bottom: y + height,
+        toJSON: () => ({}),
+      }) as DOMRect;
+    const columnEl = this.closest('.board-column');
+    if (!columnEl) return rect(0, 0, 0, 0);
+    const columnIndex = [...document.querySelectorAll('.board-column')].indexOf(columnEl);
+    const x = 20 + columnIndex * 300;
+    if (this === columnEl) return rect(x, 0, 280, 800);
+    const cardEl = this.closest('.board-card');
+    if (!cardEl) return rect(x, 0, 280, 40);
+    const cardIndex = [...columnEl.querySelectorAll('.board-card')].indexOf(cardEl);
+    return rect(x + 10, 60 + cardIndex * 60, 260, 50);
+  });
+}
+
+describe('keyboard drag and drop', () => {
+  beforeEach(() => {
+    fakeLayout();
+  });
+  afterEach(() => {
+    cleanup();
+    destroyAll();
+    vi.restoreAllMocks();
+  });
+
+  const press = async (element: Element, code: string) => {
+    await act(async () => {
+      fireEvent.keyDown(element, { code, key: code === 'Space' ? ' ' : code });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+  };
+
+  it('moves a card down within its column and into the next column with the keyboard', async () => {
+    const { doc } = renderBoard();
+    act(() => {
+      for (const title of ['One', 'Two', 'Three'])
+        addCard(doc, { columnId: 'default-0', title, createdBy: ada.id });
+      addCard(doc, { columnId: 'default-1', title: 'Four', createdBy: ada.id });
+    });
+    const titles = () => readBoard(doc).columns.map((c) => c.cards.map((card) => card.title));
+
+    const handle = screen.getByRole('button', { name: 'Move card: One' });
+    handle.focus();
+    await press(handle, 'Space');
+    await press(document, 'ArrowDown');
+    await press(document, 'Space');
+    expect(titles()).toEqual([['Two', 'One', 'Three'], ['Four'], []]);
+
+    const again = screen.getByRole('button', { name: 'Move card: One' });
+    again.focus();
+    await press(again, 'Space');
+    await press(document, 'ArrowRight');
+    await press(document, 'Space');
+    expect(titles()[0]).toEqual(['Two', 'Three']);
+    expect(titles()[1]).toContain('One');
+  });
+
+  it('moves a column with the keyboard, and Escape cancels a drag', async () => {
+    const { doc } = renderBoard();
+    const order = () => readBoard(doc).columns.map((c) => c.title);
+    const handle = screen.getByRole('button', { name: 'Move column: Done' });
+    handle.focus();
+    await press(handle, 'Space');
+    await press(document, 'ArrowLeft');
+    await press(document, 'Escape');
+    expect(order()).toEqual(['To do', 'Doing', 'Done']);
+    handle.focus();
+    await press(handle, 'Space');
+    await press(document, 'ArrowLeft');
+    await press(document, 'Space');
+    expect(order()).toEqual(['To do', 'Done', 'Doing']);
+  });
+});
