@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { descriptionToMarkdown } from '../../../sync-server/admin/description-markdown';
+import {
+  backupEndLine,
+  backupHeaderLine,
+  backupRoomLine,
+  FormatError,
+  inspectDoc,
+  parseBackup,
+} from '../../../sync-server/admin/formats';
+
+/** Appends a Lexical-shaped block (as @lexical/yjs stores it) to `parent`. */
+function block(parent: Y.XmlText, attrs: Record<string, unknown>, runs: Array<[string, number] | Y.XmlText>) {
+  const node = new Y.XmlText();
+  parent.insertEmbed(parent.length, node);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value as string);
+  for (const run of runs) {
+    if (run instanceof Y.XmlText) {
+      node.insertEmbed(node.length, run);
+      continue;
+    }
+    const props = new Y.Map();
+    node.insertEmbed(node.length, props);
+    props.set('__type', 'text');
+    props.set('__format', run[1]);
+    node.insert(node.length, run[0]);
+  }
+  return node;
+}
+
+describe('descriptions as Markdown', () => {
+  it('renders headings, formatting, links, check and numbered lists', () => {
+    const doc = new Y.Doc();
+    const root = doc.get('root', Y.XmlText);
+    block(root, { __type: 'heading', __tag: 'h1' }, [['Plan', 0]]);
+    const paragraph = block(root, { __type: 'paragraph' }, [
+      ['plain ', 0],
+      ['bold', 1],
+      [' ', 0],
+      ['code', 16],
+    ]);
+    const link = new Y.XmlText();
+    paragraph.insertEmbed(paragraph.length, link);
+    link.setAttribute('__type', 'link');
+    link.setAttribute('__url', 'https://example.org');
+    const props = new Y.Map();
+    link.insertEmbed(0, props);
+    props.set('__format', 0);
+    link.insert(1, 'site');
+    const checks = block(root, { __type: 'list', __listType: 'check' }, []);
+    block(checks, { __type: 'listitem', __checked: true }, [['done', 0]]);
+    block(checks, { __type: 'listitem', __checked: false }, [['todo', 0]]);
+    const numbered = block(root, { __type: 'list', __listType: 'number', __start: 1 }, []);
+    block(numbered, { __type: 'listitem' }, [['one', 0]]);
+    block(numbered, { __type: 'listitem' }, [['two', 0]]);
+    expect(descriptionToMarkdown(doc)).toBe(
+      [
+        '# Plan',
+        'plain **bold** `code`[site](https://example.org)',
+        '- [x] done\n- [ ] todo',
+        '1. one\n2. two',
+      ].join('\n\n'),
+    );
+    expect(inspectDoc('board.b.card.c', doc)).toEqual({
+      room: 'board.b.card.c',
+      kind: 'description',
+      markdown: descriptionToMarkdown(doc),
+    });
+  });
+
+  it('an empty description is empty', () => {
+    expect(descriptionToMarkdown(new Y.Doc())).toBe('');
+  });
+});
+
+describe('backup format', () => {
+  const state = Y.encodeStateAsUpdate(new Y.Doc());
+  const room = { room: 'board.a', state, entries: 1, bytes: state.byteLength, updatedAt: 1 };
+
+  it('round-trips', () => {
+    const text = backupHeaderLine(new Date(0)) + backupRoomLine(room) + backupEndLine(1);
+    expect(parseBackup(text)).toEqual([{ room: 'board.a', state }]);
+  });
+
+  it('refuses foreign, truncated and miscounted files', () => {
+    expect(() => parseBackup('{"hello":1}\n')).toThrow(FormatError);
+    expect(() => parseBackup(backupHeaderLine(new Date(0)) + backupRoomLine(room))).toThrow(/truncated/);
+    expect(() =>
+      parseBackup(backupHeaderLine(new Date(0)) + backupRoomLine(room) + backupEndLine(2)),
+    ).toThrow(/damaged/);
+    expect(() => parseBackup(`${backupHeaderLine(new Date(0))}not json\n${backupEndLine(1)}`)).toThrow(
+      /not JSON/,
+    );
+  });
+});
+
+describe('inspect of rooms outside the board scheme', () => {
+  it('shows their root types as JSON', () => {
+    const source = new Y.Doc();
+    source.getMap('settings').set('theme', 'dark');
+    source.getText('notes').insert(0, 'hello');
+    source.getArray('list').push([1, 2]);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(source));
+    expect(inspectDoc('lobby', doc)).toEqual({
+      room: 'lobby',
+      kind: 'other',
+      roots: { settings: { theme: 'dark' }, notes: 'hello', list: [1, 2] },
+    });
+  });
+});
