@@ -93,7 +93,7 @@ describe('keyboard drag and drop', () => {
     vi.restoreAllMocks();
   });
 
-  const press = async (element: Element, code: string) => {
+  const press = async (element: Element | Document, code: string) => {
     await act(async () => {
       fireEvent.keyDown(element, { code, key: code === 'Space' ? ' ' : code });
       await new Promise((resolve) => setTimeout(resolve, 0));
