@@ -1,13 +1,11 @@
 import { useEffect } from 'react';
-import { initBoard, noteMember } from '../../shared/board';
+import { initBoard } from '../../shared/board';
 import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
+import { BoardView, useBoard } from '../board';
 import { type DocHandle, useDocument, useSyncStatus } from '../sync';
-import { Avatars } from './Avatars';
-import { BoardPlaceholder } from './BoardPlaceholder';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
 import { StatusBar } from './StatusBar';
-import { useBoardSnapshot } from './use-board';
 
 /** One board: its document opened and synced, our presence announced, the status always shown. */
 export function BoardPage({ boardId, me }: { boardId: string; me: Participant }) {
@@ -31,7 +29,6 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
         initBoard(handle.doc, { title: entry.title || 'Untitled board', createdBy: me.id });
         rememberBoard(boardId, { needsInit: false });
       }
-      noteMember(handle.doc, me);
     });
     return () => {
       cancelled = true;
@@ -41,7 +38,8 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
   return (
     <section className="board-page" data-testid="board-page" data-board-id={boardId}>
       <StatusBar status={status} />
-      {handle === null ? (
+      {/* The view writes (noteMember…) on mount: only after the local copy loaded, or it writes blind. */}
+      {handle === null || !status.localLoaded ? (
         <p className="loading">Opening board…</p>
       ) : (
         <LoadedBoard boardId={boardId} handle={handle} me={me} />
@@ -51,23 +49,15 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
 }
 
 function LoadedBoard({ boardId, handle, me }: { boardId: string; handle: DocHandle; me: Participant }) {
-  const board = useBoardSnapshot(handle.doc);
+  const board = useBoard(handle.doc);
+  // The home page lists boards by their last seen title.
   useEffect(() => {
     if (board.initialised) rememberBoard(boardId, { title: board.title });
   }, [board.initialised, board.title, boardId]);
-  return (
-    <>
-      <header className="board-header">
-        <h2 data-testid="board-title">
-          {board.initialised ? board.title || 'Untitled board' : 'Loading board…'}
-        </h2>
-        <Avatars awareness={handle.awareness} me={me} />
-      </header>
-      <BoardPlaceholder doc={handle.doc} me={me} />
-    </>
-  );
+  return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} />;
 }
 
+/** Our presence from the start, before the board view adds which card we have open. */
 function announcePresence(handle: DocHandle, me: Participant): void {
   const previous = handle.awareness.getLocalState() as Partial<BoardPresence> | null;
   const presence: BoardPresence = {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addCardViaUi,
+  boardTitle,
   cardNamed,
   createBoard,
   expectConnection,
@@ -20,9 +22,9 @@ describe('app shell', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
 
     const boardId = await createBoard(page);
-    await expect(page.getByTestId('board-title').textContent()).resolves.toBe('Untitled board');
+    await boardTitle(page).filter({ hasText: 'Untitled board' }).waitFor();
     await expectSaved(page);
-    await expect(page.getByTestId('avatar').getAttribute('aria-label')).resolves.toBe(
+    await expect(page.getByTestId('presence-avatar').getAttribute('aria-label')).resolves.toBe(
       'Katherine Johnson (you)',
     );
 
@@ -41,8 +43,7 @@ describe('app shell', () => {
   it('[shell] a board opens from a pasted link, with the content the creator wrote', async () => {
     const ada = await session.newUser();
     const boardId = await createBoard(ada.page);
-    await ada.page.getByLabel('New card title').fill('Shared by link');
-    await ada.page.getByRole('button', { name: 'Add card' }).click();
+    await addCardViaUi(ada.page, 'Shared by link');
     await expectSaved(ada.page);
 
     const grace = await session.newUser();

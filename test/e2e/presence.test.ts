@@ -1,11 +1,16 @@
 import { describe, it } from 'vitest';
-import { addCardViaUi, cardNamed, createBoard, expectConnection, openBoard } from './support/board';
+import {
+  addCardViaUi,
+  avatarOf,
+  boardTitle,
+  cardNamed,
+  createBoard,
+  expectConnection,
+  openBoard,
+} from './support/board';
 import { setupE2ESession } from './support/session';
 
 const session = setupE2ESession();
-
-const avatarOf = (page: import('playwright-core').Page, participantId: string) =>
-  page.locator(`[data-testid="avatar"][data-participant="${participantId}"]`);
 
 describe('presence', () => {
   it('[presence] two users on one board both show as avatars, for each other', async () => {
@@ -44,7 +49,7 @@ describe('presence', () => {
     const grace = await session.newUser();
     await openBoard(grace.page, boardId);
     await expectConnection(grace.page, 'online');
-    await grace.page.getByTestId('board-title').filter({ hasText: 'Untitled board' }).waitFor();
+    await boardTitle(grace.page).filter({ hasText: 'Untitled board' }).waitFor();
 
     await addCardViaUi(ada.page, 'Seen quickly');
     await cardNamed(grace.page, 'Seen quickly').waitFor({ timeout: 1_000 });

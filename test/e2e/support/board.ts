@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Creates a board from the home page and returns its id once the board page shows it. */
@@ -32,13 +32,41 @@ export async function whenServiceWorkerControls(page: Page): Promise<void> {
   });
 }
 
-/** Adds a card through the UI (to the first column) and waits until it shows. */
-export async function addCardViaUi(page: Page, title: string): Promise<void> {
-  await page.getByLabel('New card title').fill(title);
-  await page.getByRole('button', { name: 'Add card' }).click();
-  await cardNamed(page, title).waitFor();
+/** The column section (a region named by its title). */
+export function column(page: Page, title: string): Locator {
+  return page.getByRole('region', { name: title, exact: true });
 }
 
-export function cardNamed(page: Page, title: string) {
-  return page.getByTestId('card').filter({ hasText: title });
+/** A card tile (an article named by the card's title), anywhere or within a locator. */
+export function cardNamed(scope: Page | Locator, title: string): Locator {
+  return scope.getByRole('article', { name: title, exact: true });
+}
+
+/** Adds a card through the board view's form in a column and waits until it shows. */
+export async function addCardViaUi(page: Page, title: string, columnTitle = 'To do'): Promise<void> {
+  const target = column(page, columnTitle);
+  const field = target.getByLabel(`New card title in ${columnTitle}`);
+  // The form stays open after an add, for the next card.
+  if ((await field.count()) === 0)
+    await target.getByRole('button', { name: `+ Add card to ${columnTitle}` }).click();
+  await field.fill(title);
+  await field.press('Enter');
+  await cardNamed(target, title).waitFor();
+}
+
+/** Moves a card with the keyboard: focus its handle, Space to lift, arrows, Space to drop. */
+export async function moveCardByKeyboard(page: Page, title: string, keys: readonly string[]): Promise<void> {
+  const handle = page.getByRole('button', { name: `Move card: ${title}`, exact: true });
+  await handle.focus();
+  await page.keyboard.press('Space');
+  for (const key of keys) await page.keyboard.press(key);
+  await page.keyboard.press('Space');
+}
+
+export function avatarOf(page: Page, participantId: string): Locator {
+  return page.locator(`[data-testid="presence-avatar"][data-participant="${participantId}"]`);
+}
+
+export function boardTitle(page: Page): Locator {
+  return page.locator('.board-title');
 }
