@@ -45,8 +45,8 @@ export class RedisFeed implements DocFeed {
 
   constructor(private readonly options: RedisFeedOptions) {
     const { reader, subscriber } = options;
-    reader.on('ready', () => {
-      // CLIENT UNBLOCK needs the reader's connection id, which changes on every reconnect.
+    // CLIENT UNBLOCK needs the reader's connection id, which changes on every reconnect.
+    const fetchReaderId = () => {
       this.readerId = null;
       reader
         .client('ID')
@@ -54,7 +54,9 @@ export class RedisFeed implements DocFeed {
           this.readerId = Number(id);
         })
         .catch(() => {});
-    });
+    };
+    reader.on('ready', fetchReaderId);
+    if (reader.status === 'ready') fetchReaderId();
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
       this.handleMessage(channel, message),
     );
