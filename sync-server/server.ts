@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CloseCode } from '../shared/protocol';
 import { createAdminHandler } from './admin/http';
 import { AdminOps } from './admin/ops';
+import { createAccessHandler } from './auth/access-route';
 import { createTokenAuthorizer, isLoopbackHost } from './auth/authorizer';
 import { publicVerifyKey, secretKey, type VerifyKey } from './auth/tokens';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
@@ -81,7 +82,9 @@ export async function startServer(
   // Scale-out: without Redis no write can be stored, and a compactor-only instance serves no clients.
   const acceptsClients = () =>
     ready && (scaleout === null || (scaleout.role !== 'compactor' && scaleout.healthy()));
+  const authorize = options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess);
   const admin = createAdminHandler({ ops: new AdminOps(core, store), verifyKey, logger });
+  const access = createAccessHandler(authorize);
   const routes = createRequestHandler(
     {
       version: VERSION,
@@ -95,6 +98,7 @@ export async function startServer(
   );
   const http = createServer((req, res) => {
     admin(req, res)
+      .then((handled) => handled || access(req, res))
       .then((handled) => (handled ? undefined : routes(req, res)))
       .catch(() => res.destroy());
   });
@@ -104,7 +108,7 @@ export async function startServer(
     maxMessageBytes: config.maxMessageBytes,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     trustProxy: config.trustProxy,
-    authorize: options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess),
+    authorize,
   });
   http.on('upgrade', (req, socket, head) => {
     if (!acceptsClients()) {

@@ -130,6 +130,26 @@ describe('access control at the upgrade', () => {
   });
 });
 
+describe("GET /access/<room> (browsers cannot see a refused upgrade's status)", () => {
+  it('answers what the upgrade would: 401, 403, or the role', async () => {
+    const { server } = await securedServer();
+    const access = async (room: string, t?: string) => {
+      const response = await fetch(`${server.url}/access/${room}${t ? `?token=${t}` : ''}`);
+      return {
+        status: response.status,
+        body: (await response.json()) as { ok: boolean; expiresAt?: number },
+      };
+    };
+    expect(await access('board.A')).toEqual({ status: 401, body: { ok: false, reason: 'missing token' } });
+    const read = await token({ boards: ['A'], role: 'read', expiresInSeconds: 60 });
+    expect(await access('board.B', read)).toMatchObject({ status: 403, body: { ok: false } });
+    const allowed = await access('board.A.card.c1', read);
+    expect(allowed).toMatchObject({ status: 200, body: { ok: true, role: 'read' } });
+    expect(allowed.body.expiresAt).toBeGreaterThan(Date.now());
+    expect((await access('..bad')).status).toBe(400);
+  });
+});
+
 describe('read-only sharing', () => {
   it('a reader gets the board and live edits, shows its presence, but its edits reach nobody and are never stored (checked after a restart)', async () => {
     const dataDir = await tempDir();
