@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import pg from 'pg';
+import type { DocStore } from '../../../sync-server/core/doc-store';
+import { Compaction } from '../../../sync-server/scaleout/compaction';
+import { RedisDocStore } from '../../../sync-server/scaleout/redis-doc-store';
+import { ensureSchema } from '../../../sync-server/scaleout/snapshots';
 
 const MISSING_HINT =
   'install the Debian packages redis-server and postgresql (apt-get install -y redis-server postgresql; .ci/run does)';
@@ -363,4 +367,43 @@ export function instanceEnv(
     MAX_CONNECTIONS_PER_ADDRESS: '0',
     ...extra,
   };
+}
+
+let shared: Promise<ScaleOutServices> | null = null;
+
+/** Services started once per test file and reused (stop them with `stopSharedScaleOutServices`). */
+export function sharedScaleOutServices(): Promise<ScaleOutServices> {
+  shared ??= startScaleOutServices();
+  return shared;
+}
+
+export async function stopSharedScaleOutServices(): Promise<void> {
+  const services = shared;
+  shared = null;
+  if (services) await (await services).stop();
+}
+
+/**
+ * A `RedisDocStore` on empty Redis and PostgreSQL, for the DocStore contract suite. `replace`
+ * compacts inline (the contract expects one entry afterwards) and trims at once.
+ */
+export async function openScaleOutStoreForContract(): Promise<{
+  store: DocStore;
+  reopen: () => Promise<DocStore>;
+}> {
+  const services = await sharedScaleOutServices();
+  const redis = services.redis.client();
+  const pool = services.postgres.pool();
+  await ensureSchema(pool);
+  await redis.flushall();
+  await pool.query('TRUNCATE trellis_snapshots');
+  const open = () =>
+    new RedisDocStore({
+      redis,
+      pool,
+      compaction: new Compaction({ redis, pool, trimGraceMs: 0 }),
+      instanceId: 'contract',
+      replaceMode: 'inline',
+    });
+  return { store: open(), reopen: async () => open() };
 }

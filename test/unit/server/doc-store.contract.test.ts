@@ -1,11 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DocStore } from '../../../sync-server/core/doc-store';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
+import {
+  openScaleOutStoreForContract,
+  sharedScaleOutServices,
+  stopSharedScaleOutServices,
+} from '../../integration/support/scaleout-services';
 
 /** One contract, run against every DocStore implementation. */
 const implementations: Array<{
@@ -28,7 +33,12 @@ const implementations: Array<{
       };
     },
   },
+  // Scale-out (issue 7): starts redis-server and postgres; fails (never skips) when they are missing.
+  { name: 'RedisDocStore', open: openScaleOutStoreForContract },
 ];
+// Starting redis-server and postgres takes longer than one test's timeout.
+beforeAll(() => sharedScaleOutServices().then(() => undefined), 60_000);
+afterAll(stopSharedScaleOutServices);
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
