@@ -25,7 +25,7 @@ export interface ChecklistProgress {
 export interface DescriptionSummary {
   /** Plain text of the description, whitespace collapsed, at most PREVIEW_MAX_CHARS characters. */
   preview: string;
-  /** Items of check lists (nested ones included); `done` are the ticked ones. */
+  /** Items of check lists that have text (nested lists included); `done` are the ticked ones. */
   checklist: ChecklistProgress;
 }
 
@@ -83,7 +83,7 @@ function visitChildren(element: Y.XmlText, walk: Walk): void {
       pushText(walk, insert);
     } else if (insert instanceof Y.XmlText) {
       const type = insert.getAttribute('__type');
-      if (isCheckList && type === 'listitem' && !isNestedListWrapper(insert)) {
+      if (isCheckList && type === 'listitem' && hasOwnText(insert)) {
         walk.total += 1;
         if (insert.getAttribute('__checked') === true) walk.done += 1;
       }
@@ -99,13 +99,18 @@ function visitChildren(element: Y.XmlText, walk: Walk): void {
   }
 }
 
-/** Lexical nests a list by wrapping it in a list item of its own, which has no checkbox. */
-function isNestedListWrapper(item: Y.XmlText): boolean {
-  const children = item.toDelta() as { insert?: unknown }[];
-  return (
-    children.length > 0 &&
-    children.every((op) => op.insert instanceof Y.XmlText && op.insert.getAttribute('__type') === 'list')
-  );
+/**
+ * Whether a list item has text of its own. Lexical nests a list by wrapping it in a list item of its own
+ * (no checkbox shown), and an empty item is the one Enter just added: neither is a task yet.
+ */
+function hasOwnText(element: Y.XmlText): boolean {
+  for (const op of element.toDelta() as { insert?: unknown }[]) {
+    const insert = op.insert;
+    if (typeof insert === 'string' && insert.trim() !== '') return true;
+    if (insert instanceof Y.XmlText && insert.getAttribute('__type') !== 'list' && hasOwnText(insert))
+      return true;
+  }
+  return false;
 }
 
 function collapseWhitespace(text: string): string {

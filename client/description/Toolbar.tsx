@@ -227,7 +227,7 @@ export function Toolbar({ editor }: { editor: LexicalEditor }) {
         ☑
       </ToolButton>
       <ToolButton label={state.link ? 'Remove link' : 'Link'} active={state.link} onClick={editLink}>
-        🔗
+        Link
       </ToolButton>
       <ToolButton
         label="Undo"

@@ -62,11 +62,11 @@ describe('description preview, on documents written by a real @lexical/yjs bindi
     expect(summarizeDescription(doc).checklist).toEqual({ done: 1, total: 2 });
   });
 
-  it('an empty check item still counts; a bullet or numbered list does not', () => {
+  it('an empty check item (the one Enter just added) does not count, nor do bullet or numbered lists', () => {
     const { doc, update } = editor();
     update(() => {
       const check = $createListNode('check');
-      check.append($createListItemNode(false));
+      check.append($createListItemNode(false).append($createTextNode('task')), $createListItemNode(false));
       const bullets = $createListNode('bullet');
       bullets.append($createListItemNode().append($createTextNode('x')));
       const numbers = $createListNode('number');
