@@ -24,6 +24,7 @@ import {
   readMember,
   readPos,
   roots,
+  type StoredPos,
   stringField,
   UNPLACED_COLUMN_ID,
 } from './schema';
@@ -128,38 +129,40 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
   });
   const firstLive = [...columnRecords.values()].filter((c) => !c.deleted).sort(compareByOrder)[0];
 
+  const cache = cacheFor(doc);
+  const fallback = firstLive?.id ?? UNPLACED_COLUMN_ID;
   const cards = new Map<string, CardSnapshot>();
   r.cards.forEach((_, id) => {
     const card = childMap(r.cards as Y.Map<unknown>, id);
     if (!card) return;
-    const pos = readPos(card.get('pos'));
-    const cardLabels: string[] = [];
-    const assignees: string[] = [];
-    for (const key of card.keys()) {
-      if (card.get(key) !== true) continue;
-      if (key.startsWith(LABEL_KEY_PREFIX)) {
-        const labelId = key.slice(LABEL_KEY_PREFIX.length);
-        if (labelRank.has(labelId)) cardLabels.push(labelId);
-      } else if (key.startsWith(ASSIGNEE_KEY_PREFIX)) {
-        assignees.push(key.slice(ASSIGNEE_KEY_PREFIX.length));
-      }
+    const cached = cache?.cards.get(id);
+    if (
+      cache &&
+      cached &&
+      cached.map === card &&
+      !cache.dirty.has(id) &&
+      cached.labelsVersion === cache.labelsVersion &&
+      (cached.fallback === null || cached.fallback === fallback)
+    ) {
+      cards.set(id, cached.snapshot);
+      return;
     }
-    cardLabels.sort((a, b) => (labelRank.get(a) ?? 0) - (labelRank.get(b) ?? 0));
-    assignees.sort(compareText);
-    const due = card.get('due');
-    cards.set(id, {
-      id,
-      columnId: pos?.column ?? firstLive?.id ?? UNPLACED_COLUMN_ID,
-      order: pos?.order ?? '',
-      title: stringField(card, 'title'),
-      labels: cardLabels,
-      assignees,
-      due: typeof due === 'string' && isIsoDate(due) ? due : null,
-      archived: card.get('archived') === true,
-      createdBy: stringField(card, 'createdBy'),
-      createdAt: numberField(card, 'createdAt') ?? 0,
-    });
+    const pos = readPos(card.get('pos'));
+    const snapshot = readCard(id, card, pos, fallback, labelRank);
+    cards.set(id, snapshot);
+    if (cache) {
+      cache.dirty.delete(id);
+      cache.cards.set(id, {
+        map: card,
+        snapshot,
+        labelsVersion: cache.labelsVersion,
+        fallback: pos ? null : fallback,
+      });
+    }
   });
+  if (cache) {
+    for (const id of cache.cards.keys()) if (!cards.has(id)) cache.cards.delete(id);
+  }
 
   const cardsByColumn = new Map<string, CardSnapshot[]>();
   const archivedCards: CardSnapshot[] = [];
@@ -216,6 +219,83 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
   return previous ? shareUnchanged(previous, next) : next;
 }
 
+function readCard(
+  id: string,
+  card: Y.Map<unknown>,
+  pos: StoredPos | null,
+  fallback: string,
+  labelRank: ReadonlyMap<string, number>,
+): CardSnapshot {
+  const cardLabels: string[] = [];
+  const assignees: string[] = [];
+  for (const key of card.keys()) {
+    if (card.get(key) !== true) continue;
+    if (key.startsWith(LABEL_KEY_PREFIX)) {
+      const labelId = key.slice(LABEL_KEY_PREFIX.length);
+      if (labelRank.has(labelId)) cardLabels.push(labelId);
+    } else if (key.startsWith(ASSIGNEE_KEY_PREFIX)) {
+      assignees.push(key.slice(ASSIGNEE_KEY_PREFIX.length));
+    }
+  }
+  cardLabels.sort((a, b) => (labelRank.get(a) ?? 0) - (labelRank.get(b) ?? 0));
+  assignees.sort(compareText);
+  const due = card.get('due');
+  return {
+    id,
+    columnId: pos?.column ?? fallback,
+    order: pos?.order ?? '',
+    title: stringField(card, 'title'),
+    labels: cardLabels,
+    assignees,
+    due: typeof due === 'string' && isIsoDate(due) ? due : null,
+    archived: card.get('archived') === true,
+    createdBy: stringField(card, 'createdBy'),
+    createdAt: numberField(card, 'createdAt') ?? 0,
+  };
+}
+
+// ---- card snapshot cache --------------------------------------------------------------------------------
+
+/**
+ * Card snapshots are kept per document and rebuilt only for cards changed since the last read (tracked with
+ * deep observers), so reading a board of thousands of cards after a one-card change stays cheap, and an
+ * unchanged card keeps its object identity (React memoisation).
+ */
+interface ReadCache {
+  cards: Map<
+    string,
+    { map: Y.Map<unknown>; snapshot: CardSnapshot; labelsVersion: number; fallback: string | null }
+  >;
+  dirty: Set<string>;
+  /** Bumped on any label change: cards list labels in label order and drop deleted ones. */
+  labelsVersion: number;
+}
+
+const caches = new WeakMap<Y.Doc, ReadCache>();
+
+/** The document's cache, or null inside a transaction (its observers have not run yet: read afresh). */
+function cacheFor(doc: Y.Doc): ReadCache | null {
+  if (doc._transaction !== null) return null;
+  let cache = caches.get(doc);
+  if (!cache) {
+    const created: ReadCache = { cards: new Map(), dirty: new Set(), labelsVersion: 0 };
+    const r = roots(doc);
+    r.cards.observeDeep((events) => {
+      for (const event of events) {
+        if (event.target === r.cards)
+          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) created.dirty.add(key);
+        else if (typeof event.path[0] === 'string') created.dirty.add(event.path[0]);
+      }
+    });
+    r.labels.observeDeep(() => {
+      created.labelsVersion++;
+    });
+    caches.set(doc, created);
+    cache = created;
+  }
+  return cache;
+}
+
 /**
  * Calls `listener` after every transaction that changed the board (local or remote). Returns an
  * unsubscribe function. Read the board with `readBoard` inside the listener.
@@ -248,7 +328,7 @@ function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot
   let cardsSame = prev.cards.size === next.cards.size;
   for (const [id, card] of next.cards) {
     const old = prev.cards.get(id);
-    const kept = old && sameCard(old, card) ? old : card;
+    const kept = old && (old === card || sameCard(old, card)) ? old : card;
     if (kept !== old) cardsSame = false;
     cards.set(id, kept);
   }

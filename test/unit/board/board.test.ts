@@ -462,6 +462,35 @@ describe('readBoard and onBoardChange', () => {
     expect(second.labels).toBe(first.labels);
   });
 
+  it('re-reads exactly the cards that changed, including inside a transaction and after label or column changes', () => {
+    const { doc, opts } = newBoard();
+    const a = addCard(doc, { columnId: 'default-0', title: 'A', createdBy: 'x' }, opts);
+    const b = addCard(doc, { columnId: 'default-0', title: 'B', createdBy: 'x' }, opts);
+    const first = readBoard(doc);
+    const remote = replica(5);
+    syncAll(doc, remote.doc);
+    updateCard(remote.doc, a, { title: 'A remote' }, remote.opts);
+    syncAll(doc, remote.doc);
+    const second = readBoard(doc);
+    expect(second.cards.get(a)?.title).toBe('A remote');
+    expect(second.cards.get(b)).toBe(first.cards.get(b));
+    doc.transact(() => {
+      updateCard(doc, b, { title: 'B inside' }, opts);
+      expect(readBoard(doc).cards.get(b)?.title).toBe('B inside');
+    });
+    expect(readBoard(doc).cards.get(b)?.title).toBe('B inside');
+    const z = addLabel(doc, { name: 'z', color: '#000000' }, opts);
+    const y = addLabel(doc, { name: 'y', color: '#000000' }, opts);
+    updateCard(doc, a, { labels: [z, y] }, opts);
+    expect(readBoard(doc).cards.get(a)?.labels).toEqual([y, z]);
+    updateLabel(doc, z, { name: 'a' }, opts);
+    expect(readBoard(doc).cards.get(a)?.labels).toEqual([z, y]);
+    doc.getMap<Y.Map<unknown>>('cards').get(b)?.delete('pos');
+    expect(readBoard(doc).cards.get(b)?.columnId).toBe('default-0');
+    moveColumn(doc, 'default-2', 0, opts);
+    expect(readBoard(doc).cards.get(b)?.columnId).toBe('default-2');
+  });
+
   it('onBoardChange fires once per changing transaction, for local and remote changes', () => {
     const { doc, opts } = newBoard();
     let calls = 0;
