@@ -188,6 +188,31 @@ describe('card descriptions', () => {
     expect(await whenConverged(ada, grace)).toEqual(['Heading', 'Body line', 'todo done']);
   });
 
+  it("[undo] undo takes back only my own typing, never the other person's", async () => {
+    const { ada, grace } = await twoUsersOnOneCard('Undo mine');
+    await openDescription(ada, 'Undo mine');
+    await whenDescriptionSynced(ada);
+    await caretToEnd(ada);
+    await ada.keyboard.type('Base line');
+    await openDescription(grace, 'Undo mine');
+    await whenDescriptionSynced(grace);
+    await whenConverged(ada, grace);
+
+    await caretToEnd(grace);
+    await grace.keyboard.press('Enter');
+    await grace.keyboard.type('Grace wrote this');
+    await content(ada).getByText('Grace wrote this').waitFor();
+    await content(ada).getByText('Base line').click();
+    await ada.keyboard.press('End');
+    await ada.keyboard.type(' plus Ada');
+    await content(grace).getByText('Base line plus Ada').waitFor();
+
+    await ada.keyboard.press('Control+z');
+    expect(await whenConverged(ada, grace)).toEqual(['Base line', 'Grace wrote this']);
+    await ada.keyboard.press('Control+Shift+z');
+    expect(await whenConverged(ada, grace)).toEqual(['Base line plus Ada', 'Grace wrote this']);
+  });
+
   it('[offline] a description opened before loads and edits offline, and merges on reconnect', async () => {
     const { ada, grace, boardId } = await twoUsersOnOneCard('Offline notes');
     await openDescription(ada, 'Offline notes');
