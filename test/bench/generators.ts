@@ -15,7 +15,7 @@ export class GeneratorHandle {
   private failure: Error | null = null;
 
   constructor(
-    readonly index: number,
+    public index: number,
     private readonly child: ChildProcess,
   ) {
     child.on('message', (message: FromGenerator) => {
@@ -70,7 +70,16 @@ export class GeneratorHandle {
   }
 
   async stats(): Promise<GeneratorStats> {
-    return (await this.request({ type: 'collect' }, 'stats', 10_000)).stats;
+    return (await this.request({ type: 'collect' }, 'stats', 60_000)).stats;
+  }
+
+  get alive(): boolean {
+    return this.failure === null && this.child.connected;
+  }
+
+  /** Close the run's clients and reset the generator's counters for the next run. */
+  async reset(): Promise<void> {
+    await this.request({ type: 'close' }, 'closed', 30_000);
   }
 
   async stop(): Promise<void> {
@@ -105,6 +114,44 @@ export async function startGenerators(count: number): Promise<GeneratorHandle[]>
   } catch (err) {
     await Promise.all(handles.map((h) => h.stop()));
     throw err;
+  }
+}
+
+/**
+ * Generators live across runs (forking a TypeScript process costs seconds on a busy machine): a run
+ * takes the pool's generators, and gives them back reset; a generator that failed is replaced.
+ */
+export class GeneratorPool {
+  private handles: GeneratorHandle[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async acquire(): Promise<GeneratorHandle[]> {
+    const dead = this.handles.filter((h) => !h.alive);
+    await Promise.all(dead.map((h) => h.stop()));
+    this.handles = this.handles.filter((h) => h.alive);
+    if (this.handles.length < this.size) {
+      this.handles.push(...(await startGenerators(this.size - this.handles.length)));
+    }
+    this.handles.forEach((h, i) => {
+      h.index = i;
+    });
+    return [...this.handles];
+  }
+
+  async release(handles: GeneratorHandle[]): Promise<void> {
+    await Promise.all(
+      handles.map((h) =>
+        h.reset().catch(async () => {
+          await h.stop();
+        }),
+      ),
+    );
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.handles.map((h) => h.stop()));
+    this.handles = [];
   }
 }
 

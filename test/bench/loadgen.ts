@@ -124,6 +124,8 @@ class Generator {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const errors: string[] = [];
     const first = this.receivers.length;
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
     const openOne = async (spec: ClientSpec): Promise<void> => {
       const { client } = this.addClient(message.baseUrl, spec);
       try {
@@ -146,7 +148,15 @@ class Generator {
     const syncedAtMs = this.receivers
       .slice(first)
       .map((r) => (Number.isNaN(r.client.syncedAtMs) ? null : r.client.syncedAtMs));
-    send({ type: 'connected', syncedAtMs, failures: syncedAtMs.filter((s) => s === null).length, errors });
+    const cpu = process.cpuUsage(cpuStart);
+    send({
+      type: 'connected',
+      syncedAtMs,
+      failures: syncedAtMs.filter((s) => s === null).length,
+      errors,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      wallMs: performance.now() - wallStart,
+    });
   }
 
   private schedule(atEpochMs: number, run: () => void): void {
@@ -251,6 +261,7 @@ class Generator {
     };
   }
 
+  /** Close every client and forget the run, so the process can serve the next run. */
   private async close(): Promise<void> {
     this.closing = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -262,6 +273,19 @@ class Generator {
     }
     for (const { client } of this.receivers) if (!client.closed) client.terminate();
     this.receivers = [];
+    this.editHistogram = new LatencyHistogram();
+    this.awarenessHistogram = new LatencyHistogram();
+    this.deliveredUnique = 0;
+    this.lastDeliveryAtMs = 0;
+    this.duplicates = 0;
+    this.unexpectedCloses = 0;
+    this.maxSeq = 0;
+    this.totalClients = 0;
+    this.loadCpu = { user: 0, system: 0 };
+    this.loadWallMs = 0;
+    this.eventLoopDelay.disable();
+    this.eventLoopDelay.reset();
+    this.closing = false;
   }
 }
 

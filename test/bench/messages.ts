@@ -71,6 +71,9 @@ export type FromGenerator =
       syncedAtMs: (number | null)[];
       failures: number;
       errors: string[];
+      /** The generator's own CPU (user + system) and wall time while connecting. */
+      cpuMs: number;
+      wallMs: number;
     }
   | { type: 'loadDone'; sent: { id: number; room: string; count: number }[] }
   | { type: 'progress'; deliveredUnique: number; lastDeliveryAtMs: number }

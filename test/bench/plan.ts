@@ -1,5 +1,6 @@
 /** The scenarios of a full run and of a `--quick` smoke run, and the targets the report checks. */
 
+import type { GeneratorPool } from './generators';
 import { coldLoadScenario } from './scenarios/cold-load';
 import type { BenchSettings, Scenario } from './scenarios/common';
 import { joinStormScenario } from './scenarios/join-storm';
@@ -13,15 +14,15 @@ export interface Plan {
   scenarios: Scenario[];
 }
 
-export function makePlan(quick: boolean, generators: number, seed: number): Plan {
+export function makePlan(quick: boolean, generators: GeneratorPool, seed: number): Plan {
   // Quick: the same scenarios scaled down for a smoke run under ~2 minutes; targets are not meaningful.
   const clients = (full: number, small: number): number => (quick ? small : full);
   return {
     settings: {
       quick,
       generators,
-      loadMs: quick ? 4_000 : 10_000,
-      drainDeadlineMs: quick ? 5_000 : 10_000,
+      loadMs: quick ? 3_000 : 10_000,
+      drainDeadlineMs: quick ? 4_000 : 10_000,
       seed,
     },
     defaultRuns: quick ? 1 : 3,
@@ -62,7 +63,7 @@ export function makePlan(quick: boolean, generators: number, seed: number): Plan
         awareness: 'unaligned',
       }),
       joinStormScenario(clients(500, 100), 100),
-      coldLoadScenario(clients(100_000, 10_000)),
+      coldLoadScenario(clients(100_000, 5_000)),
       memoryScenario(clients(1000, 200)),
     ],
   };

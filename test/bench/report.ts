@@ -88,6 +88,13 @@ export function renderScenario(report: ScenarioReport, runsWanted: number): stri
     for (const error of report.errors[kind] ?? []) lines.push(`  ! ${kind}: ${error.split('\n')[0]}`);
   }
   lines.push(...generatorNotes(report));
+  const loads = report.servers.flatMap((k) => (report.runs[k] ?? []).map((r) => r.load1 ?? Number.NaN));
+  const finite = loads.filter((l) => Number.isFinite(l));
+  if (finite.length > 0) {
+    lines.push(
+      `  machine load average (1 min) at run starts: ${Math.min(...finite).toFixed(1)}–${Math.max(...finite).toFixed(1)}`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -102,11 +109,12 @@ function generatorNotes(report: ScenarioReport): string[] {
     if (cores.length === 0) continue;
     const busiest = Math.max(...cores);
     const lag = Math.max(...runs.map((r) => r.genLagP99 ?? 0));
-    const server = Math.max(...runs.map((r) => r.serverCores ?? 0));
+    const serverCores = runs.map((r) => r.serverCores).filter((v): v is number => v !== undefined);
+    const server = serverCores.length > 0 ? `, server ${Math.max(...serverCores).toFixed(2)} core` : '';
     const saturated = busiest >= GENERATOR_SATURATED_CORES;
     notes.push(
-      `  generators (${kind}): busiest ${busiest.toFixed(2)} core, loop delay p99 ${lag.toFixed(1)} ms, ` +
-        `server ${server.toFixed(2)} core${saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : ''}`,
+      `  generators (${kind}): busiest ${busiest.toFixed(2)} core, loop delay p99 ${lag.toFixed(1)} ms${server}` +
+        (saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : ''),
     );
   }
   return notes;

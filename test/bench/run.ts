@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installCleanupHandlers } from './children';
-import { makePlan } from './plan';
+import { GeneratorPool } from './generators';
+import { makePlan, type Plan } from './plan';
 import { machineInfo } from './proc';
 import { renderScenario, renderSummary, type ScenarioReport } from './report';
 import type { Metrics } from './scenarios/common';
@@ -55,7 +56,25 @@ async function main(): Promise<void> {
   installCleanupHandlers();
   const generators = Number(values.generators);
   const seed = Number(values.seed);
-  const plan = makePlan(values.quick, generators, seed);
+  if (!(Number.isInteger(generators) && generators >= 1))
+    throw new Error(`--generators: expected a positive integer`);
+  const pool = new GeneratorPool(generators);
+  try {
+    await runPlan(values, makePlan(values.quick, pool, seed), generators, seed);
+  } finally {
+    await pool.stopAll();
+  }
+}
+
+interface Options {
+  quick: boolean;
+  runs?: string | undefined;
+  only?: string | undefined;
+  servers?: string | undefined;
+  out: string;
+}
+
+async function runPlan(values: Options, plan: Plan, generators: number, seed: number): Promise<void> {
   const runs = values.runs === undefined ? plan.defaultRuns : Number(values.runs);
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs: expected a positive integer`);
   if (!(Number.isInteger(generators) && generators >= 1))
@@ -72,8 +91,10 @@ async function main(): Promise<void> {
     servers = servers.filter((s) => s !== 'ours');
   }
   const only = parseList(values.only);
+  // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
+  const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
-    (s) => only === null || only.some((o) => s.name === o || s.name.startsWith(o)),
+    (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
   if (scenarios.length === 0) throw new Error(`--only: no scenario matches ${values.only}`);
 
@@ -102,7 +123,7 @@ async function main(): Promise<void> {
       machine,
       loadAverageAtEnd: machineInfo().loadAverage,
       options: { quick: values.quick, runs, servers, generators, seed, only },
-      settings: plan.settings,
+      settings: { ...plan.settings, generators },
       scenarios: reports,
     };
     writeFileSync(
@@ -146,14 +167,17 @@ async function main(): Promise<void> {
         for (const kind of active) {
           if (scenario.prepare && !prepared.has(kind)) continue;
           const started = performance.now();
+          const load1 = machineInfo().loadAverage[0];
           try {
             const metrics: Metrics = await scenario.run(kind, plan.settings, run, prepared.get(kind));
+            // Others share this machine: the 1-minute load average says how busy it was.
+            metrics.load1 = load1;
             pushTo(report.runs, kind, metrics);
             process.stderr.write(
               `  ${kind} run ${run + 1}/${runs} (${((performance.now() - started) / 1000).toFixed(1)} s): ${scenario.metrics
                 .slice(0, 4)
                 .map((m) => `${m.key}=${formatShort(metrics[m.key])}`)
-                .join(' ')}\n`,
+                .join(' ')} (load avg ${load1.toFixed(1)})\n`,
             );
           } catch (err) {
             pushTo(report.errors, kind, `run ${run + 1}: ${(err as Error).message}`);

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type GeneratorHandle, startGenerators } from '../generators';
+import type { GeneratorHandle, GeneratorPool } from '../generators';
 import { type RunningServer, type ServerKind, startServer } from '../servers';
 
 /** One measured number of one run. NaN = not measured / not meaningful for that server. */
@@ -16,7 +16,8 @@ export interface MetricSpec {
 
 export interface BenchSettings {
   quick: boolean;
-  generators: number;
+  /** Load generators shared by all runs. */
+  generators: GeneratorPool;
   /** Load duration per run of a load scenario. */
   loadMs: number;
   /** How long after the load stops every edit may still take to arrive. */
@@ -48,20 +49,33 @@ export function removeDir(dir: string): void {
 /** A fresh server on a fresh data dir plus the generators, torn down whatever happens. */
 export async function withServer<T>(
   kind: ServerKind,
-  generatorCount: number,
+  pool: GeneratorPool,
   body: (server: RunningServer, generators: GeneratorHandle[]) => Promise<T>,
 ): Promise<T> {
   const dataDir = tempDir(kind);
   let server: RunningServer | null = null;
   let generators: GeneratorHandle[] = [];
   try {
-    [server, generators] = await Promise.all([startServer(kind, dataDir), startGenerators(generatorCount)]);
+    debugPhase(`${kind}: starting server and generators`);
+    [server, generators] = await Promise.all([startServer(kind, dataDir), pool.acquire()]);
+    debugPhase(`${kind}: started (server healthy after ${Math.round(server.startupMs)} ms)`);
     return await body(server, generators);
   } finally {
-    await Promise.all(generators.map((g) => g.stop()));
+    await pool.release(generators);
+    debugPhase(`${kind}: generators reset`);
     if (server) await server.stop();
+    debugPhase(`${kind}: server stopped`);
     removeDir(dataDir);
   }
+}
+
+const DEBUG = process.env.BENCH_DEBUG === '1';
+const debugStart = performance.now();
+
+/** With BENCH_DEBUG=1, log where a run spends its time (stderr). */
+export function debugPhase(label: string): void {
+  if (DEBUG)
+    process.stderr.write(`    [${((performance.now() - debugStart) / 1000).toFixed(2)} s] ${label}\n`);
 }
 
 /** Generator CPU use over the load window, in cores (1.0 = one core busy all the time). */

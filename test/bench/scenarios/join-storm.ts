@@ -9,8 +9,7 @@ import { splitRoundRobin } from '../generators';
 import type { ClientSpec } from '../messages';
 import { readCpuMs, readMemory, waitForQuiet } from '../proc';
 import { percentile } from '../stats';
-import type { Metrics, Scenario } from './common';
-import { withServer } from './common';
+import { coresUsed, type Metrics, type Scenario, withServer } from './common';
 
 const START_DELAY_MS = 500;
 const STORM_TIMEOUT_MS = 60_000;
@@ -25,6 +24,7 @@ export function joinStormScenario(clients: number, boardCards: number): Scenario
       { key: 'synced', label: 'clients synced', unit: '%' },
       { key: 'serverCpuMs', label: 'server CPU for the storm', unit: 'ms' },
       { key: 'peakRss', label: 'server peak RSS', unit: 'B' },
+      { key: 'genCores', label: 'busiest generator CPU', unit: 'cores' },
     ],
     run: (kind, settings) =>
       withServer(kind, settings.generators, async (server, generators) => {
@@ -93,6 +93,7 @@ export function joinStormScenario(clients: number, boardCards: number): Scenario
           synced: (100 * durations.length) / clients,
           serverCpuMs: readCpuMs(server.pid) - cpuBefore,
           peakRss: readMemory(server.pid).hwmBytes,
+          genCores: Math.max(...results.map((r) => coresUsed(r.cpuMs, r.wallMs))),
         };
         return metrics;
       }),

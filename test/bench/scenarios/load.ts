@@ -8,7 +8,7 @@ import { splitRoundRobin } from '../generators';
 import type { ClientSpec, GeneratorStats } from '../messages';
 import { readCpuMs, readMemory, sleep, waitForQuiet } from '../proc';
 import { LatencyHistogram } from '../stats';
-import { coresUsed, type Metrics, type Scenario, withServer } from './common';
+import { coresUsed, debugPhase, type Metrics, type Scenario, withServer } from './common';
 
 export interface LoadShape {
   name: string;
@@ -37,6 +37,7 @@ export const LOAD_METRICS = [
   { key: 'serverCores', label: 'server CPU', unit: 'cores' },
   { key: 'peakRss', label: 'server peak RSS', unit: 'B' },
   { key: 'awarenessP99', label: 'awareness latency p99', unit: 'ms' },
+  { key: 'unexpectedCloses', label: 'clients dropped by the server', unit: 'count' },
   { key: 'deliveriesPerS', label: 'deliveries / s', unit: '/s' },
   { key: 'genCores', label: 'busiest generator CPU', unit: 'cores' },
   { key: 'genLagP99', label: 'generator event-loop delay p99', unit: 'ms' },
@@ -77,6 +78,7 @@ export function loadScenario(shape: LoadShape): Scenario {
             ),
           ),
         );
+        debugPhase('clients connected');
         const failures = connected.reduce((n, c) => n + c.failures, 0);
         if (failures > 0) {
           throw new Error(
@@ -86,6 +88,7 @@ export function loadScenario(shape: LoadShape): Scenario {
         // Let the join's awareness fan-out finish before measuring.
         await waitForQuiet(server.pid, { quietMs: 500, maxCpuMsPerS: 100, timeoutMs: 15_000 });
 
+        debugPhase('server quiet');
         const cpuBefore = readCpuMs(server.pid);
         const startAtMs = Date.now() + START_DELAY_MS;
         const loadEnd = startAtMs + settings.loadMs;
@@ -104,6 +107,7 @@ export function loadScenario(shape: LoadShape): Scenario {
           });
         }
         const sent = (await done).flatMap((d) => d.sent);
+        debugPhase('load done');
         const roomSize = new Map<string, number>();
         for (const s of sent) roomSize.set(s.room, (roomSize.get(s.room) ?? 0) + 1);
         const expected = sent.reduce((n, s) => n + s.count * ((roomSize.get(s.room) ?? 1) - 1), 0);
@@ -114,7 +118,7 @@ export function loadScenario(shape: LoadShape): Scenario {
         const deadline = Math.max(Date.now(), loadEnd) + settings.drainDeadlineMs;
         while (Date.now() < deadline) {
           const progress = await Promise.all(
-            generators.map((g) => g.request({ type: 'progress' }, 'progress', 10_000)),
+            generators.map((g) => g.request({ type: 'progress' }, 'progress', 60_000)),
           );
           delivered = progress.reduce((n, p) => n + p.deliveredUnique, 0);
           lastDeliveryAtMs = Math.max(...progress.map((p) => p.lastDeliveryAtMs));
@@ -127,6 +131,7 @@ export function loadScenario(shape: LoadShape): Scenario {
         const cpuMs = readCpuMs(server.pid) - cpuBefore;
         const windowMs = (Number.isNaN(completeAt) ? Date.now() : completeAt) - startAtMs;
         const memory = readMemory(server.pid);
+        debugPhase('drained');
         const stats: GeneratorStats[] = await Promise.all(generators.map((g) => g.stats()));
 
         const edits = new LatencyHistogram();
