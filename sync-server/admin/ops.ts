@@ -27,6 +27,8 @@ export class AdminOps {
   constructor(
     private readonly core: SyncCore,
     private readonly store: DocStore,
+    /** A dump fails rather than wait forever on a room whose writes keep failing. */
+    private readonly storeTimeoutMs = 60_000,
   ) {}
 
   async list(): Promise<RoomListing[]> {
@@ -49,7 +51,13 @@ export class AdminOps {
       this.core.rooms
         .all()
         .filter((room) => include(room.name) && room.state === RoomState.ready)
-        .map((room) => whenStored(room)),
+        .map((room) =>
+          withTimeout(
+            whenStored(room),
+            this.storeTimeoutMs,
+            `${room.name} has updates storage does not take`,
+          ),
+        ),
     );
     const rooms = (await this.store.list()).filter((summary) => include(summary.room));
     rooms.sort((a, b) => a.room.localeCompare(b.room));
@@ -98,4 +106,12 @@ export class AdminOps {
 /** Resolves once everything the room received so far is stored. */
 function whenStored(room: Room): Promise<void> {
   return new Promise((resolve) => room.writes.afterDurable(resolve));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
