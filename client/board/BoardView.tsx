@@ -265,7 +265,7 @@ export function BoardView({
     <BoardContext.Provider value={context}>
       <div className={`board-view${openCard ? ' with-panel' : ''}`} data-testid="board-view">
         <div className="board-toolbar">
-          {showTitle ? <BoardTitle title={board.initialised ? board.title : ''} /> : null}
+          {showTitle ? <BoardTitle title={board.title} loading={!board.initialised} /> : null}
           {showAvatars ? <PresenceAvatars people={people} me={me} /> : null}
           <span className="toolbar-spacer" />
           {board.archivedCards.length > 0 ? (
@@ -339,7 +339,13 @@ export function BoardView({
                 ))}
                 <AddColumnForm
                   onAdd={(title) => addColumn(doc, { title }, context.mutation)}
-                  empty={board.columns.length === 0}
+                  hint={
+                    board.columns.length > 0
+                      ? null
+                      : board.initialised
+                        ? 'This board has no columns yet.'
+                        : 'Waiting for the board to arrive…'
+                  }
                 />
               </div>
             </SortableContext>
@@ -364,9 +370,10 @@ export function BoardView({
   );
 }
 
-function BoardTitle({ title }: { title: string }) {
+function BoardTitle({ title, loading }: { title: string; loading: boolean }) {
   const { doc, mutation } = useBoardContext();
   const [editing, setEditing] = useState(false);
+  if (loading) return <h2 className="board-title loading">Loading board…</h2>;
   if (editing) {
     return (
       <InlineEdit
@@ -389,13 +396,13 @@ function BoardTitle({ title }: { title: string }) {
   );
 }
 
-function AddColumnForm({ onAdd, empty }: { onAdd: (title: string) => void; empty: boolean }) {
+function AddColumnForm({ onAdd, hint }: { onAdd: (title: string) => void; hint: string | null }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState('');
   if (!open) {
     return (
       <div className="add-column">
-        {empty ? <p className="hint">This board has no columns yet.</p> : null}
+        {hint ? <p className="hint">{hint}</p> : null}
         <button type="button" className="add-column-button" onClick={() => setOpen(true)}>
           + Add column
         </button>

@@ -2,9 +2,9 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeAwarenessStates } from 'y-protocols/awareness';
-import { addCard, addLabel, noteMember, readBoard, renameColumn } from '../../../shared/board';
+import { addCard, addLabel, initBoard, noteMember, readBoard, renameColumn } from '../../../shared/board';
 import { readBoardPresence } from '../../../shared/presence';
-import { ada, destroyAll, grace, newAwareness, newBoard, remotePeer, renderBoard } from './setup';
+import { ada, destroyAll, grace, newAwareness, newBoard, newDoc, remotePeer, renderBoard } from './setup';
 
 afterEach(() => {
   cleanup();
@@ -38,6 +38,18 @@ describe('BoardView', () => {
     });
     const id = readBoard(doc).columns[1]?.cards[0]?.id;
     expect(screen.getByTestId(`card-${id}`).textContent).toContain('Write the spec');
+  });
+
+  it('says the board is loading until its document has been initialised', () => {
+    const doc = newDoc(1);
+    renderBoard({ doc });
+    expect(screen.getByRole('heading', { name: 'Loading board…' })).toBeTruthy();
+    expect(screen.getByText('Waiting for the board to arrive…')).toBeTruthy();
+    const creator = remotePeer(doc, 7);
+    initBoard(creator.doc, { title: 'Arrived', createdBy: grace.id });
+    creator.push();
+    expect(screen.getByRole('heading', { name: 'Arrived (rename board)' })).toBeTruthy();
+    expect(screen.getAllByRole('region')).toHaveLength(3);
   });
 
   it('adds cards from the column composer, which stays open for the next one', () => {
