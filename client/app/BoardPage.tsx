@@ -3,6 +3,7 @@ import { initBoard } from '../../shared/board';
 import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
+import { useDescriptionSlots } from '../description';
 import { type DocHandle, useDocument, useSyncStatus } from '../sync';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
 import { StatusBar } from './StatusBar';
@@ -54,7 +55,8 @@ function LoadedBoard({ boardId, handle, me }: { boardId: string; handle: DocHand
   useEffect(() => {
     if (board.initialised) rememberBoard(boardId, { title: board.title });
   }, [board.initialised, board.title, boardId]);
-  return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} />;
+  const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me });
+  return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} {...slots} />;
 }
 
 /** Our presence from the start, before the board view adds which card we have open. */

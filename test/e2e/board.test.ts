@@ -61,10 +61,22 @@ describe('board collaboration in two browsers', () => {
   it('[board] keyboard drag and drop (space, arrows, space) moves a card, for both users', async () => {
     const { ada, grace } = await twoUsersOnOneBoard();
     await addCardViaUi(ada.page, 'Keyboard card');
-    await moveCardByKeyboard(ada.page, 'Keyboard card', ['ArrowRight']);
-    await cardNamed(column(ada.page, 'Doing'), 'Keyboard card').waitFor({ timeout: 2_000 });
+    await moveCardByKeyboard(ada.page, 'Keyboard card', ['ArrowRight', 'ArrowRight']);
+    await cardNamed(column(ada.page, 'Done'), 'Keyboard card').waitFor({ timeout: 2_000 });
     expect(await cardNamed(column(ada.page, 'To do'), 'Keyboard card').count()).toBe(0);
-    await cardNamed(column(grace.page, 'Doing'), 'Keyboard card').waitFor({ timeout: 1_000 });
+    await cardNamed(column(grace.page, 'Done'), 'Keyboard card').waitFor({ timeout: 1_000 });
+    // The other user can move it on by keyboard too (a card that arrived remotely).
+    await addCardViaUi(grace.page, 'Below', 'Done');
+    await moveCardByKeyboard(grace.page, 'Below', ['ArrowUp']);
+    await expect
+      .poll(
+        () =>
+          column(ada.page, 'Done')
+            .getByRole('article')
+            .evaluateAll((cards) => cards.map((c) => c.getAttribute('aria-label'))),
+        { timeout: 2_000 },
+      )
+      .toEqual(['Below', 'Keyboard card']);
   });
 
   it('[board] one user offline: both move and add cards, it comes back, and both show both edits', async () => {

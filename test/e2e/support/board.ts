@@ -59,8 +59,23 @@ export async function moveCardByKeyboard(page: Page, title: string, keys: readon
   const handle = page.getByRole('button', { name: `Move card: ${title}`, exact: true });
   await handle.focus();
   await page.keyboard.press('Space');
-  for (const key of keys) await page.keyboard.press(key);
+  // dnd-kit marks the handle pressed once the drag has started and measured the drop targets.
+  await page.locator('[aria-pressed="true"][aria-roledescription="draggable card"]').waitFor();
+  for (const key of keys) {
+    await page.keyboard.press(key);
+    await afterNextPaint(page);
+  }
   await page.keyboard.press('Space');
+  await page
+    .locator('[aria-pressed="true"][aria-roledescription="draggable card"]')
+    .waitFor({ state: 'detached' });
+}
+
+/** Resolves after the page rendered a frame (React committed and dnd-kit re-measured). */
+async function afterNextPaint(page: Page): Promise<void> {
+  await page.evaluate(
+    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined))))',
+  );
 }
 
 export function avatarOf(page: Page, participantId: string): Locator {
