@@ -172,7 +172,7 @@ function serverBase(io: CliIo): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-async function target(values: Values, io: CliIo, localOnly = false): Promise<Target> {
+async function target(values: Values, io: CliIo, localOnly: boolean, create: boolean): Promise<Target> {
   const key = signKeyFrom(values, io);
   return openTarget({
     dataDir: str(values, 'data-dir') ?? io.env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
@@ -188,6 +188,7 @@ async function target(values: Values, io: CliIo, localOnly = false): Promise<Tar
           })
         : null,
     localOnly,
+    create,
   });
 }
 
@@ -195,9 +196,9 @@ async function using<T>(
   values: Values,
   io: CliIo,
   fn: (t: Target) => Promise<T>,
-  localOnly = false,
+  { localOnly = false, create = false } = {},
 ): Promise<T> {
-  const t = await target(values, io, localOnly);
+  const t = await target(values, io, localOnly, create);
   try {
     return await fn(t);
   } finally {
@@ -327,7 +328,7 @@ async function runImport(args: string[], io: CliIo): Promise<number> {
   for (const { room } of rooms) {
     if (!isValidRoomName(room)) throw new FormatError(`invalid room name ${JSON.stringify(room)}`);
   }
-  const imported = await using(values, io, (t) => t.importRooms(rooms));
+  const imported = await using(values, io, (t) => t.importRooms(rooms), { create: true });
   io.err(`imported board ${board}: ${imported.length} rooms\n`);
   return 0;
 }
@@ -377,7 +378,7 @@ async function runRestore(args: string[], io: CliIo): Promise<number> {
       }
       for (const { room, state } of rooms) await t.store.replace(room, state);
     },
-    true,
+    { localOnly: true, create: true },
   );
   io.err(`restored ${rooms.length} rooms\n`);
   return 0;

@@ -2,6 +2,7 @@
  * Where the CLI's admin commands act: the data directory itself when no server holds it, or the
  * running server's admin endpoints when one does (LevelDB admits one process at a time).
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import {
   backupEndLine,
@@ -187,6 +188,8 @@ export interface TargetOptions {
   adminToken: () => Promise<string | null>;
   /** Commands that must not run beside a live server (restore). */
   localOnly?: boolean;
+  /** Commands that write may create the data directory; the others refuse a missing one. */
+  create?: boolean;
 }
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
@@ -195,7 +198,10 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     return new RemoteTarget(options.serverUrl, await options.adminToken());
   }
   try {
-    await mkdir(options.dataDir, { recursive: true });
+    if (options.create) await mkdir(options.dataDir, { recursive: true });
+    else if (!existsSync(options.dataDir)) {
+      throw new CliError(`no data directory at ${options.dataDir} (set --data-dir or DATA_DIR, or --server)`);
+    }
     const store = await LevelDocStore.open(options.dataDir);
     return new LocalTarget(store, `the data directory ${options.dataDir}`);
   } catch (error) {

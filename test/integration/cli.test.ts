@@ -299,6 +299,9 @@ describe('trellis-server list, inspect and compact on a stopped server', () => {
     });
     expect(view.board.columns.map((c: { title: string }) => c.title)).toEqual(['To do', 'Doing', 'Done']);
     expect((await cli(['inspect', 'board.none', '--data-dir', dataDir])).code).toBe(1);
+    const missing = await cli(['list', '--data-dir', join(dataDir, 'nope')]);
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.stderr).toContain('no data directory');
 
     const compacted = await cli(['compact', '--data-dir', dataDir]);
     expect(compacted).toMatchObject({ code: 0, stderr: 'compacted 1 rooms\n' });
