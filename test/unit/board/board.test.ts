@@ -56,7 +56,7 @@ describe('board', () => {
     expect(readBoard(doc).title).toBe('Launch');
   });
 
-  it('two replicas initialising the same empty board do not duplicate the default columns', () => {
+  it('[B8] two replicas initialising the same empty board do not duplicate the default columns', () => {
     const a = replica(1);
     const b = replica(2);
     initBoard(a.doc, { title: 'From A', createdBy: 'alice' }, a.opts);
@@ -201,7 +201,7 @@ describe('cards', () => {
     expect(() => updateCard(doc, id, { labels: ['a:b'] }, opts)).toThrow(BoardInputError);
   });
 
-  it('concurrent label toggles on one card merge', () => {
+  it('[B4] concurrent label toggles on one card merge', () => {
     const a = replica(1);
     initBoard(a.doc, { title: 'T', createdBy: 'alice' }, a.opts);
     const bug = addLabel(a.doc, { name: 'bug', color: '#e03131' }, a.opts);
@@ -254,7 +254,7 @@ describe('labels and members', () => {
     expect(readBoard(doc).cards.get(card)?.labels).toEqual([]);
   });
 
-  it('a label deleted while someone adds it to a card is not shown on the card', () => {
+  it('[B4] a label deleted while someone adds it to a card is not shown on the card', () => {
     const a = replica(1);
     initBoard(a.doc, { title: 'T', createdBy: 'alice' }, a.opts);
     const label = addLabel(a.doc, { name: 'bug', color: '#e03131' }, a.opts);
@@ -287,6 +287,20 @@ describe('labels and members', () => {
 });
 
 describe('concurrency', () => {
+  it('[B9] deleting a card wins over a concurrent edit and move', () => {
+    const a = replica(1);
+    initBoard(a.doc, { title: 'T', createdBy: 'alice' }, a.opts);
+    const card = addCard(a.doc, { columnId: 'default-0', title: 'Card', createdBy: 'alice' }, a.opts);
+    const b = replica(2);
+    syncAll(a.doc, b.doc);
+    deleteCard(a.doc, card, a.opts);
+    moveCard(b.doc, card, { columnId: 'default-1', index: 0 }, b.opts);
+    updateCard(b.doc, card, { title: 'Edited' }, b.opts);
+    syncAll(a.doc, b.doc);
+    expect(readBoard(a.doc).cards.has(card)).toBe(false);
+    expect(readBoard(b.doc)).toEqual(readBoard(a.doc));
+  });
+
   function twoReplicas() {
     const a = replica(1);
     initBoard(a.doc, { title: 'T', createdBy: 'alice' }, a.opts);
@@ -296,7 +310,7 @@ describe('concurrency', () => {
     return { a, b, card };
   }
 
-  it('a card moved concurrently by two people ends in exactly one place', () => {
+  it('[B2] a card moved concurrently by two people ends in exactly one place', () => {
     const { a, b, card } = twoReplicas();
     moveCard(a.doc, card, { columnId: 'default-1', index: 0 }, a.opts);
     moveCard(b.doc, card, { columnId: 'default-2', index: 0 }, b.opts);
@@ -308,7 +322,7 @@ describe('concurrency', () => {
     expect(['default-1', 'default-2']).toContain(places[0]);
   });
 
-  it('a card edited while concurrently moved keeps both changes', () => {
+  it('[B3] a card edited while concurrently moved keeps both changes', () => {
     const { a, b, card } = twoReplicas();
     moveCard(a.doc, card, { columnId: 'default-2', index: 0 }, a.opts);
     updateCard(b.doc, card, { title: 'Edited', due: '2030-01-01', archived: false }, b.opts);
@@ -320,7 +334,7 @@ describe('concurrency', () => {
     });
   });
 
-  it('a card moved into a column deleted at the same time resurrects that column', () => {
+  it('[B6] a card moved into a column deleted at the same time resurrects that column', () => {
     const { a, b, card } = twoReplicas();
     const other = addCard(a.doc, { columnId: 'default-1', title: 'Other', createdBy: 'alice' }, a.opts);
     syncAll(a.doc, b.doc);
@@ -341,7 +355,7 @@ describe('concurrency', () => {
     expect(readBoard(a.doc).columns.map((c) => c.title)).toEqual(['To do', 'Done']);
   });
 
-  it('a card added to a column deleted at the same time is shown there too', () => {
+  it('[B6] a card added to a column deleted at the same time is shown there too', () => {
     const { a, b } = twoReplicas();
     deleteColumn(a.doc, 'default-2', a.opts);
     const added = addCard(b.doc, { columnId: 'default-2', title: 'Late', createdBy: 'bob' }, b.opts);
@@ -351,7 +365,7 @@ describe('concurrency', () => {
     expect(done?.cards.map((c) => c.id)).toEqual([added]);
   });
 
-  it('concurrent inserts at the same position get the same order everywhere, and moves between ties work', () => {
+  it('[B5] concurrent inserts at the same position get the same order everywhere, and moves between ties work', () => {
     const a = replica(1);
     initBoard(a.doc, { title: 'T', createdBy: 'alice' }, a.opts);
     const b = replica(2);
@@ -385,7 +399,7 @@ describe('concurrency', () => {
 });
 
 describe('robustness', () => {
-  it('shows a card whose column has not arrived yet in a placeholder column', () => {
+  it('[B7] shows a card whose column has not arrived yet in a placeholder column', () => {
     const { doc, opts } = newBoard();
     const id = addCard(doc, { columnId: 'futureCol', title: 'Early', createdBy: 'x' }, opts);
     const column = readBoard(doc).columns.at(-1);
@@ -393,7 +407,7 @@ describe('robustness', () => {
     expect(column?.cards.map((c) => c.id)).toEqual([id]);
   });
 
-  it('tolerates garbage written by a peer', () => {
+  it('[B12] tolerates garbage written by a peer', () => {
     const { doc, opts } = newBoard();
     const id = addCard(doc, { columnId: 'default-1', title: 'A', createdBy: 'x' }, opts);
     const cards = doc.getMap<Y.Map<unknown>>('cards');
@@ -410,7 +424,7 @@ describe('robustness', () => {
     expect(readBoard(doc).cards.get(id)?.columnId).toBe('default-1');
   });
 
-  it('shows a card with no readable position on a board without columns in the "unplaced" placeholder', () => {
+  it('[B7] shows a card with no readable position on a board without columns in the "unplaced" placeholder', () => {
     const { doc, opts } = replica(1);
     initBoard(doc, { title: 'T', createdBy: 'a', columnTitles: ['Only'] }, opts);
     const id = addCard(doc, { columnId: 'default-0', title: 'A', createdBy: 'x' }, opts);
@@ -511,7 +525,7 @@ describe('readBoard and onBoardChange', () => {
 });
 
 describe('undo', () => {
-  it('undoes only the local origin, step by step, and never a remote edit', () => {
+  it('[B10] undoes only the local origin, step by step, and never a remote edit', () => {
     const { doc, opts } = newBoard();
     const local = { origin: Symbol('local'), ...opts };
     const undo = createBoardUndoManager(doc, local.origin);
@@ -548,7 +562,7 @@ describe('undo', () => {
     expect(readBoard(doc)).toEqual(before);
   });
 
-  it('does not track member records', () => {
+  it('[B10] does not track member records', () => {
     const { doc } = newBoard();
     const undo = createBoardUndoManager(doc, 'me');
     noteMember(doc, { id: 'alice', name: 'Alice', color: '#000000' }, { origin: 'me' });

@@ -3,6 +3,7 @@
  * travel over a fake network that delivers them late, out of order and not at all across partitions. After a
  * full sync every replica must show the same board, and the board's invariants must hold. fast-check prints
  * the seed and path of a failing run; each seed that ever failed is kept below as a named regression test.
+ * Rules: shared/board/SPEC.md.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
