@@ -43,7 +43,8 @@ export function summarizeDescription(doc: Y.Doc, maxChars = PREVIEW_MAX_CHARS): 
 }
 
 export function summarizeRoot(root: Y.XmlText, maxChars = PREVIEW_MAX_CHARS): DescriptionSummary {
-  const walk: Walk = { parts: [], length: 0, textLimit: maxChars + 1, done: 0, total: 0 };
+  // +2: a leading space is trimmed, and one character past the limit tells that the text was cut.
+  const walk: Walk = { parts: [], length: 0, lastSpace: true, textLimit: maxChars + 2, done: 0, total: 0 };
   visitChildren(root, walk);
   return {
     preview: truncate(collapseWhitespace(walk.parts.join('')), maxChars),
@@ -61,18 +62,28 @@ export function sameSummary(a: DescriptionSummary, b: DescriptionSummary): boole
 
 interface Walk {
   parts: string[];
-  /** Characters collected so far; text past `textLimit` is not needed (the checklist still is). */
+  /**
+   * Characters collected so far, counted as they will read once whitespace runs collapse; text past
+   * `textLimit` is not needed (the checklist still is).
+   */
   length: number;
+  lastSpace: boolean;
   textLimit: number;
   done: number;
   total: number;
 }
 
 function pushText(walk: Walk, text: string): void {
-  if (walk.length >= walk.textLimit * 2) return;
-  walk.parts.push(text);
-  walk.length += text.length;
+  let i = 0;
+  for (; i < text.length && walk.length < walk.textLimit; i += 1) {
+    const space = WHITESPACE.test(text.charAt(i));
+    if (!space || !walk.lastSpace) walk.length += 1;
+    walk.lastSpace = space;
+  }
+  if (i > 0) walk.parts.push(i === text.length ? text : text.slice(0, i));
 }
+
+const WHITESPACE = /\s/;
 
 function visitChildren(element: Y.XmlText, walk: Walk): void {
   const isCheckList =
@@ -83,6 +94,9 @@ function visitChildren(element: Y.XmlText, walk: Walk): void {
       pushText(walk, insert);
     } else if (insert instanceof Y.XmlText) {
       const type = insert.getAttribute('__type');
+      // Past the preview only lists matter (Lexical puts lists at the top level or inside list items);
+      // skipping the rest keeps a long description's summary cheap.
+      if (walk.length >= walk.textLimit && type !== 'list' && type !== 'listitem') continue;
       if (isCheckList && type === 'listitem' && hasOwnText(insert)) {
         walk.total += 1;
         if (insert.getAttribute('__checked') === true) walk.done += 1;

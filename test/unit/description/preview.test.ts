@@ -88,6 +88,25 @@ describe('description preview, on documents written by a real @lexical/yjs bindi
     expect(preview.endsWith('…')).toBe(true);
   });
 
+  it('whitespace-only blocks do not use up the preview; a check list far below the preview still counts', () => {
+    const { doc, update } = editor();
+    update(() => {
+      const root = $getRoot();
+      for (let i = 0; i < 200; i += 1) root.append($createParagraphNode());
+      root.append($createParagraphNode().append($createTextNode('hello after the gap')));
+      for (let i = 0; i < 300; i += 1)
+        root.append($createParagraphNode().append($createTextNode(`line ${i}`)));
+      const check = $createListNode('check');
+      check.append($createListItemNode(true).append($createTextNode('deep task')));
+      root.append(check);
+    });
+    const summary = summarizeDescription(doc);
+    expect(summary.preview.startsWith('hello after the gap line 0 line 1')).toBe(true);
+    expect(summary.preview.length).toBeGreaterThanOrEqual(PREVIEW_MAX_CHARS - 1);
+    expect(summary.preview.endsWith('…')).toBe(true);
+    expect(summary.checklist).toEqual({ done: 1, total: 1 });
+  });
+
   it('a line break (shift+enter) reads as a space', () => {
     const { doc, setMarkdown } = editor();
     setMarkdown('first');
