@@ -2,20 +2,16 @@
  * Renders a card description (a Lexical editor state synced through @lexical/yjs) as Markdown, for
  * exports and `inspect`. It reads the Yjs tree directly, so the server needs no editor: blocks are
  * XmlText nodes with a `__type` attribute, text runs are strings preceded by a Map holding the text
- * node's properties (`__format` bits: 1 bold, 2 italic, 4 strikethrough, 16 code). Anything it does
- * not know is rendered as its plain text.
+ * node's properties (`__format` bits: 1 bold, 2 italic, 4 strikethrough, 16 code); the layout is
+ * described in shared/description-preview.ts. Anything it does not know is rendered as its plain text.
  */
 import * as Y from 'yjs';
+import { descriptionRoot } from '../../shared/description-preview';
 
 const BOLD = 1;
 const ITALIC = 2;
 const STRIKETHROUGH = 4;
 const CODE = 16;
-
-/** The Lexical root of a description document. */
-export function descriptionRoot(doc: Y.Doc): Y.XmlText {
-  return doc.get('root', Y.XmlText);
-}
 
 export function descriptionToMarkdown(doc: Y.Doc): string {
   const blocks = renderBlocks(descriptionRoot(doc), '');
