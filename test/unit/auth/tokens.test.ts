@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, tokenAllowsRoom } from '../../../sync-server/auth/authorizer';
@@ -104,6 +107,23 @@ describe('tokens', () => {
       expect(await verifyToken(publicVerifyKey(publicPem), token)).toMatchObject({ ok: true });
     });
   }
+
+  it('reads keys from PEM files (mounted secrets)', async () => {
+    const pair = generateKeyPairSync('ed25519');
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-keys-'));
+    try {
+      writeFileSync(join(dir, 'public.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+      writeFileSync(join(dir, 'private.pem'), pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const token = await signToken(privateSignKey(join(dir, 'private.pem')), {
+        boards: ['b1'],
+        role: 'read',
+        expiresInSeconds: 60,
+      });
+      expect(await verifyToken(publicVerifyKey(join(dir, 'public.pem')), token)).toMatchObject({ ok: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a short secret and a key that is neither PEM nor a file', () => {
     expect(() => secretKey('short')).toThrow(TokenKeyError);
