@@ -12,7 +12,7 @@ import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPl
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin';
 import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin';
 import type { Provider } from '@lexical/yjs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Participant } from '../../shared/presence';
 import { boardRoom, descriptionRoom } from '../../shared/room-names';
@@ -53,6 +53,11 @@ export function DescriptionEditor({
   const board = boardDoc ?? openedBoard?.doc ?? null;
   const status = useSyncStatus(handle);
   const localLoaded = useLocalLoaded(handle);
+  // The board re-renders its panel on every board change, with a new callback each time; the editor below
+  // is memoised and gets a stable one, so neither that nor a status change (per keystroke) re-renders it.
+  const editingChange = useRef(onEditingChange);
+  editingChange.current = onEditingChange;
+  const reportEditing = useCallback((editing: boolean) => editingChange.current?.(editing), []);
 
   useEffect(() => {
     if (handle === null || board === null) return;
@@ -69,7 +74,7 @@ export function DescriptionEditor({
       data-synced={status.serverSynced}
     >
       {handle !== null && localLoaded === handle ? (
-        <CollaborativeEditor key={room} handle={handle} me={me} onEditingChange={onEditingChange} />
+        <CollaborativeEditor key={room} handle={handle} me={me} onEditingChange={reportEditing} />
       ) : (
         <p className="desc-loading">Loading description…</p>
       )}
@@ -104,10 +109,10 @@ const initialConfig: InitialConfigType = {
   },
 };
 
-function CollaborativeEditor(props: {
+const CollaborativeEditor = memo(function CollaborativeEditor(props: {
   handle: DocHandle;
   me: Participant;
-  onEditingChange: ((editing: boolean) => void) | undefined;
+  onEditingChange: (editing: boolean) => void;
 }) {
   return (
     <LexicalComposer initialConfig={initialConfig}>
@@ -117,7 +122,7 @@ function CollaborativeEditor(props: {
       </LexicalCollaboration>
     </LexicalComposer>
   );
-}
+});
 
 function EditorBody({
   handle,
@@ -126,7 +131,7 @@ function EditorBody({
 }: {
   handle: DocHandle;
   me: Participant;
-  onEditingChange: ((editing: boolean) => void) | undefined;
+  onEditingChange: (editing: boolean) => void;
 }) {
   const [editor] = useLexicalComposerContext();
   const surfaceRef = useRef<HTMLDivElement>(null);
@@ -178,7 +183,7 @@ function EditorBody({
       <ClickableLinkPlugin />
       <TabIndentationPlugin />
       <MarkdownShortcutPlugin transformers={DESCRIPTION_TRANSFORMERS} />
-      {onEditingChange ? <EditingFocusPlugin onEditingChange={onEditingChange} /> : null}
+      <EditingFocusPlugin onEditingChange={onEditingChange} />
     </div>
   );
 }

@@ -87,6 +87,15 @@ function readToolbarState(): ToolbarState {
   return { block, formats, link };
 }
 
+function sameToolbarState(a: ToolbarState, b: ToolbarState): boolean {
+  return (
+    a.block === b.block &&
+    a.link === b.link &&
+    a.formats.size === b.formats.size &&
+    [...a.formats].every((format) => b.formats.has(format))
+  );
+}
+
 function setBlock(editor: LexicalEditor, current: BlockType, next: BlockType): void {
   if (next === 'bullet' || next === 'number' || next === 'check') {
     if (current === next) editor.dispatchCommand(REMOVE_LIST_COMMAND, undefined);
@@ -151,7 +160,8 @@ export function Toolbar({ editor }: { editor: LexicalEditor }) {
     () =>
       mergeRegister(
         editor.registerUpdateListener(({ editorState }) => {
-          setState(editorState.read(readToolbarState));
+          const next = editorState.read(readToolbarState);
+          setState((current) => (sameToolbarState(current, next) ? current : next));
         }),
         editor.registerCommand(
           CAN_UNDO_COMMAND,
