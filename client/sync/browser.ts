@@ -54,6 +54,8 @@ export function rememberBoardToken(boardId: string, token: string): void {
 }
 
 const RELEASE_DELAY_MS = 2_000;
+/** Well under y-websocket's 30 s no-message watchdog (see SyncConfig.resyncIntervalMs). */
+const RESYNC_INTERVAL_MS = 12_000;
 
 let registry: DocumentRegistry | null = null;
 
@@ -65,6 +67,7 @@ function browserRegistry(): DocumentRegistry {
       network: browserNetwork(),
       ackStore: webStorageAckStore(window.localStorage),
       releaseDelayMs: RELEASE_DELAY_MS,
+      resyncIntervalMs: RESYNC_INTERVAL_MS,
       paramsFor(room): Record<string, string> {
         const boardId = boardOfRoom(room);
         const token = boardId === null ? null : boardToken(boardId);

@@ -25,6 +25,12 @@ export interface SyncConfig {
   timers: Timers;
   ackStore: AckStore;
   backoff?: BackoffPolicy;
+  /**
+   * Ask the server for its state this often (0 = never). The server does not echo a client's own
+   * awareness, so a lone idle client would otherwise hear nothing and y-websocket's 30 s
+   * no-message watchdog would drop and redial the socket. Needs a global `WebSocket` (browsers).
+   */
+  resyncIntervalMs: number;
   /** Extra URL parameters per room, e.g. the access token of the room's board. */
   paramsFor?: (room: string) => Record<string, string>;
   /**
@@ -79,6 +85,7 @@ class SyncedDocument {
       // Our ReconnectController schedules retries; the provider's own timer must be a no-op that
       // fires first (see reconnect.ts).
       maxBackoffTime: 0,
+      resyncInterval: config.resyncIntervalMs > 0 ? config.resyncIntervalMs : -1,
       ...(config.WebSocketPolyfill ? { WebSocketPolyfill: config.WebSocketPolyfill } : {}),
     });
     this.provider.messageHandlers[MessageType.durableAck] = (_encoder, decoder) =>
@@ -217,6 +224,7 @@ export function createDocumentRegistry(
     timers: realTimers,
     ackStore: memoryAckStore(),
     releaseDelayMs: 0,
+    resyncIntervalMs: 0,
     ...options,
   };
   const documents = new Map<string, SyncedDocument>();

@@ -51,3 +51,37 @@ describe('openDocument with the Trellis sync server', () => {
     }
   });
 });
+
+describe('keepalive', () => {
+  it('a lone idle client keeps hearing from the server (resync), so the 30 s watchdog never drops it', async () => {
+    // y-websocket's resync timer reads the global WebSocket's OPEN constant (browsers have it).
+    const global = globalThis as { WebSocket?: unknown };
+    global.WebSocket ??= WebSocket;
+    const lone = createDocumentRegistry({
+      serverUrl: server.wsUrl,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      resyncIntervalMs: 50,
+    });
+    try {
+      const handle = lone.open('board.client-sync-lone');
+      handle.awareness.setLocalState({ alone: true });
+      await waitFor(() => handle.getStatus().serverSynced, 'synced');
+      const heard: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const before = handle.provider.wsLastMessageReceived;
+        await waitFor(
+          () => handle.provider.wsLastMessageReceived > before,
+          `message ${i + 1} from the server`,
+          1_000,
+        );
+        heard.push(handle.provider.wsLastMessageReceived);
+      }
+      expect(heard).toHaveLength(3);
+      expect(handle.getStatus().connection).toBe('online');
+    } finally {
+      lone.destroyAll();
+    }
+  });
+});
