@@ -69,6 +69,9 @@ export function createEditorBridge(handle: Pick<DocHandle, 'doc' | 'awareness' |
     attached = false;
     shared.off('update', toEditor);
     editorDoc.off('update', toShared);
+    // Our caret leaves the others' screens when the editor closes, not when the document is released
+    // (later). Lexical sets the state again before it reconnects (StrictMode's rehearsal unmount).
+    handle.awareness.setLocalState(null);
   };
 
   const socket = handle.provider as unknown as Observable;

@@ -123,6 +123,67 @@ describe('card descriptions', () => {
     await grace.locator('.desc-remote-cursor-name', { hasText: 'Ada Lovelace' }).waitFor();
     // …and never their own.
     expect(await ada.locator('.desc-remote-cursor-name', { hasText: 'Ada Lovelace' }).count()).toBe(0);
+    // Closing the card takes Grace's caret off Ada's screen.
+    await closeDescription(grace);
+    await ada.locator('.desc-remote-cursor-name', { hasText: 'Grace Hopper' }).waitFor({ state: 'detached' });
+  });
+
+  it('[format] Markdown shortcuts, the toolbar and pasted HTML make real structure', async () => {
+    const ada = (await session.newUser()).page;
+    await createBoard(ada);
+    await addCardViaUi(ada, 'Formatted');
+    await openDescription(ada, 'Formatted');
+    await whenDescriptionSynced(ada);
+    await content(ada).click();
+    await ada.keyboard.type('# Title');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('- bullet');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('1. first');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('> quoted');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('some **strong** and *em* and `code` and ~~gone~~ ');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('``` ');
+    await ada.keyboard.type('const x = 1;');
+    const root = content(ada);
+    await root.locator('h1', { hasText: 'Title' }).waitFor();
+    await root.locator('ul > li', { hasText: 'bullet' }).waitFor();
+    await root.locator('ol > li', { hasText: 'first' }).waitFor();
+    await root.locator('blockquote', { hasText: 'quoted' }).waitFor();
+    await root.locator('.desc-bold', { hasText: 'strong' }).waitFor();
+    await root.locator('.desc-italic', { hasText: 'em' }).waitFor();
+    await root.locator('.desc-inline-code', { hasText: 'code' }).waitFor();
+    await root.locator('.desc-strikethrough', { hasText: 'gone' }).waitFor();
+    await root.locator('.desc-code', { hasText: 'const x = 1;' }).waitFor();
+
+    // Toolbar: a new paragraph, made underlined with the button.
+    await ada.keyboard.press('Control+End');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.press('Enter');
+    await ada.getByRole('button', { name: 'Underline' }).click();
+    await ada.keyboard.type('underlined');
+    await root.locator('.desc-underline', { hasText: 'underlined' }).waitFor();
+
+    // HTML from another app keeps its structure (and a javascript: link is not made clickable).
+    await ada.keyboard.press('Enter');
+    await ada.evaluate(`{
+      const data = new DataTransfer();
+      data.setData('text/html', '<h2>Pasted heading</h2><ul><li>pasted item</li></ul>' +
+        '<p>see <a href="https://example.com/doc">the doc</a> and <a href="javascript:alert(1)">bad</a></p>');
+      data.setData('text/plain', 'Pasted heading');
+      document.querySelector(${JSON.stringify(CONTENT)}).dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    }`);
+    await root.locator('h2', { hasText: 'Pasted heading' }).waitFor();
+    await root.locator('ul > li', { hasText: 'pasted item' }).waitFor();
+    await root.locator('a[href="https://example.com/doc"]', { hasText: 'the doc' }).waitFor();
+    expect(await root.locator('a[href^="javascript"]').count()).toBe(0);
   });
 
   it('[presence] focus in a description marks the card as being edited for the others', async () => {
