@@ -65,6 +65,8 @@ export class BenchClient {
   private readonly syncedWaiters: (() => void)[] = [];
   private readonly openPromise: Promise<void>;
   syncedAtMs = Number.NaN;
+  openedAtMs = Number.NaN;
+  firstMessageAtMs = Number.NaN;
   closed = false;
   closeCode = 0;
   bytesReceived = 0;
@@ -208,6 +210,7 @@ export class BenchClient {
   }
 
   private handleOpen(): void {
+    this.openedAtMs = nowEpochMs();
     // What the y-websocket provider sends on open: sync step 1, then its awareness state.
     this.sendStepOne();
     this.sendAwareness();
@@ -223,6 +226,7 @@ export class BenchClient {
 
   private handleMessage(data: Buffer): void {
     const receivedAt = nowEpochMs();
+    if (this.framesReceived === 0) this.firstMessageAtMs = receivedAt;
     this.framesReceived++;
     this.bytesReceived += data.length;
     const handlers = this.options.handlers;

@@ -85,6 +85,8 @@ export function coldLoadScenario(updates: number): Scenario {
     notApplicable: ['raw'],
     metrics: [
       { key: 'syncMs', label: 'fresh client fully synced', unit: 'ms' },
+      { key: 'openMs', label: 'websocket open', unit: 'ms' },
+      { key: 'firstMessageMs', label: 'first message from server', unit: 'ms' },
       { key: 'firstStep2Ms', label: 'first sync step 2', unit: 'ms' },
       { key: 'startupMs', label: 'server start → healthy', unit: 'ms' },
       { key: 'diskBytes', label: 'data dir on disk (du -sb)', unit: 'B' },
@@ -140,6 +142,8 @@ export function coldLoadScenario(updates: number): Scenario {
         await sleep(500);
         const metrics: Metrics = {
           syncMs: ok ? fullAt - started : Number.NaN,
+          openMs: fresh.openedAtMs - started,
+          firstMessageMs: fresh.firstMessageAtMs - started,
           firstStep2Ms: fresh.syncedAtMs - started,
           startupMs: server.startupMs,
           diskBytes: prepared.diskBytes,

@@ -38,12 +38,21 @@ export interface Scenario {
   cleanup?(prepared: unknown): Promise<void>;
 }
 
+const liveDirs = new Set<string>();
+// Data dirs left by an interrupted run (SIGINT ends the process via exit) are removed too.
+process.on('exit', () => {
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(label: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `trellis-bench-${label}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `trellis-bench-${label}-`));
+  liveDirs.add(dir);
+  return dir;
 }
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  liveDirs.delete(dir);
 }
 
 /** A fresh server on a fresh data dir plus the generators, torn down whatever happens. */
