@@ -95,7 +95,16 @@ export interface RedisService {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisService> {
+export interface RedisOptions {
+  /**
+   * `always` (tests): fsync before every reply. `everysec` (the benchmark, like LevelDB without
+   * fsync): an acknowledged entry survives kill -9 of redis-server (it is written before the reply)
+   * but not a power loss of the last second.
+   */
+  appendfsync?: 'always' | 'everysec';
+}
+
+export async function startRedis(options: RedisOptions = {}): Promise<RedisService> {
   const binary = which('redis-server');
   if (!binary) throw new Error(`redis-server not found on PATH: ${MISSING_HINT}`);
   const dir = await mkdtemp(join(tmpdir(), 'trellis-redis-'));
@@ -104,7 +113,6 @@ export async function startRedis(): Promise<RedisService> {
   const clients: Redis[] = [];
   let proc: Spawned;
   const launch = async () => {
-    // appendfsync always: an entry Redis acknowledged is on disk, so a kill -9 keeps it.
     proc = spawnLogged(binary, [
       '--port',
       String(port),
@@ -115,7 +123,7 @@ export async function startRedis(): Promise<RedisService> {
       '--appendonly',
       'yes',
       '--appendfsync',
-      'always',
+      options.appendfsync ?? 'always',
       '--dir',
       dir,
       '--daemonize',
@@ -273,8 +281,8 @@ export interface ScaleOutServices {
   stop(): Promise<void>;
 }
 
-export async function startScaleOutServices(): Promise<ScaleOutServices> {
-  const [redisResult, postgresResult] = await Promise.allSettled([startRedis(), startPostgres()]);
+export async function startScaleOutServices(options: RedisOptions = {}): Promise<ScaleOutServices> {
+  const [redisResult, postgresResult] = await Promise.allSettled([startRedis(options), startPostgres()]);
   if (redisResult.status === 'rejected' || postgresResult.status === 'rejected') {
     if (redisResult.status === 'fulfilled') await redisResult.value.stop();
     if (postgresResult.status === 'fulfilled') await postgresResult.value.stop();
