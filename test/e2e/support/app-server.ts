@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,10 +33,13 @@ export async function startAppServer(overrides: Partial<ServerConfig> = {}): Pro
     }
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'trellis-e2e-data-'));
+  // Serve a snapshot: a `vite build` elsewhere in the shared tree empties dist/client mid-run.
+  const staticDir = await mkdtemp(join(tmpdir(), 'trellis-e2e-client-'));
+  await cp(CLIENT_DIST, staticDir, { recursive: true });
   const config = {
     host: '127.0.0.1',
     dataDir,
-    staticDir: CLIENT_DIST,
+    staticDir,
     logLevel: 'warn' as const,
     // Short shutdown so an outage in a test begins promptly.
     shutdownTimeoutMs: 2_000,
@@ -61,6 +64,7 @@ export async function startAppServer(overrides: Partial<ServerConfig> = {}): Pro
     async dispose() {
       await appServer.stop();
       await rm(dataDir, { recursive: true, force: true });
+      await rm(staticDir, { recursive: true, force: true });
     },
   };
   return appServer;
