@@ -214,6 +214,23 @@ describe('card descriptions', () => {
     expect(count(converged.join('\n'), 'second')).toBe(1);
   });
 
+  it('[no-dup] undoing back to an empty description while someone watches leaves one paragraph', async () => {
+    const { ada, grace } = await twoUsersOnOneCard('Undo to empty');
+    await Promise.all([openDescription(ada, 'Undo to empty'), openDescription(grace, 'Undo to empty')]);
+    await Promise.all([whenDescriptionSynced(ada), whenDescriptionSynced(grace)]);
+    await content(ada).click();
+    await ada.keyboard.type('gone');
+    await content(grace).getByText('gone').waitFor();
+    // End the undo step now instead of waiting out the capture timeout.
+    await ada.evaluate(
+      `document.querySelector(${JSON.stringify(CONTENT)}).__lexicalEditor[Symbol.for('@lexical/yjs/UndoManager')].stopCapturing()`,
+    );
+    await ada.keyboard.press('Control+z');
+    expect(await whenConverged(ada, grace)).toEqual(['']);
+    await ada.keyboard.type('back');
+    expect(await whenConverged(ada, grace)).toEqual(['back']);
+  });
+
   it('[no-dup] ten reconnects, reloads and reopenings never duplicate a paragraph', async () => {
     const { ada, grace, boardId } = await twoUsersOnOneCard('Stable text');
     await openDescription(ada, 'Stable text');

@@ -126,4 +126,15 @@ describe('editor bridge: a fresh editor document replicated with the shared one'
     expect([...states.keys()]).toEqual([peer.clientID]);
     expect(bridge.provider.awareness.getLocalState()).toEqual({ name: 'me' });
   });
+
+  it('closing the editor (Lexical disconnects) takes our cursor out of the awareness at once', () => {
+    const handle = sharedHandle();
+    const bridge = createEditorBridge(handle);
+    bridge.provider.connect();
+    bridge.provider.awareness.setLocalState({ name: 'me', anchorPos: null, focusPos: null } as never);
+    expect(handle.awareness.getLocalState()).not.toBeNull();
+    bridge.provider.disconnect();
+    expect(handle.awareness.getLocalState()).toBeNull();
+    expect(bridge.attached).toBe(false);
+  });
 });
