@@ -357,7 +357,13 @@ export function BoardView({
               card={openCard}
               viewers={cardPresence.viewers.get(openCard.id) ?? []}
               editors={cardPresence.editors.get(openCard.id) ?? []}
-              onClose={() => setOpenCard(null)}
+              onClose={() => {
+                setOpenCard(null);
+                // Back to where the keyboard user was: the card's own button.
+                document
+                  .querySelector<HTMLElement>(`[data-card-id="${CSS.escape(openCard.id)}"] .card-open`)
+                  ?.focus();
+              }}
               renderDescription={renderCardPanel}
             />
           ) : null}

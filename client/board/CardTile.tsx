@@ -17,8 +17,6 @@ export interface CardTileProps {
   cardExtras?: (cardId: string) => ReactNode;
 }
 
-const NOBODY: readonly Participant[] = [];
-
 /**
  * A card in a column. The whole tile can be dragged with a pointer; the grip button is the keyboard handle
  * (Space picks it up, arrows move, Space drops, Escape cancels). Clicking the title opens the card.
@@ -106,7 +104,7 @@ export const CardTile = memo(function CardTile({
               })}
             </ul>
           ) : null}
-          <CardPresence viewers={viewers ?? NOBODY} editors={editors ?? NOBODY} />
+          <CardPresence viewers={viewers} editors={editors} />
         </div>
       ) : null}
     </article>

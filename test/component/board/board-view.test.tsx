@@ -6,6 +6,9 @@ import { addCard, addLabel, initBoard, noteMember, readBoard, renameColumn } fro
 import { readBoardPresence } from '../../../shared/presence';
 import { ada, destroyAll, grace, newAwareness, newBoard, newDoc, remotePeer, renderBoard } from './setup';
 
+/** Rendering a whole board is quick, but CI's two cores may be busy with other suites. */
+const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+
 afterEach(() => {
   cleanup();
   destroyAll();
@@ -24,7 +27,7 @@ function addCardVia(columnTitle: string, title: string) {
   fireEvent.keyDown(input, { key: 'Enter' });
 }
 
-describe('BoardView', () => {
+describe('BoardView', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   it('shows the columns and cards of the document, with stable test ids', () => {
     const { doc } = renderBoard();
     expect(screen.getAllByRole('region').map((r) => r.getAttribute('aria-label'))).toEqual([
@@ -188,7 +191,7 @@ describe('BoardView', () => {
   });
 });
 
-describe('BoardView undo', () => {
+describe('BoardView undo', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   it('undoes and redoes only local changes, with Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z', () => {
     const { doc } = renderBoard();
     const peer = remotePeer(doc);
@@ -227,7 +230,7 @@ describe('BoardView undo', () => {
   });
 });
 
-describe('BoardView presence', () => {
+describe('BoardView presence', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   it('shows one avatar per person on the board, and removes it when they leave', () => {
     const { doc, awareness } = renderBoard();
     const avatars = () => screen.getAllByTestId('presence-avatar').map((a) => a.getAttribute('aria-label'));
@@ -272,6 +275,7 @@ describe('BoardView presence', () => {
     expect(readBoardPresence(awareness.getLocalState())?.openCardId).toBe(id);
     fireEvent.click(screen.getByRole('button', { name: 'Close card' }));
     expect(readBoardPresence(awareness.getLocalState())?.openCardId).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Shared' }));
   });
 
   it('keeps the user set by the app shell and only changes openCardId', () => {

@@ -5,10 +5,13 @@ import { dropTarget, type Layout, moveInLayout, parseDndId } from '../../../clie
 import { addCard, readBoard } from '../../../shared/board';
 import { ada, destroyAll, renderBoard } from './setup';
 
+/** Rendering a whole board is quick, but CI's two cores may be busy with other suites. */
+const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+
 const layout = (entries: Record<string, string[]>): Layout => new Map(Object.entries(entries));
 const plain = (l: Layout) => Object.fromEntries(l);
 
-describe('drag layout', () => {
+describe('drag layout', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   const start = layout({ a: ['1', '2', '3'], b: ['4'], c: [] });
 
   it('reorders within a column like arrayMove', () => {
@@ -83,7 +86,7 @@ function fakeLayout() {
   });
 }
 
-describe('keyboard drag and drop', () => {
+describe('keyboard drag and drop', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   beforeEach(() => {
     fakeLayout();
   });
