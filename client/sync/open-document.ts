@@ -120,13 +120,25 @@ class SyncedDocument {
     });
     this.doc.on('update', () => this.update());
 
-    if (config.indexedDb) {
+    // Some browsers have no IndexedDB at all (disabled by policy): work without a local copy.
+    if (config.indexedDb && 'indexedDB' in globalThis) {
       const persistence = new IndexeddbPersistence(IDB_PREFIX + room, this.doc);
       this.indexedDb = persistence;
-      this.localLoaded = persistence.whenSynced.then(() => {
+      const markLoaded = () => {
         this.isLocalLoaded = true;
         this.update();
-      });
+      };
+      this.localLoaded = Promise.race([
+        persistence.whenSynced.then(markLoaded),
+        // IndexedDB refused (private mode, quota): go on without the local copy rather than wait forever.
+        persistence._db.then(
+          () => new Promise<void>(() => {}),
+          (error: unknown) => {
+            console.warn(`Trellis: no local copy of ${room} (IndexedDB unavailable)`, error);
+            markLoaded();
+          },
+        ),
+      ]);
     } else {
       this.indexedDb = null;
       this.isLocalLoaded = true;

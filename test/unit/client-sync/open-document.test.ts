@@ -236,3 +236,25 @@ function encodeVector(vector: Map<number, number>): Uint8Array {
   }
   return encoding.toUint8Array(encoder);
 }
+
+describe('openDocument without IndexedDB', () => {
+  it('loads without a local copy when the browser has no IndexedDB', async () => {
+    const global = globalThis as { indexedDB?: unknown };
+    const original = global.indexedDB;
+    delete global.indexedDB;
+    try {
+      const docs = createDocumentRegistry({
+        serverUrl: server.url,
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+        disableBc: true,
+      });
+      registries.push(docs);
+      const handle = docs.open(freshRoom());
+      await handle.whenLocalLoaded();
+      expect(handle.getStatus().localLoaded).toBe(true);
+      await whenSynced(handle);
+    } finally {
+      global.indexedDB = original;
+    }
+  });
+});
