@@ -2,7 +2,15 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeAwarenessStates } from 'y-protocols/awareness';
-import { addCard, addLabel, initBoard, noteMember, readBoard, renameColumn } from '../../../shared/board';
+import {
+  addCard,
+  addLabel,
+  initBoard,
+  moveCard,
+  noteMember,
+  readBoard,
+  renameColumn,
+} from '../../../shared/board';
 import { readBoardPresence } from '../../../shared/presence';
 import { ada, destroyAll, grace, newAwareness, newBoard, newDoc, remotePeer, renderBoard } from './setup';
 
@@ -161,6 +169,32 @@ describe('BoardView', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
     peer.push();
     expect(cardTitles('To do')).toEqual(['From Grace']);
     expect(column('Shipped')).toBeTruthy();
+  });
+
+  it('shows a column deleted while someone moved a card into it, and can keep it', () => {
+    const { doc } = renderBoard();
+    act(() => {
+      addCard(doc, { columnId: 'default-0', title: 'Moving', createdBy: ada.id });
+    });
+    const id = readBoard(doc).columns[0]?.cards[0]?.id ?? '';
+    const peer = remotePeer(doc);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete column Done' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete column' }));
+    expect(screen.queryByRole('region', { name: 'Done' })).toBeNull();
+    moveCard(peer.doc, id, { columnId: 'default-2', index: 0 });
+    peer.push();
+    const done = column('Done');
+    expect(within(done).getByRole('note').textContent).toContain(
+      'was deleted while someone moved a card into it',
+    );
+    expect(cardTitles('Done')).toEqual(['Moving']);
+    fireEvent.click(within(done).getByRole('button', { name: 'Keep column' }));
+    expect(within(column('Done')).queryByRole('note')).toBeNull();
+    expect(readBoard(doc).columns.map((c) => [c.title, c.resurrected])).toEqual([
+      ['To do', false],
+      ['Doing', false],
+      ['Done', false],
+    ]);
   });
 
   it('renders the description slot and the card extras', () => {
