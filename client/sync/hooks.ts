@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { openDocument } from './browser';
 import type { DocHandle, SyncStatus } from './types';
@@ -27,10 +27,13 @@ const NO_STATUS: SyncStatus = {
 };
 
 export function useSyncStatus(handle: DocHandle | null): SyncStatus {
-  return useSyncExternalStore(
-    (onChange) => (handle ? handle.onStatus(onChange) : () => {}),
-    () => (handle ? handle.getStatus() : NO_STATUS),
+  // Stable callbacks per handle, so React does not resubscribe on every render.
+  const subscribe = useCallback(
+    (onChange: () => void) => (handle ? handle.onStatus(onChange) : () => {}),
+    [handle],
   );
+  const read = useCallback(() => (handle ? handle.getStatus() : NO_STATUS), [handle]);
+  return useSyncExternalStore(subscribe, read);
 }
 
 export type AwarenessStates = ReadonlyMap<number, Record<string, unknown>>;
