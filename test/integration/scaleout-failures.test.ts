@@ -185,6 +185,28 @@ describe('scale-out failures', () => {
     expect(stored.getText('t').length).toBeGreaterThan(0);
   });
 
+  it('presence of a killed instance’s clients disappears elsewhere by the awareness timeout', async () => {
+    const svc = await services();
+    const [doomed, survivor] = await Promise.all([instance(svc), instance(svc)]);
+    const room = 'so-presence-timeout';
+    const alice = connectClient(doomed!.wsUrl, room);
+    const bob = connectClient(survivor!.wsUrl, room);
+    await Promise.all([whenSynced(alice), whenSynced(bob)]);
+    alice.provider.awareness.setLocalStateField('user', { name: 'alice' });
+    await waitUntil(() => bob.provider.awareness.getStates().has(alice.doc.clientID), 'bob sees alice');
+    process.kill(doomed!.pid, 'SIGKILL');
+    await doomed!.exited;
+    // Alice's provider can only retry the dead address; nobody removes her explicitly.
+    const killedAt = Date.now();
+    await waitUntil(
+      () => !bob.provider.awareness.getStates().has(alice.doc.clientID),
+      'alice disappears for bob',
+      45_000,
+    );
+    // Not before the 30 s timeout: the survivor had no removal to relay, only silence.
+    expect(Date.now() - killedAt).toBeGreaterThan(10_000);
+  }, 60_000);
+
   it('SIGTERM: the instance stores everything and closes its clients with 1012', async () => {
     const svc = await services();
     const server = await instance(svc);
