@@ -291,6 +291,33 @@ describe('card descriptions', () => {
     expect(await whenConverged(ada, grace)).toEqual(['Base line plus Ada', 'Grace wrote this']);
   });
 
+  it('[no-dup] a server restart while two people edit loses nothing and duplicates nothing', async () => {
+    const { ada, grace } = await twoUsersOnOneCard('Through a restart');
+    await Promise.all([
+      openDescription(ada, 'Through a restart'),
+      openDescription(grace, 'Through a restart'),
+    ]);
+    await Promise.all([whenDescriptionSynced(ada), whenDescriptionSynced(grace)]);
+    await caretToEnd(ada);
+    await ada.keyboard.type('Before the restart');
+    await whenConverged(ada, grace);
+
+    await session.server.stop();
+    await Promise.all([whenDescriptionOffline(ada), whenDescriptionOffline(grace)]);
+    await caretToEnd(ada);
+    await ada.keyboard.press('Enter');
+    await ada.keyboard.type('Ada during the outage');
+    await caretToEnd(grace);
+    await grace.keyboard.press('Enter');
+    await grace.keyboard.type('Grace during the outage');
+    await session.server.start();
+    await Promise.all([whenDescriptionSynced(ada, 30_000), whenDescriptionSynced(grace, 30_000)]);
+    const text = (await whenConverged(ada, grace)).join('\n');
+    for (const line of ['Before the restart', 'Ada during the outage', 'Grace during the outage']) {
+      expect(count(text, line), line).toBe(1);
+    }
+  });
+
   it('[offline] a description opened before loads and edits offline, and merges on reconnect', async () => {
     const { ada, grace, boardId } = await twoUsersOnOneCard('Offline notes');
     await openDescription(ada, 'Offline notes');
