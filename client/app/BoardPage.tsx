@@ -53,7 +53,12 @@ function LoadedBoard({ boardId, handle, me }: { boardId: string; handle: DocHand
   const board = useBoard(handle.doc);
   // The home page lists boards by their last seen title.
   useEffect(() => {
-    if (board.initialised) rememberBoard(boardId, { title: board.title });
+    if (!board.initialised) return;
+    rememberBoard(boardId, { title: board.title });
+    document.title = `${board.title || 'Untitled board'} · Trellis`;
+    return () => {
+      document.title = 'Trellis';
+    };
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me });
   return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} {...slots} />;

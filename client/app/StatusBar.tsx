@@ -15,9 +15,10 @@ export function savedLabel(status: SyncStatus): string {
 /** Always visible: whether we talk to the server, and whether everything is stored there. */
 export function StatusBar({ status }: { status: SyncStatus }) {
   return (
-    <div className="status-bar" role="status" aria-live="polite">
+    // Only the connection is a live region: the pending count changes on every keystroke.
+    <div className="status-bar">
       <span className={`status-dot status-${status.connection}`} aria-hidden="true" />
-      <span data-testid="sync-connection" data-state={status.connection}>
+      <span role="status" data-testid="sync-connection" data-state={status.connection}>
         {CONNECTION_LABELS[status.connection]}
       </span>
       <span className="status-sep" aria-hidden="true">

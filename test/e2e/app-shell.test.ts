@@ -23,6 +23,7 @@ describe('app shell', () => {
 
     const boardId = await createBoard(page);
     await boardTitle(page).filter({ hasText: 'Untitled board' }).waitFor();
+    await expect(page.title()).resolves.toBe('Untitled board · Trellis');
     await expectSaved(page);
     await expect(page.getByTestId('presence-avatar').getAttribute('aria-label')).resolves.toBe(
       'Katherine Johnson (you)',
