@@ -1,7 +1,7 @@
 /** The stdout table: one block per scenario, medians per server, ratios and PASS/MISS per target. */
 import { judge, type Medians, TARGETS } from './plan';
 import type { MetricSpec } from './scenarios/common';
-import { GENERATOR_SATURATED_CORES } from './scenarios/common';
+import { GENERATOR_LAGGING_MS, GENERATOR_SATURATED_CORES } from './scenarios/common';
 import type { ServerKind } from './servers';
 
 export function formatValue(value: number | undefined, unit: MetricSpec['unit']): string {
@@ -112,9 +112,11 @@ function generatorNotes(report: ScenarioReport): string[] {
     const serverCores = runs.map((r) => r.serverCores).filter((v): v is number => v !== undefined);
     const server = serverCores.length > 0 ? `, server ${Math.max(...serverCores).toFixed(2)} core` : '';
     const saturated = busiest >= GENERATOR_SATURATED_CORES;
+    const lagging = !saturated && lag >= GENERATOR_LAGGING_MS;
     notes.push(
       `  generators (${kind}): busiest ${busiest.toFixed(2)} core, loop delay p99 ${lag.toFixed(1)} ms${server}` +
-        (saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : ''),
+        (saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : '') +
+        (lagging ? '  << generator loop ran late (machine busy?): latencies include that delay' : ''),
     );
   }
   return notes;

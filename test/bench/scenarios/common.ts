@@ -94,3 +94,5 @@ export function coresUsed(cpuMs: number, wallMs: number): number {
 
 /** A generator above this share of one core is called saturated: its clocks run late. */
 export const GENERATOR_SATURATED_CORES = 0.85;
+/** A generator whose event loop ran this late (p99) delayed its own sends and receipts. */
+export const GENERATOR_LAGGING_MS = 50;

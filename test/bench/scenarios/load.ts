@@ -20,7 +20,7 @@ export interface LoadShape {
 
 /** The y-websocket provider renews its awareness state every outdatedTimeout / 2 = 15 s. */
 const AWARENESS_RENEW_MS = 15_000;
-/** Aligned renewals fire this long into the load window (all clients at once). */
+/** Aligned renewals fire this long into the load window (all clients at once), or at a third of it. */
 const ALIGNED_AT_MS = 3_000;
 const CONNECT_CONCURRENCY_PER_GENERATOR = 25;
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -101,7 +101,7 @@ export function loadScenario(shape: LoadShape): Scenario {
             editsPerSecond: shape.editsPerSecond,
             awareness: shape.awareness,
             renewEveryMs: AWARENESS_RENEW_MS,
-            alignedAtMs: ALIGNED_AT_MS,
+            alignedAtMs: Math.min(ALIGNED_AT_MS, settings.loadMs / 3),
             totalClients: total,
             seed: settings.seed * 1000 + runIndex * 10 + g.index,
           });
