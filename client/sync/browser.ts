@@ -51,6 +51,8 @@ export function rememberBoardToken(boardId: string, token: string): void {
   } catch {
     // Without storage the token cannot outlive the page; the link still works when reopened.
   }
+  // A board already open (perhaps refused with an expired token) uses the new token from now on.
+  registry?.refreshParams();
 }
 
 const RELEASE_DELAY_MS = 2_000;

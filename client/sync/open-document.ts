@@ -46,6 +46,11 @@ export interface DocumentRegistry {
   openRooms(): string[];
   /** Destroys every document now, whatever its reference count (tests, page unload). */
   destroyAll(): void;
+  /**
+   * Re-reads `paramsFor` for every open document (e.g. a new share-link token) for its next
+   * connection, and retries the ones the server had refused.
+   */
+  refreshParams(): void;
 }
 
 type ProviderOptions = NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>;
@@ -80,7 +85,7 @@ class SyncedDocument {
     this.provider = new WebsocketProvider(config.serverUrl, room, this.doc, {
       connect: false,
       awareness: this.awareness,
-      params: { ...config.paramsFor?.(room), [DURABLE_ACK_PARAM]: '1' },
+      params: connectionParams(config, room),
       disableBc: config.disableBc,
       // Our ReconnectController schedules retries; the provider's own timer must be a no-op that
       // fires first (see reconnect.ts).
@@ -152,6 +157,14 @@ class SyncedDocument {
     return this.status;
   }
 
+  refreshParams(): void {
+    this.provider.params = connectionParams(this.config, this.room);
+    if (this.reconnect.denied !== null && this.refs > 0) {
+      this.reconnect.start();
+      this.update();
+    }
+  }
+
   whenLocalLoaded(): Promise<void> {
     return this.localLoaded;
   }
@@ -207,6 +220,10 @@ class SyncedDocument {
     this.status = next;
     for (const listener of [...this.listeners]) listener(next);
   }
+}
+
+function connectionParams(config: SyncConfig, room: string): Record<string, string> {
+  return { ...config.paramsFor?.(room), [DURABLE_ACK_PARAM]: '1' };
 }
 
 function sameVector(a: Map<number, number>, b: Map<number, number>): boolean {
@@ -273,6 +290,9 @@ export function createDocumentRegistry(
       });
     },
     openRooms: () => [...documents.keys()],
+    refreshParams() {
+      for (const entry of documents.values()) entry.refreshParams();
+    },
     destroyAll() {
       for (const entry of [...documents.values()]) {
         if (entry.releaseTimer !== null) config.timers.clearTimeout(entry.releaseTimer);

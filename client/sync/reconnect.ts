@@ -76,6 +76,7 @@ export class ReconnectController {
   start(): void {
     this.started = true;
     this.denied = null;
+    this.failures = 0;
     if (this.networkOnline && this.denied === null) this.provider.connect();
   }
 

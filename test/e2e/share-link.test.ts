@@ -30,3 +30,18 @@ describe('share links on a server that requires tokens', () => {
     );
   });
 });
+
+describe('an expiring share link', () => {
+  it('[denied] when the token expires the server closes the socket (4401) and the status says access denied', async () => {
+    const token = await signToken(secretKey(SECRET), {
+      boards: ['briefboard'],
+      role: Role.write,
+      expiresInSeconds: 2,
+    });
+    const ada = await session.newUser();
+    await ada.page.goto(`/b/briefboard?token=${token}`);
+    await expectConnection(ada.page, 'online');
+    await expectConnection(ada.page, 'denied', 15_000);
+    await expect(ada.page.getByTestId('sync-connection').textContent()).resolves.toBe('Access denied');
+  });
+});

@@ -170,6 +170,27 @@ describe('openDocument', () => {
     expect(handle.provider.shouldConnect).toBe(false);
   });
 
+  it('[denied] new connection parameters (a fresh token) retry a refused document', async () => {
+    let token = 'old';
+    const docs = createDocumentRegistry({
+      serverUrl: server.url,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      paramsFor: () => ({ token }),
+    });
+    registries.push(docs);
+    const handle = docs.open(freshRoom());
+    await whenSynced(handle);
+    expect(server.upgrades.at(-1)).toBe(`/${handle.room}?token=old&durable=1`);
+    for (const ws of server.socketsOf(handle.room)) ws.close(4401, 'token expired');
+    await waitFor(() => handle.getStatus().connection === 'denied', 'denied');
+    token = 'new';
+    docs.refreshParams();
+    await waitFor(() => handle.getStatus().connection === 'online', 'online with the new token');
+    expect(server.upgrades.at(-1)).toBe(`/${handle.room}?token=new&durable=1`);
+  });
+
   it('[presence] a peer that reconnects is visible to the others again at once (y-websocket #122)', async () => {
     const room = freshRoom();
     const alice = registry().open(room);

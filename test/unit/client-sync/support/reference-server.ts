@@ -11,6 +11,8 @@ import { encodeDurableAck } from '../../../../client/sync/durable';
  */
 export interface TestServer {
   url: string;
+  /** The URL (path and query) of every websocket upgrade, in order. */
+  readonly upgrades: string[];
   /** Server-side sockets per room. */
   socketsOf(room: string): WebSocket[];
   /** Sends every client of the room the vector of what the server holds, as a durable ack. */
@@ -23,11 +25,13 @@ export interface TestServer {
 
 export async function startReferenceServer(): Promise<TestServer> {
   const sockets = new Map<string, Set<WebSocket>>();
+  const upgrades: string[] = [];
   const wss = new WebSocketServer({ noServer: true });
   const http = createServer((_request, response) => {
     response.writeHead(200).end('ok');
   });
   http.on('upgrade', (request: IncomingMessage, socket, head) => {
+    upgrades.push(request.url ?? '');
     wss.handleUpgrade(request, socket, head, (ws) => {
       const room = (request.url ?? '/').slice(1).split('?')[0] ?? '';
       let set = sockets.get(room);
@@ -44,6 +48,7 @@ export async function startReferenceServer(): Promise<TestServer> {
   const { port } = http.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}`,
+    upgrades,
     socketsOf: (room) => [...(sockets.get(room) ?? [])],
     ack(room, vector) {
       const doc = docs.get(room);
