@@ -52,6 +52,18 @@ describe('openDocument with the Trellis sync server', () => {
   });
 });
 
+describe('delete-only changes with the Trellis server', () => {
+  it("[saved] a deletion (no new clock) waits for the server's next ack", async () => {
+    const writer = docs.open('board.client-sync-delete');
+    await waitFor(() => writer.getStatus().serverSynced, 'synced');
+    writer.doc.getMap('cards').set('a', 'card');
+    await waitFor(() => writer.getStatus().saved, 'insert saved');
+    writer.doc.getMap('cards').delete('a');
+    expect(writer.getStatus()).toMatchObject({ saved: false, pending: 1 });
+    await waitFor(() => writer.getStatus().saved, 'delete saved');
+  });
+});
+
 describe('keepalive', () => {
   it('a lone idle client keeps hearing from the server (resync), so the 30 s watchdog never drops it', async () => {
     // y-websocket's resync timer reads the global WebSocket's OPEN constant (browsers have it).
