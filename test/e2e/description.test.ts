@@ -3,7 +3,7 @@
  * offline edits, no duplicated content across reconnects/reloads/simultaneous opens, the card preview, and
  * typing latency at the end of a long description.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, WebSocket } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addCardViaUi, cardNamed, createBoard, openBoard, whenServiceWorkerControls } from './support/board';
 import { setupE2ESession } from './support/session';
@@ -316,6 +316,26 @@ describe('card descriptions', () => {
     for (const line of ['Before the restart', 'Ada during the outage', 'Grace during the outage']) {
       expect(count(text, line), line).toBe(1);
     }
+  });
+
+  it('[connections] only an open description holds a connection; closing it releases the socket', async () => {
+    const ada = (await session.newUser()).page;
+    const sockets: WebSocket[] = [];
+    ada.on('websocket', (socket) => sockets.push(socket));
+    await createBoard(ada);
+    for (const title of ['One', 'Two', 'Three']) await addCardViaUi(ada, title);
+    const descriptionSockets = () => sockets.filter((socket) => socket.url().includes('.card.'));
+    expect(descriptionSockets()).toEqual([]);
+
+    await openDescription(ada, 'Two');
+    await whenDescriptionSynced(ada);
+    expect(descriptionSockets()).toHaveLength(1);
+    const socket = descriptionSockets()[0];
+    await closeDescription(ada);
+    if (socket && !socket.isClosed()) await socket.waitForEvent('close', { timeout: 15_000 });
+    expect(socket?.isClosed()).toBe(true);
+    // The board's own socket stays open.
+    expect(sockets.some((other) => !other.url().includes('.card.') && !other.isClosed())).toBe(true);
   });
 
   it('[offline] a description opened before loads and edits offline, and merges on reconnect', async () => {
