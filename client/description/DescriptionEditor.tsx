@@ -16,7 +16,7 @@ import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Participant } from '../../shared/presence';
 import { boardRoom, descriptionRoom } from '../../shared/room-names';
-import { type DocHandle, useDocument, useSyncStatus } from '../sync';
+import { type DocHandle, type SyncStatus, useDocument, useSyncStatus } from '../sync';
 import { createEditorBridge } from './collab-bridge';
 import { EditingFocusPlugin } from './EditingFocusPlugin';
 import { DESCRIPTION_NODES, DESCRIPTION_THEME, DESCRIPTION_TRANSFORMERS, isSafeUrl } from './editor-config';
@@ -73,6 +73,9 @@ export function DescriptionEditor({
       data-connection={status.connection}
       data-synced={status.serverSynced}
     >
+      <p className="desc-status" data-testid="description-status" aria-live="polite">
+        {statusText(status)}
+      </p>
       {handle !== null && localLoaded === handle ? (
         <CollaborativeEditor key={room} handle={handle} me={me} onEditingChange={reportEditing} />
       ) : (
@@ -80,6 +83,19 @@ export function DescriptionEditor({
       )}
     </section>
   );
+}
+
+function statusText(status: SyncStatus): string {
+  switch (status.connection) {
+    case 'offline':
+      return status.pending > 0 ? 'Offline · changes kept on this device' : 'Offline';
+    case 'connecting':
+      return 'Connecting…';
+    case 'denied':
+      return 'No access to this description';
+    case 'online':
+      return status.saved ? 'Saved' : 'Saving…';
+  }
 }
 
 /** The handle once its IndexedDB copy is in, so the editor opens on the local content, not empty. */

@@ -358,6 +358,10 @@ describe('card descriptions', () => {
     await caretToEnd(grace);
     await grace.keyboard.press('Enter');
     await grace.keyboard.type('Written offline');
+    await grace
+      .getByTestId('description-status')
+      .filter({ hasText: 'changes kept on this device' })
+      .waitFor();
     await caretToEnd(ada);
     await ada.keyboard.press('Enter');
     await ada.keyboard.type('Written online');
@@ -365,6 +369,7 @@ describe('card descriptions', () => {
 
     await grace.context().setOffline(false);
     await whenDescriptionSynced(grace, 30_000);
+    await grace.getByTestId('description-status').filter({ hasText: 'Saved' }).waitFor();
     const merged = (await whenConverged(ada, grace)).join('\n');
     for (const line of ['Shared start', 'Written offline', 'Written online']) {
       expect(count(merged, line), line).toBe(1);
