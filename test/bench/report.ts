@@ -108,13 +108,18 @@ function generatorNotes(report: ScenarioReport): string[] {
       .filter((v): v is number => v !== undefined && Number.isFinite(v));
     if (cores.length === 0) continue;
     const busiest = Math.max(...cores);
-    const lag = Math.max(...runs.map((r) => r.genLagP99 ?? 0));
+    const lags = runs
+      .map((r) => r.genLagP99)
+      .filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const lag = lags.length > 0 ? Math.max(...lags) : Number.NaN;
     const serverCores = runs.map((r) => r.serverCores).filter((v): v is number => v !== undefined);
     const server = serverCores.length > 0 ? `, server ${Math.max(...serverCores).toFixed(2)} core` : '';
     const saturated = busiest >= GENERATOR_SATURATED_CORES;
     const lagging = !saturated && lag >= GENERATOR_LAGGING_MS;
     notes.push(
-      `  generators (${kind}): busiest ${busiest.toFixed(2)} core, loop delay p99 ${lag.toFixed(1)} ms${server}` +
+      `  generators (${kind}): busiest ${busiest.toFixed(2)} core` +
+        (Number.isFinite(lag) ? `, loop delay p99 ${lag.toFixed(1)} ms` : '') +
+        server +
         (saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : '') +
         (lagging ? '  << generator loop ran late (machine busy?): latencies include that delay' : ''),
     );

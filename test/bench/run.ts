@@ -6,6 +6,7 @@
  * processes, prints one table per scenario with the median of the runs, ratios and PASS/MISS per
  * target, and writes everything to bench-results/<timestamp>.json.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,12 +101,14 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
 
   const machine = machineInfo();
   const startedAt = new Date();
+  const revision = gitRevision();
   console.log(
     `Trellis bench ${values.quick ? '(QUICK smoke run: scaled down, targets not meaningful) ' : ''}` +
       `on ${machine.cores} cores (${machine.cpuModel}), load average ${machine.loadAverage
         .map((l) => l.toFixed(2))
         .join(' ')}, node ${machine.node}`,
   );
+  console.log(`revision: ${revision}`);
   console.log(
     `servers: ${servers.join(', ')}; ${runs} run(s) each; ${generators} load generators; ` +
       `load ${plan.settings.loadMs / 1000} s per run`,
@@ -120,6 +123,7 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
     const json = {
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
+      revision,
       machine,
       loadAverageAtEnd: machineInfo().loadAverage,
       options: { quick: values.quick, runs, servers, generators, seed, only },
@@ -205,6 +209,23 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
     `\nload average at end ${end.map((l) => l.toFixed(2)).join(' ')}; results: ${path.relative(REPO_ROOT, outFile)}`,
   );
   save();
+}
+
+/** The commit measured, and whether sync-server/ had uncommitted changes (others edit it live). */
+function gitRevision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'sync-server'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return dirty === '' ? head : `${head} (sync-server/ has uncommitted changes)`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function pushTo<T>(record: Partial<Record<ServerKind, T[]>>, kind: ServerKind, item: T): void {
