@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import pg from 'pg';
+import type { StoredDoc } from '../core/doc-store';
 import type { Logger } from '../core/ports';
 import { Compaction } from './compaction';
 import { Compactor } from './compactor';
+import { compareStreamIds } from './keys';
 import { RedisDocStore } from './redis-doc-store';
 import { RedisFeed } from './redis-feed';
-import { ensureSchema } from './snapshots';
+import { ensureSchema, readCovers } from './snapshots';
 
 export const ScaleOutRole = { sync: 'sync', compactor: 'compactor', both: 'both' } as const;
 export type ScaleOutRole = (typeof ScaleOutRole)[keyof typeof ScaleOutRole];
@@ -37,6 +39,21 @@ export interface ScaleOut {
 }
 
 export const DEFAULT_TRIM_GRACE_MS = 60_000;
+
+/**
+ * The feed's catch-up after a reconnect: the whole stored document when the snapshot covers more
+ * than the room's cursor (entries it had not read may be trimmed), else null (XREAD is complete).
+ */
+export function snapshotCatchUp(
+  pool: pg.Pool,
+  store: RedisDocStore,
+): (room: string, cursor: string) => Promise<StoredDoc | null> {
+  return async (room, cursor) => {
+    const covers = await readCovers(pool, room);
+    if (covers === null || compareStreamIds(covers, cursor) <= 0) return null;
+    return store.load(room);
+  };
+}
 
 /**
  * The scale-out mode's storage side: a Redis commands connection (appends, loads, awareness), a
@@ -84,7 +101,14 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
     trimGraceMs: options.trimGraceMs ?? DEFAULT_TRIM_GRACE_MS,
   });
   const store = new RedisDocStore({ redis, pool, compaction, instanceId, replaceMode: 'queue' });
-  const feed = new RedisFeed({ redis, reader, subscriber, instanceId, logger });
+  const feed = new RedisFeed({
+    redis,
+    reader,
+    subscriber,
+    instanceId,
+    logger,
+    catchUp: snapshotCatchUp(pool, store),
+  });
   feed.start();
   const compactor = worker
     ? new Compactor({ redis: worker, compaction, consumer: instanceId, logger })

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { DocFeed, FeedHandlers } from '../core/doc-feed';
+import type { StoredDoc } from '../core/doc-store';
 import type { Logger } from '../core/ports';
 import { awarenessChannel, compareStreamIds, DOC_STREAM_PREFIX, docStreamKey } from './keys';
 import { decodeEntry, type RawEntry } from './redis-entries';
@@ -13,6 +14,11 @@ export interface RedisFeedOptions {
   subscriber: Redis;
   instanceId: string;
   logger: Logger;
+  /**
+   * After the reader reconnects: the room's whole stored document when a compaction trimmed entries
+   * after `cursor` (which XREAD would then silently skip), else null. See `resyncAfterReconnect`.
+   */
+  catchUp?(room: string, cursor: string): Promise<StoredDoc | null>;
 }
 
 interface Subscription {
@@ -42,6 +48,9 @@ export class RedisFeed implements DocFeed {
   private readerId: number | null = null;
   private wakeIdle: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** Set when the reader reconnected: rooms are checked for a trimmed gap before reading on. */
+  private resyncPending = false;
+  private everReady = false;
 
   constructor(private readonly options: RedisFeedOptions) {
     const { reader, subscriber } = options;
@@ -55,8 +64,15 @@ export class RedisFeed implements DocFeed {
         })
         .catch(() => {});
     };
-    reader.on('ready', fetchReaderId);
-    if (reader.status === 'ready') fetchReaderId();
+    reader.on('ready', () => {
+      if (this.everReady) this.resyncPending = true;
+      this.everReady = true;
+      fetchReaderId();
+    });
+    if (reader.status === 'ready') {
+      this.everReady = true;
+      fetchReaderId();
+    }
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
       this.handleMessage(channel, message),
     );
@@ -149,6 +165,10 @@ export class RedisFeed implements DocFeed {
         });
         continue;
       }
+      if (this.resyncPending) {
+        this.resyncPending = false;
+        await this.resyncAfterReconnect();
+      }
       const rooms = [...this.rooms.keys()];
       const cursors = rooms.map((room) => this.minCursor(room));
       let result: Array<[Buffer, RawEntry[]]> | null;
@@ -174,6 +194,34 @@ export class RedisFeed implements DocFeed {
         this.reading = false;
       }
       if (result) this.deliver(result);
+    }
+  }
+
+  /**
+   * While the reader was away (Redis restarted, a network cut), a compaction may have trimmed
+   * entries this instance had not read yet: trimming only waits `trimGraceMs`. Such a room catches
+   * up from its snapshot; applying what it already has is a no-op, so only the gap is broadcast.
+   */
+  private async resyncAfterReconnect(): Promise<void> {
+    const { catchUp, logger } = this.options;
+    if (!catchUp) return;
+    for (const [room, group] of [...this.rooms]) {
+      try {
+        const stored = await catchUp(room, this.minCursor(room));
+        if (stored === null || stored.cursor === undefined) continue;
+        logger.warn(
+          { room },
+          'stream entries were trimmed while the reader was away: caught up from the snapshot',
+        );
+        for (const subscription of group) {
+          if (compareStreamIds(stored.cursor, subscription.cursor) <= 0) continue;
+          subscription.cursor = stored.cursor;
+          subscription.handlers.handleRemoteUpdates(stored.updates);
+        }
+      } catch (error) {
+        // Checked again at the next reconnect; until then the room reads on from its cursor.
+        logger.warn({ room, err: error }, 'catching up after a reconnect failed');
+      }
     }
   }
 
