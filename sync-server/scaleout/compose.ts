@@ -89,6 +89,7 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
   try {
     await Promise.all(clients.map((client) => client.connect()));
     await ensureSchema(pool);
+    await warnAboutUnsafeRedis(redis, logger);
   } catch (error) {
     for (const client of clients) client.disconnect();
     await pool.end().catch(() => {});
@@ -156,4 +157,29 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
       return closing;
     },
   };
+}
+
+/**
+ * The stream is the only copy of recent updates: Redis must persist it (append-only file) and never
+ * evict it. Managed Redis often disables CONFIG; then nothing can be checked and nothing is said.
+ */
+async function warnAboutUnsafeRedis(redis: Redis, logger: Logger): Promise<void> {
+  try {
+    const [, appendonly] = (await redis.config('GET', 'appendonly')) as [string, string];
+    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+    if (appendonly !== 'yes') {
+      logger.warn(
+        { appendonly },
+        'redis runs without its append-only file: a Redis restart loses recent updates',
+      );
+    }
+    if (policy !== 'noeviction') {
+      logger.warn(
+        { policy },
+        'redis may evict keys (maxmemory-policy is not noeviction): update streams could be lost',
+      );
+    }
+  } catch {
+    // CONFIG not allowed: nothing to check.
+  }
 }
