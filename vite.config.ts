@@ -34,7 +34,7 @@ export default defineConfig({
       },
       workbox: {
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/(healthz|readyz|metrics)$/],
+        navigateFallbackDenylist: [/^\/(healthz|readyz|metrics)$/, /^\/admin\//],
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         cleanupOutdatedCaches: true,
         // Control the first page too, so a board opened once can be reloaded offline.

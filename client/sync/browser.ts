@@ -1,5 +1,6 @@
 import { TOKEN_PARAM } from '../../shared/protocol';
 import { boardOfRoom } from '../../shared/room-names';
+import { httpAccessCheck } from './access';
 import { webStorageAckStore } from './durable';
 import type { NetworkSignal } from './network';
 import { createDocumentRegistry, type DocumentRegistry } from './open-document';
@@ -64,8 +65,10 @@ let registry: DocumentRegistry | null = null;
 function browserRegistry(): DocumentRegistry {
   if (registry === null) {
     const configured = import.meta.env.VITE_SYNC_URL as string | undefined;
+    const serverUrl = configured || defaultServerUrl(window.location);
     registry = createDocumentRegistry({
-      serverUrl: configured || defaultServerUrl(window.location),
+      serverUrl,
+      accessCheck: httpAccessCheck(serverUrl),
       network: browserNetwork(),
       ackStore: webStorageAckStore(window.localStorage),
       releaseDelayMs: RELEASE_DELAY_MS,

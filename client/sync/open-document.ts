@@ -4,6 +4,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { DURABLE_ACK_PARAM, MessageType } from '../../shared/protocol';
+import type { AccessCheck } from './access';
 import { bumpAwarenessClock } from './awareness-bump';
 import type { BackoffPolicy } from './backoff';
 import { type AckStore, countUnstored, memoryAckStore, readDurableAck, type StateVector } from './durable';
@@ -31,6 +32,8 @@ export interface SyncConfig {
    * no-message watchdog would drop and redial the socket. Needs a global `WebSocket` (browsers).
    */
   resyncIntervalMs: number;
+  /** After a refused connection, asks whether access was denied (see access.ts). */
+  accessCheck?: AccessCheck;
   /** Extra URL parameters per room, e.g. the access token of the room's board. */
   paramsFor?: (room: string) => Record<string, string>;
   /**
@@ -106,6 +109,9 @@ class SyncedDocument {
       timers: config.timers,
       ...(config.backoff ? { backoff: config.backoff } : {}),
       onChange: () => this.update(),
+      ...(config.accessCheck
+        ? { checkAccess: () => config.accessCheck?.(room, this.provider.params) ?? Promise.resolve(null) }
+        : {}),
     });
     this.provider.on('status', ({ status }) => {
       // y-websocket emits `connected` before it sends our awareness state: bump first (#122).

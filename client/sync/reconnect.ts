@@ -19,6 +19,8 @@ export interface ReconnectOptions {
   backoff?: BackoffPolicy;
   /** Called whenever `failures`, `denied`, `networkOnline` or the retry timer change. */
   onChange(): void;
+  /** Asked after a socket closed before it opened: was that an access refusal? */
+  checkAccess?: () => Promise<DeniedReason | null>;
 }
 
 /** The provider's close event; typed structurally so this file compiles without the DOM lib. */
@@ -46,6 +48,8 @@ export class ReconnectController {
   networkOnline: boolean;
   private retryTimer: unknown = null;
   private started = false;
+  /** Whether the current socket reached `connected`; a refused upgrade never does. */
+  private opened = false;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -54,6 +58,10 @@ export class ReconnectController {
   ) {
     this.networkOnline = options.network.isOnline();
     const handleClose = (event: CloseEventLike | null) => this.handleClose(event);
+    const handleStatus = ({ status }: { status: string }) => {
+      if (status === 'connected') this.opened = true;
+      if (status === 'connecting') this.opened = false;
+    };
     const handleSync = (synced: boolean) => {
       if (synced && this.failures !== 0) {
         this.failures = 0;
@@ -61,9 +69,11 @@ export class ReconnectController {
       }
     };
     provider.on('connection-close', handleClose);
+    provider.on('status', handleStatus);
     provider.on('sync', handleSync);
     this.unsubscribe.push(
       () => provider.off('connection-close', handleClose),
+      () => provider.off('status', handleStatus),
       () => provider.off('sync', handleSync),
       options.network.onChange((online) => this.handleNetwork(online)),
     );
@@ -113,6 +123,15 @@ export class ReconnectController {
     this.provider.shouldConnect = false;
     this.scheduleRetry();
     this.options.onChange();
+    if (!this.opened && this.options.checkAccess) void this.askWhetherRefused(this.options.checkAccess);
+  }
+
+  private async askWhetherRefused(checkAccess: () => Promise<DeniedReason | null>): Promise<void> {
+    const refusal = await checkAccess().catch(() => null);
+    // Only if we are still waiting to retry: a connection that opened meanwhile settles it.
+    if (refusal !== null && this.started && !this.provider.wsconnected && this.denied === null) {
+      this.deny(refusal);
+    }
   }
 
   private handleNetwork(online: boolean): void {

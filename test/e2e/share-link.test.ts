@@ -21,13 +21,11 @@ describe('share links on a server that requires tokens', () => {
     await ada.page.reload();
     await expectConnection(ada.page, 'online');
 
-    // Without a token the same board does not connect.
+    // Without a token the same board is refused, and says so (not "offline" forever).
     const grace = await session.newUser();
     await grace.page.goto('/b/sharedboard');
-    await expectConnection(grace.page, 'offline');
-    await expect(grace.page.getByTestId('sync-connection').getAttribute('data-state')).resolves.not.toBe(
-      'online',
-    );
+    await expectConnection(grace.page, 'denied');
+    await expect(grace.page.getByTestId('sync-connection').textContent()).resolves.toBe('Access denied');
   });
 });
 

@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { httpAccessCheck } from '../../../client/sync/access';
 import { reconnectDelayMs } from '../../../client/sync/backoff';
 import { manualNetwork, type NetworkSignal } from '../../../client/sync/network';
 import { createDocumentRegistry, type DocumentRegistry } from '../../../client/sync/open-document';
@@ -168,6 +169,51 @@ describe('openDocument', () => {
     await waitFor(() => handle.getStatus().connection === 'denied', 'denied');
     expect(clock.delays()).toEqual([]);
     expect(handle.provider.shouldConnect).toBe(false);
+  });
+
+  it('[denied] an upgrade refused over HTTP (which browsers hide) is recognised through /access', async () => {
+    const room = freshRoom();
+    server.refuse(room);
+    const clock = manualTimers();
+    const docs = createDocumentRegistry({
+      serverUrl: server.url,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      timers: clock.timers,
+      accessCheck: httpAccessCheck(server.url),
+    });
+    registries.push(docs);
+    const handle = docs.open(room);
+    await waitFor(() => handle.getStatus().connection === 'denied', 'denied');
+    expect(server.accessChecks()).toBeGreaterThan(0);
+    expect(clock.delays()).toEqual([]);
+  });
+
+  it('[denied] a server that is merely down is not mistaken for a refusal', async () => {
+    const clock = manualTimers();
+    const down = 'ws://127.0.0.1:9';
+    const check = httpAccessCheck(down);
+    const answers: Promise<unknown>[] = [];
+    const docs = createDocumentRegistry({
+      serverUrl: down,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      timers: clock.timers,
+      accessCheck: (room, params) => {
+        const answer = check(room, params);
+        answers.push(answer);
+        return answer;
+      },
+    });
+    registries.push(docs);
+    const handle = docs.open(freshRoom());
+    await waitFor(() => answers.length > 0, 'the access question');
+    await expect(Promise.all(answers)).resolves.toEqual([null]);
+    await Promise.resolve();
+    expect(handle.getStatus().connection).toBe('offline');
+    expect(clock.delays()).toHaveLength(1);
   });
 
   it('[denied] new connection parameters (a fresh token) retry a refused document', async () => {

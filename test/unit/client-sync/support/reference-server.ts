@@ -13,6 +13,10 @@ export interface TestServer {
   url: string;
   /** The URL (path and query) of every websocket upgrade, in order. */
   readonly upgrades: string[];
+  /** From now on, refuse this room's upgrades with HTTP 401 and say so at `/access/<room>`. */
+  refuse(room: string): void;
+  /** How many `/access/…` questions were asked. */
+  accessChecks(): number;
   /** Server-side sockets per room. */
   socketsOf(room: string): WebSocket[];
   /** Sends every client of the room the vector of what the server holds, as a durable ack. */
@@ -26,14 +30,29 @@ export interface TestServer {
 export async function startReferenceServer(): Promise<TestServer> {
   const sockets = new Map<string, Set<WebSocket>>();
   const upgrades: string[] = [];
+  const refused = new Set<string>();
+  let accessChecks = 0;
   const wss = new WebSocketServer({ noServer: true });
-  const http = createServer((_request, response) => {
+  const http = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/access/')) {
+      accessChecks += 1;
+      const room = decodeURIComponent(url.pathname.slice('/access/'.length));
+      const denied = refused.has(room);
+      response.writeHead(denied ? 401 : 200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(denied ? { ok: false, reason: 'missing token' } : { ok: true }));
+      return;
+    }
     response.writeHead(200).end('ok');
   });
   http.on('upgrade', (request: IncomingMessage, socket, head) => {
     upgrades.push(request.url ?? '');
+    const room = (request.url ?? '/').slice(1).split('?')[0] ?? '';
+    if (refused.has(room)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const room = (request.url ?? '/').slice(1).split('?')[0] ?? '';
       let set = sockets.get(room);
       if (set === undefined) {
         set = new Set();
@@ -49,6 +68,8 @@ export async function startReferenceServer(): Promise<TestServer> {
   return {
     url: `ws://127.0.0.1:${port}`,
     upgrades,
+    refuse: (room) => void refused.add(room),
+    accessChecks: () => accessChecks,
     socketsOf: (room) => [...(sockets.get(room) ?? [])],
     ack(room, vector) {
       const doc = docs.get(room);

@@ -1,0 +1,31 @@
+import type { DeniedReason } from './reconnect';
+
+/**
+ * Asks the server whether a refused connection is an access decision. Browsers hide the HTTP
+ * status of a refused websocket upgrade (the socket just closes with 1006), so the server answers
+ * the same question at `GET /access/<room>?<params>`: 401/403 mean "denied, stop retrying".
+ */
+export type AccessCheck = (room: string, params: Record<string, string>) => Promise<DeniedReason | null>;
+
+export function httpAccessCheck(serverUrl: string, fetchImpl: typeof fetch = fetch): AccessCheck {
+  const base = serverUrl.replace(/^ws(s?):\/\//, 'http$1://').replace(/\/+$/, '');
+  return async (room, params) => {
+    const query = new URLSearchParams(params).toString();
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}/access/${encodeURIComponent(room)}${query ? `?${query}` : ''}`);
+    } catch {
+      return null; // unreachable: a network problem, not a refusal
+    }
+    if (response.status !== 401 && response.status !== 403) return null;
+    let reason =
+      response.status === 401 ? 'a valid token is required' : 'this token does not open this board';
+    try {
+      const body = (await response.json()) as { reason?: unknown };
+      if (typeof body.reason === 'string') reason = body.reason;
+    } catch {
+      // An answer without a JSON body still is a refusal.
+    }
+    return { code: response.status, reason };
+  };
+}
