@@ -85,10 +85,18 @@ export class Connection {
     this.finish(reason);
   }
 
+  /** Sends one frame to this client and counts it. */
   send(frame: Uint8Array): void {
-    if (this.closed) return;
+    if (this.deliver(frame)) this.metrics.framesOut(1, frame.byteLength);
+  }
+
+  /**
+   * Sends without counting (the room counts a broadcast once); false if the connection is closed.
+   * A client that has stopped reading is dropped here.
+   */
+  deliver(frame: Uint8Array): boolean {
+    if (this.closed) return false;
     this.socket.send(frame);
-    this.metrics.framesOut(1, frame.byteLength);
     if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
       // The client is not reading: drop it rather than buffer without bound.
       this.logger.warn(
@@ -98,6 +106,7 @@ export class Connection {
       this.socket.terminate();
       this.finish({ code: CloseCode.slowConsumer, reason: 'client is not reading' });
     }
+    return true;
   }
 
   close(reason: CloseReason): void {

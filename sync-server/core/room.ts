@@ -229,25 +229,32 @@ export class Room {
     this.sizeEstimate += update.byteLength;
     if (origin === REMOTE_ORIGIN) {
       // Only what was new to this document: the applied delta, already stored by its instance.
-      const frame = encodeSyncUpdate(update);
-      for (const connection of this.connections) connection.send(frame);
+      this.broadcast(encodeSyncUpdate(update), undefined);
       return;
     }
     this.writes.add(update, origin);
   };
 
   private handleDurable(batch: DurableBatch): void {
-    const frame = encodeSyncUpdate(batch.update);
     // A lone sender already has its own update; everyone else gets one shared frame.
     const skip = batch.origins.size === 1 ? batch.origins.values().next().value : undefined;
+    this.broadcast(encodeSyncUpdate(batch.update), skip);
     let ack: Uint8Array | null = null;
     for (const connection of this.connections) {
-      if (connection !== skip) connection.send(frame);
       if (connection.wantsDurableAck) {
         ack ??= encodeDurableAck(batch.stateVector);
         connection.send(ack);
       }
     }
+  }
+
+  /** Sends one shared frame to every connection but `skip`, counting it once for the metrics. */
+  private broadcast(frame: Uint8Array, skip: unknown): void {
+    let sent = 0;
+    for (const connection of this.connections) {
+      if (connection !== skip && connection.deliver(frame)) sent++;
+    }
+    this.deps.metrics.framesOut(sent, sent * frame.byteLength);
   }
 
   private readonly handleAwarenessUpdate = (
@@ -300,10 +307,7 @@ export class Room {
     this.awarenessOrigins = new Set();
     if (ids.length > 0) {
       const frame = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-      const skip = origins.size === 1 ? origins.values().next().value : undefined;
-      for (const connection of this.connections) {
-        if (connection !== skip) connection.send(frame);
-      }
+      this.broadcast(frame, origins.size === 1 ? origins.values().next().value : undefined);
     }
     // Forget removed clients' clocks so a reconnect with the same clock is accepted (y-websocket #122).
     for (const id of this.forgetAfterFlush) {
