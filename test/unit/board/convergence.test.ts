@@ -438,7 +438,7 @@ const property = fc.property(scenarioArb, (scenario) => checkInvariants(simulate
 
 describe('board convergence under concurrent edits (property)', () => {
   it(
-    'replicas converge and keep the invariants for random operations, delays, reorderings and partitions',
+    '[B2][B3][B5][B6] replicas converge and keep the invariants for random operations, delays, reorderings and partitions',
     () => {
       const started = performance.now();
       fc.assert(property, { numRuns: RUNS });
