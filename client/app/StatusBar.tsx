@@ -9,7 +9,9 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
 
 export function savedLabel(status: SyncStatus): string {
   if (status.saved) return 'Saved';
-  return status.pending === 1 ? '1 change waiting' : `${status.pending} changes waiting`;
+  const count = status.pending === 1 ? '1 change' : `${status.pending} changes`;
+  // A read-only link's edits are dropped by the server: they are not waiting, they will not go.
+  return status.readOnly ? `${count} not saved (read only)` : `${count} waiting`;
 }
 
 /** Always visible: whether we talk to the server, and whether everything is stored there. */
@@ -24,6 +26,11 @@ export function StatusBar({ status }: { status: SyncStatus }) {
       <span className="status-sep" aria-hidden="true">
         ·
       </span>
+      {status.readOnly ? (
+        <span className="status-badge" data-testid="sync-read-only">
+          Read only
+        </span>
+      ) : null}
       <span
         data-testid="sync-saved"
         data-saved={status.saved ? 'true' : 'false'}

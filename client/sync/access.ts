@@ -1,11 +1,14 @@
 import type { DeniedReason } from './reconnect';
 
+/** The server's access decision for a room and token; null when it could not be asked. */
+export type AccessAnswer = { ok: true; readOnly: boolean } | { ok: false; denied: DeniedReason };
+
 /**
- * Asks the server whether a refused connection is an access decision. Browsers hide the HTTP
- * status of a refused websocket upgrade (the socket just closes with 1006), so the server answers
- * the same question at `GET /access/<room>?<params>`: 401/403 mean "denied, stop retrying".
+ * Asks the server what the websocket upgrade decides. Browsers hide the HTTP status of a refused
+ * upgrade (the socket just closes with 1006), so the server answers the same question at
+ * `GET /access/<room>?<params>`: 401/403 mean "denied, stop retrying"; 200 tells the role.
  */
-export type AccessCheck = (room: string, params: Record<string, string>) => Promise<DeniedReason | null>;
+export type AccessCheck = (room: string, params: Record<string, string>) => Promise<AccessAnswer | null>;
 
 export function httpAccessCheck(serverUrl: string, fetchImpl: typeof fetch = fetch): AccessCheck {
   const base = serverUrl.replace(/^ws(s?):\/\//, 'http$1://').replace(/\/+$/, '');
@@ -17,6 +20,10 @@ export function httpAccessCheck(serverUrl: string, fetchImpl: typeof fetch = fet
     } catch {
       return null; // unreachable: a network problem, not a refusal
     }
+    if (response.ok) {
+      const body = (await response.json().catch(() => null)) as { role?: unknown } | null;
+      return { ok: true, readOnly: body?.role === 'read' };
+    }
     if (response.status !== 401 && response.status !== 403) return null;
     let reason =
       response.status === 401 ? 'a valid token is required' : 'this token does not open this board';
@@ -26,6 +33,6 @@ export function httpAccessCheck(serverUrl: string, fetchImpl: typeof fetch = fet
     } catch {
       // An answer without a JSON body still is a refusal.
     }
-    return { code: response.status, reason };
+    return { ok: false, denied: { code: response.status, reason } };
   };
 }

@@ -24,6 +24,7 @@ const NO_STATUS: SyncStatus = {
   saved: false,
   localLoaded: false,
   serverSynced: false,
+  readOnly: false,
 };
 
 export function useSyncStatus(handle: DocHandle | null): SyncStatus {

@@ -3,13 +3,13 @@ import * as authProtocol from 'y-protocols/auth';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { DURABLE_ACK_PARAM, MessageType } from '../../shared/protocol';
-import type { AccessCheck } from './access';
+import { DURABLE_ACK_PARAM, MessageType, TOKEN_PARAM } from '../../shared/protocol';
+import type { AccessAnswer, AccessCheck } from './access';
 import { bumpAwarenessClock } from './awareness-bump';
 import type { BackoffPolicy } from './backoff';
 import { type AckStore, countUnstored, memoryAckStore, readDurableAck, type StateVector } from './durable';
 import { alwaysOnline, type NetworkSignal } from './network';
-import { ReconnectController, realTimers, type Timers } from './reconnect';
+import { type DeniedReason, ReconnectController, realTimers, type Timers } from './reconnect';
 import type { ConnectionState, DocHandle, SyncStatus } from './types';
 
 export interface SyncConfig {
@@ -75,6 +75,7 @@ class SyncedDocument {
   private isLocalLoaded = false;
   private durable: StateVector | null;
   private deletes: DeleteState = 'none';
+  private readOnly = false;
   private status: SyncStatus;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private destroyed = false;
@@ -109,13 +110,22 @@ class SyncedDocument {
       timers: config.timers,
       ...(config.backoff ? { backoff: config.backoff } : {}),
       onChange: () => this.update(),
-      ...(config.accessCheck
-        ? { checkAccess: () => config.accessCheck?.(room, this.provider.params) ?? Promise.resolve(null) }
-        : {}),
+      ...(config.accessCheck ? { checkAccess: () => this.askAccess().then(refusalOf) } : {}),
     });
     this.provider.on('status', ({ status }) => {
       // y-websocket emits `connected` before it sends our awareness state: bump first (#122).
-      if (status === 'connected') bumpAwarenessClock(this.awareness);
+      if (status === 'connected') {
+        bumpAwarenessClock(this.awareness);
+        // With a token, learn whether it lets us write (a read-only link's edits are dropped).
+        if (TOKEN_PARAM in this.provider.params) {
+          void this.askAccess().then((answer) => {
+            if (answer?.ok && answer.readOnly !== this.readOnly) {
+              this.readOnly = answer.readOnly;
+              this.update();
+            }
+          });
+        }
+      }
       this.update();
     });
     this.provider.on('sync', (synced) => {
@@ -192,6 +202,11 @@ class SyncedDocument {
     this.doc.destroy();
   }
 
+  private askAccess(): Promise<AccessAnswer | null> {
+    const check = this.config.accessCheck;
+    return check ? check(this.room, this.provider.params).catch(() => null) : Promise.resolve(null);
+  }
+
   private handleDurableAck(decoder: Parameters<WebsocketProvider['messageHandlers'][number]>[1]): void {
     // The server's vector is the truth for what it stores (it may have lost data); no merging.
     this.durable = readDurableAck(decoder);
@@ -209,6 +224,7 @@ class SyncedDocument {
       saved: pending === 0,
       localLoaded: this.isLocalLoaded,
       serverSynced: this.provider.synced,
+      readOnly: this.readOnly,
     };
   }
 
@@ -228,6 +244,10 @@ class SyncedDocument {
   }
 }
 
+function refusalOf(answer: AccessAnswer | null): DeniedReason | null {
+  return answer !== null && !answer.ok ? answer.denied : null;
+}
+
 function connectionParams(config: SyncConfig, room: string): Record<string, string> {
   return { ...config.paramsFor?.(room), [DURABLE_ACK_PARAM]: '1' };
 }
@@ -244,7 +264,8 @@ function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
     a.pending === b.pending &&
     a.saved === b.saved &&
     a.localLoaded === b.localLoaded &&
-    a.serverSynced === b.serverSynced
+    a.serverSynced === b.serverSynced &&
+    a.readOnly === b.readOnly
   );
 }
 

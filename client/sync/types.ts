@@ -15,6 +15,11 @@ export interface SyncStatus {
   localLoaded: boolean;
   /** True once the server's first sync reply has been applied in this connection. */
   serverSynced: boolean;
+  /**
+   * The server accepts no writes from us (a read-only share link): local edits stay local and
+   * count as pending. Known after connecting with a token; false otherwise.
+   */
+  readOnly: boolean;
 }
 
 /**

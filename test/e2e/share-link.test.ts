@@ -29,6 +29,21 @@ describe('share links on a server that requires tokens', () => {
   });
 });
 
+describe('a read-only share link', () => {
+  it('[read-only] a link that only reads connects and the status says read only', async () => {
+    const token = await signToken(secretKey(SECRET), {
+      boards: ['readboard'],
+      role: Role.read,
+      expiresInSeconds: 3_600,
+    });
+    const ada = await session.newUser();
+    await ada.page.goto(`/b/readboard?token=${token}`);
+    await expectConnection(ada.page, 'online');
+    await ada.page.getByTestId('sync-read-only').waitFor();
+    await expect(ada.page.getByTestId('sync-read-only').textContent()).resolves.toBe('Read only');
+  });
+});
+
 describe('an expiring share link', () => {
   it('[denied] when the token expires the server closes the socket (4401) and the status says access denied', async () => {
     const token = await signToken(secretKey(SECRET), {

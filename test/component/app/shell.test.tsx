@@ -19,6 +19,7 @@ const status = (overrides: Partial<SyncStatus>): SyncStatus => ({
   saved: true,
   localLoaded: true,
   serverSynced: true,
+  readOnly: false,
   ...overrides,
 });
 
@@ -40,6 +41,10 @@ describe('StatusBar', () => {
     expect(screen.getByTestId('sync-saved').textContent).toBe('1 change waiting');
     rerender(<StatusBar status={status({ connection: 'denied' })} />);
     expect(screen.getByTestId('sync-connection').textContent).toBe('Access denied');
+    expect(screen.queryByTestId('sync-read-only')).toBeNull();
+    rerender(<StatusBar status={status({ readOnly: true, saved: false, pending: 2 })} />);
+    expect(screen.getByTestId('sync-read-only').textContent).toBe('Read only');
+    expect(screen.getByTestId('sync-saved').textContent).toBe('2 changes not saved (read only)');
   });
 });
 

@@ -44,6 +44,7 @@ describe('sync hooks', () => {
       saved: true,
       localLoaded: false,
       serverSynced: false,
+      readOnly: false,
     };
     const fake = fakeHandle(base);
     render(<StatusText handle={fake.handle} />);

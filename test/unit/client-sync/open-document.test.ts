@@ -190,6 +190,38 @@ describe('openDocument', () => {
     expect(clock.delays()).toEqual([]);
   });
 
+  it('[read-only] a token that only reads is reported, so the UI can say edits will not be saved', async () => {
+    const room = freshRoom();
+    server.readOnly(room);
+    const docs = createDocumentRegistry({
+      serverUrl: server.url,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      accessCheck: httpAccessCheck(server.url),
+      paramsFor: () => ({ token: 'reader' }),
+    });
+    registries.push(docs);
+    const handle = docs.open(room);
+    await waitFor(() => handle.getStatus().readOnly, 'read-only');
+    expect(handle.getStatus().connection).toBe('online');
+
+    // Without a token nobody asks, and the document is writable.
+    const open = createDocumentRegistry({
+      serverUrl: server.url,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      accessCheck: httpAccessCheck(server.url),
+    });
+    registries.push(open);
+    const asked = server.accessChecks();
+    const writable = open.open(freshRoom());
+    await whenSynced(writable);
+    expect(server.accessChecks()).toBe(asked);
+    expect(writable.getStatus().readOnly).toBe(false);
+  });
+
   it('[denied] a server that is merely down is not mistaken for a refusal', async () => {
     const clock = manualTimers();
     const down = 'ws://127.0.0.1:9';

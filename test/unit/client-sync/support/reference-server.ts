@@ -15,6 +15,8 @@ export interface TestServer {
   readonly upgrades: string[];
   /** From now on, refuse this room's upgrades with HTTP 401 and say so at `/access/<room>`. */
   refuse(room: string): void;
+  /** From now on, `/access/<room>` answers that the token only reads. */
+  readOnly(room: string): void;
   /** How many `/access/…` questions were asked. */
   accessChecks(): number;
   /** Server-side sockets per room. */
@@ -31,6 +33,7 @@ export async function startReferenceServer(): Promise<TestServer> {
   const sockets = new Map<string, Set<WebSocket>>();
   const upgrades: string[] = [];
   const refused = new Set<string>();
+  const readOnlyRooms = new Set<string>();
   let accessChecks = 0;
   const wss = new WebSocketServer({ noServer: true });
   const http = createServer((request, response) => {
@@ -40,7 +43,8 @@ export async function startReferenceServer(): Promise<TestServer> {
       const room = decodeURIComponent(url.pathname.slice('/access/'.length));
       const denied = refused.has(room);
       response.writeHead(denied ? 401 : 200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(denied ? { ok: false, reason: 'missing token' } : { ok: true }));
+      const role = readOnlyRooms.has(room) ? 'read' : 'write';
+      response.end(JSON.stringify(denied ? { ok: false, reason: 'missing token' } : { ok: true, role }));
       return;
     }
     response.writeHead(200).end('ok');
@@ -69,6 +73,7 @@ export async function startReferenceServer(): Promise<TestServer> {
     url: `ws://127.0.0.1:${port}`,
     upgrades,
     refuse: (room) => void refused.add(room),
+    readOnly: (room) => void readOnlyRooms.add(room),
     accessChecks: () => accessChecks,
     socketsOf: (room) => [...(sockets.get(room) ?? [])],
     ack(room, vector) {
