@@ -37,7 +37,16 @@ export const DESCRIPTION_NODES = [
   CodeHighlightNode,
 ];
 
-export function boundEditor(doc = new Y.Doc()): BoundEditor {
+export interface BoundEditorOptions {
+  /**
+   * Commit remote changes synchronously (default). Off, they commit in a microtask as in a browser, and the
+   * caller awaits between steps.
+   */
+  flushRemote?: boolean;
+}
+
+export function boundEditor(doc = new Y.Doc(), options: BoundEditorOptions = {}): BoundEditor {
+  const flushRemote = options.flushRemote ?? true;
   const editor = createEditor({
     namespace: 'test',
     nodes: DESCRIPTION_NODES,
@@ -72,7 +81,7 @@ export function boundEditor(doc = new Y.Doc()): BoundEditor {
       syncYjsChangesToLexical(binding, provider, events, false);
       // Lexical commits that update in a microtask; commit it now so a test's next local edit is not
       // batched into the same (collaboration-tagged, hence not written back) commit.
-      editor.update(() => {}, { discrete: true });
+      if (flushRemote) editor.update(() => {}, { discrete: true });
     }
   };
   root.observeDeep(observer as (events: Y.YEvent<Y.AbstractType<unknown>>[], t: Y.Transaction) => void);
