@@ -136,8 +136,8 @@ describe('openDocument', () => {
     for (const ws of server.socketsOf(handle.room)) ws.terminate();
     await waitFor(() => handle.getStatus().connection === 'offline', 'offline after the drop');
     expect(clock.delays()).toEqual([reconnectDelayMs(1, () => 0.5, FAST_BACKOFF)]);
-    // y-websocket's own retry timer has fired by now and must not have reconnected.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // y-websocket queued its own 0 ms retry at the close; a timer queued now runs after it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(handle.provider.ws).toBeNull();
     clock.fireAll();
     await waitFor(
@@ -304,8 +304,7 @@ describe('openDocument', () => {
     const first = offline.open(room);
     await first.whenLocalLoaded();
     first.doc.getText('t').insert(0, 'written offline');
-    // y-indexeddb writes each update in its own transaction; give it a tick to commit.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No wait needed: IndexedDB orders the next connection's read after this pending write.
     first.release();
 
     const online = createDocumentRegistry({
