@@ -86,6 +86,7 @@ export function boundEditor(doc = new Y.Doc(), options: BoundEditorOptions = {})
   };
   root.observeDeep(observer as (events: Y.YEvent<Y.AbstractType<unknown>>[], t: Y.Transaction) => void);
   const update = (fn: () => void) => editor.update(fn, { discrete: true });
+  let destroyed = false;
   return {
     editor,
     doc,
@@ -97,6 +98,8 @@ export function boundEditor(doc = new Y.Doc(), options: BoundEditorOptions = {})
       });
     },
     destroy() {
+      if (destroyed) return;
+      destroyed = true;
       stopListening();
       root.unobserveDeep(observer as (events: Y.YEvent<Y.AbstractType<unknown>>[], t: Y.Transaction) => void);
       awareness.destroy();
