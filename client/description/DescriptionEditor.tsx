@@ -1,5 +1,4 @@
 import { CheckListPlugin } from '@lexical/react/LexicalCheckListPlugin';
-import { ClickableLinkPlugin } from '@lexical/react/LexicalClickableLinkPlugin';
 import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext';
 import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin';
 import { type InitialConfigType, LexicalComposer } from '@lexical/react/LexicalComposer';
@@ -20,6 +19,7 @@ import { type DocHandle, type SyncStatus, useDocument, useSyncStatus } from '../
 import { createEditorBridge } from './collab-bridge';
 import { EditingFocusPlugin } from './EditingFocusPlugin';
 import { DESCRIPTION_NODES, DESCRIPTION_THEME, DESCRIPTION_TRANSFORMERS, isSafeUrl } from './editor-config';
+import { OpenLinkPlugin } from './OpenLinkPlugin';
 import { syncSummaryToBoard } from './summary-sync';
 import { Toolbar } from './Toolbar';
 import './description.css';
@@ -196,7 +196,7 @@ function EditorBody({
       <ListPlugin />
       <CheckListPlugin />
       <LinkPlugin validateUrl={isSafeUrl} />
-      <ClickableLinkPlugin />
+      <OpenLinkPlugin />
       <TabIndentationPlugin />
       <MarkdownShortcutPlugin transformers={DESCRIPTION_TRANSFORMERS} />
       <EditingFocusPlugin onEditingChange={onEditingChange} />

@@ -184,6 +184,16 @@ describe('card descriptions', () => {
     await root.locator('ul > li', { hasText: 'pasted item' }).waitFor();
     await root.locator('a[href="https://example.com/doc"]', { hasText: 'the doc' }).waitFor();
     expect(await root.locator('a[href^="javascript"]').count()).toBe(0);
+
+    // A plain click on a link edits it; Ctrl+click follows it in a new tab.
+    await ada.evaluate(
+      'window.__opened = []; window.open = (...args) => { window.__opened.push(args[0]); return null; }',
+    );
+    const link = root.locator('a[href="https://example.com/doc"]');
+    await link.click();
+    expect(await ada.evaluate('window.__opened')).toEqual([]);
+    await link.click({ modifiers: ['Control'] });
+    expect(await ada.evaluate('window.__opened')).toEqual(['https://example.com/doc']);
   });
 
   it('[presence] focus in a description marks the card as being edited for the others', async () => {
