@@ -1,7 +1,14 @@
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import * as Y from 'yjs';
-import { compareStreamIds, docStreamKey, nextStreamId, STREAM_START } from './keys';
+import {
+  compareStreamIds,
+  docStreamKey,
+  nextStreamId,
+  READER_STALE_MS,
+  readersKey,
+  STREAM_START,
+} from './keys';
 import { readEntriesAfter } from './redis-entries';
 import { inTransaction, readSnapshot, tryCompactionLock, writeSnapshot } from './snapshots';
 
@@ -10,8 +17,8 @@ export type CompactionResult =
   | { status: 'compacted'; covers: string; entries: number; bytes: number }
   /** Another worker holds this room's lock right now. */
   | { status: 'busy' }
-  /** Nothing to do: the stream holds no entry after the snapshot. */
-  | { status: 'current' };
+  /** Nothing new: the stream holds no entry after the snapshot (covered ones may still be trimmed). */
+  | { status: 'current'; covers: string };
 
 export interface CompactionOptions {
   redis: Redis;
@@ -46,7 +53,7 @@ export class Compaction {
       const snapshot = await readSnapshot(client, room);
       const covered = snapshot?.covers ?? STREAM_START;
       const entries = await readEntriesAfter(redis, key, covered);
-      if (entries.length === 0 && extra === undefined) return { status: 'current' };
+      if (entries.length === 0 && extra === undefined) return { status: 'current', covers: covered };
       // Applied to a document rather than merged as updates: deleted content is garbage-collected.
       const doc = new Y.Doc();
       Y.transact(doc, () => {
@@ -60,16 +67,39 @@ export class Compaction {
       await writeSnapshot(client, room, state, covers);
       return { status: 'compacted', covers, entries: entries.length, bytes: state.byteLength };
     });
-    if (result.status === 'compacted' && result.covers !== STREAM_START) {
+    // Also when nothing was new: entries an earlier run kept for a slow reader may go now.
+    if (result.status !== 'busy' && result.covers !== STREAM_START) {
       // Committed above; only now may the covered entries go. A failed trim only leaves them longer.
-      const graceBoundary = `${Math.max(0, this.now() - this.options.trimGraceMs)}-0`;
-      const keepFrom = nextStreamId(result.covers);
-      const minId =
-        this.options.trimGraceMs > 0 && compareStreamIds(graceBoundary, keepFrom) < 0
-          ? graceBoundary
-          : keepFrom;
-      await redis.xtrim(key, 'MINID', minId);
+      await redis.xtrim(key, 'MINID', await this.trimBoundary(room, result.covers));
     }
     return result;
+  }
+
+  /**
+   * The first entry to keep: after the one the snapshot covers, but never past what a live instance
+   * has not read yet (its registered cursor), nor younger than the grace period. An instance's read
+   * loop does not re-read the snapshot, so an entry trimmed before it read it would be a gap.
+   */
+  private async trimBoundary(room: string, covers: string): Promise<string> {
+    const now = this.now();
+    let keepFrom = nextStreamId(covers);
+    const readers = await this.options.redis.hgetall(readersKey(room));
+    const stale: string[] = [];
+    for (const [instance, value] of Object.entries(readers)) {
+      const [cursor, reportedAt] = value.split(' ');
+      if (!cursor || now - Number(reportedAt) > READER_STALE_MS) {
+        stale.push(instance);
+        continue;
+      }
+      const after = nextStreamId(cursor);
+      if (compareStreamIds(after, keepFrom) < 0) keepFrom = after;
+    }
+    // A dead instance's registration would hold the stream forever.
+    if (stale.length > 0) await this.options.redis.hdel(readersKey(room), ...stale);
+    if (this.options.trimGraceMs > 0) {
+      const graceBoundary = `${Math.max(0, now - this.options.trimGraceMs)}-0`;
+      if (compareStreamIds(graceBoundary, keepFrom) < 0) keepFrom = graceBoundary;
+    }
+    return keepFrom;
   }
 }

@@ -14,6 +14,17 @@ export function awarenessChannel(room: string): string {
   return `trellis:aw:${room}`;
 }
 
+/**
+ * A hash per document: instance id → `<cursor> <epoch ms>`, the last entry each instance's read loop
+ * has consumed, refreshed every second. Compaction never trims past the slowest live reader.
+ */
+export function readersKey(room: string): string {
+  return `trellis:readers:${room}`;
+}
+/** How often an instance refreshes its read cursors, and when an unrefreshed one no longer counts. */
+export const READER_REPORT_MS = 1_000;
+export const READER_STALE_MS = 30_000;
+
 /** The work queue of compaction requests, read by the `compactors` consumer group. */
 export const COMPACTION_QUEUE_KEY = 'trellis:compaction';
 export const COMPACTION_GROUP = 'compactors';

@@ -2,7 +2,15 @@ import type Redis from 'ioredis';
 import type { DocFeed, FeedHandlers } from '../core/doc-feed';
 import type { StoredDoc } from '../core/doc-store';
 import type { Logger } from '../core/ports';
-import { awarenessChannel, compareStreamIds, DOC_STREAM_PREFIX, docStreamKey } from './keys';
+import {
+  awarenessChannel,
+  compareStreamIds,
+  DOC_STREAM_PREFIX,
+  docStreamKey,
+  READER_REPORT_MS,
+  READER_STALE_MS,
+  readersKey,
+} from './keys';
 import { decodeEntry, type RawEntry } from './redis-entries';
 
 export interface RedisFeedOptions {
@@ -50,6 +58,7 @@ export class RedisFeed implements DocFeed {
   private loop: Promise<void> | null = null;
   /** Set when the reader reconnected: rooms are checked for a trimmed gap before reading on. */
   private resyncPending = false;
+  private reportTimer: ReturnType<typeof setInterval> | null = null;
   private everReady = false;
 
   constructor(private readonly options: RedisFeedOptions) {
@@ -80,10 +89,14 @@ export class RedisFeed implements DocFeed {
 
   start(): void {
     this.loop ??= this.readLoop();
+    this.reportTimer ??= setInterval(() => this.reportCursors(), READER_REPORT_MS);
+    this.reportTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.reportTimer) clearInterval(this.reportTimer);
+    this.reportTimer = null;
     this.wake();
     await this.loop;
   }
@@ -101,11 +114,14 @@ export class RedisFeed implements DocFeed {
       );
     }
     group.add(subscription);
+    // Registered at once: a compaction from now on keeps what this room has not read.
+    this.reportCursor(room);
     this.wake();
     return () => {
       const current = this.rooms.get(room);
       if (!current?.delete(subscription) || current.size > 0) return;
       this.rooms.delete(room);
+      this.options.redis.hdel(readersKey(room), this.options.instanceId).catch(() => {});
       this.options.subscriber.unsubscribe(awarenessChannel(room)).catch(() => {});
       this.wake();
     };
@@ -143,6 +159,23 @@ export class RedisFeed implements DocFeed {
     } catch (error) {
       this.options.logger.warn({ room, err: error }, 'bad awareness message from another instance');
     }
+  }
+
+  /** Tells compaction how far this instance has read each open room (see `readersKey`). */
+  private reportCursors(): void {
+    for (const room of this.rooms.keys()) this.reportCursor(room);
+  }
+
+  private reportCursor(room: string): void {
+    const key = readersKey(room);
+    this.options.redis
+      .multi()
+      .hset(key, this.options.instanceId, `${this.minCursor(room)} ${Date.now()}`)
+      .pexpire(key, READER_STALE_MS * 2)
+      .exec()
+      .catch(() => {
+        // Redis is away; the next report (or the catch-up after reconnecting) covers it.
+      });
   }
 
   /** Makes the read loop re-issue its XREAD with the current set of rooms. */

@@ -107,7 +107,7 @@ async function drive(links: Link[], rate: number, durationMs: number): Promise<v
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  const deadline = performance.now() + 2_000;
+  const deadline = performance.now() + Number(process.env.BENCH_DRAIN_MS ?? 2_000);
   while (links.some((link) => link.lost > 0) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -185,14 +185,19 @@ async function main(): Promise<void> {
   const quick = values.quick;
   const latencyMs = quick ? 4_000 : 8_000;
   const stepMs = quick ? 3_000 : 5_000;
-  const steps = quick ? [250, 1_000, 2_000] : [250, 500, 1_000, 2_000, 3_000, 4_000];
+  const steps = process.env.BENCH_STEPS
+    ? process.env.BENCH_STEPS.split(',').map(Number)
+    : quick
+      ? [250, 1_000, 2_000]
+      : [250, 500, 1_000, 2_000, 3_000, 4_000];
 
   const services = await startScaleOutServices({ appendfsync: BENCH_APPENDFSYNC });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-single-'));
   const servers: ServerProcess[] = [];
   const results: Measurement[] = [];
   try {
-    const env = instanceEnv(services);
+    // Production defaults for trimming (the tests trim at once).
+    const env = instanceEnv(services, { TRIM_GRACE_MS: '60000' });
     const scaled = await Promise.all([0, 1, 2].map(() => spawnServer(env)));
     servers.push(...scaled);
     const single = await spawnServer({
