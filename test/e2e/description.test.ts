@@ -340,10 +340,27 @@ describe('card descriptions', () => {
     await openDescription(ada, 'Two');
     await whenDescriptionSynced(ada);
     expect(descriptionSockets()).toHaveLength(1);
-    const socket = descriptionSockets()[0];
+    const twoUrl = descriptionSockets()[0]?.url();
+    await content(ada).click();
+    await ada.keyboard.type('Only in two');
+    // Switching straight to another card swaps documents: nothing of Two shows (or is written) in Three.
+    await openDescription(ada, 'Three');
+    await whenDescriptionSynced(ada);
+    await ada.getByRole('dialog', { name: 'Card: Three' }).waitFor();
+    expect(await blocks(ada)).toEqual([]);
+    await content(ada).click();
+    await ada.keyboard.type('Only in three');
+    await openDescription(ada, 'Two');
+    await content(ada).getByText('Only in two').waitFor();
+    expect(await blocks(ada)).toEqual(['Only in two']);
+
     await closeDescription(ada);
-    if (socket && !socket.isClosed()) await socket.waitForEvent('close', { timeout: 15_000 });
-    expect(socket?.isClosed()).toBe(true);
+    for (const socket of descriptionSockets()) {
+      if (!socket.isClosed()) await socket.waitForEvent('close', { timeout: 15_000 });
+    }
+    expect(descriptionSockets().every((socket) => socket.isClosed())).toBe(true);
+    expect(new Set(descriptionSockets().map((socket) => socket.url())).size).toBe(2);
+    expect(twoUrl).toContain('.card.');
     // The board's own socket stays open.
     expect(sockets.some((other) => !other.url().includes('.card.') && !other.isClosed())).toBe(true);
   });
