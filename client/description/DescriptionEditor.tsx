@@ -77,7 +77,13 @@ export function DescriptionEditor({
         {statusText(status)}
       </p>
       {handle !== null && localLoaded === handle ? (
-        <CollaborativeEditor key={room} handle={handle} me={me} onEditingChange={reportEditing} />
+        <CollaborativeEditor
+          key={room}
+          handle={handle}
+          me={me}
+          onEditingChange={reportEditing}
+          editable={status.connection !== 'denied'}
+        />
       ) : (
         <p className="desc-loading">Loading description…</p>
       )}
@@ -129,6 +135,8 @@ const CollaborativeEditor = memo(function CollaborativeEditor(props: {
   handle: DocHandle;
   me: Participant;
   onEditingChange: (editing: boolean) => void;
+  /** False when the server refused this description: edits could never be saved. */
+  editable: boolean;
 }) {
   return (
     <LexicalComposer initialConfig={initialConfig}>
@@ -144,12 +152,15 @@ function EditorBody({
   handle,
   me,
   onEditingChange,
+  editable,
 }: {
   handle: DocHandle;
   me: Participant;
   onEditingChange: (editing: boolean) => void;
+  editable: boolean;
 }) {
   const [editor] = useLexicalComposerContext();
+  useEffect(() => editor.setEditable(editable), [editor, editable]);
   const surfaceRef = useRef<HTMLDivElement>(null);
   const providerFactory = useCallback(
     (id: string, yjsDocMap: Map<string, Y.Doc>): Provider => {
@@ -162,7 +173,7 @@ function EditorBody({
 
   return (
     <div className="desc-editor">
-      <Toolbar editor={editor} />
+      {editable ? <Toolbar editor={editor} /> : null}
       <div className="desc-surface" ref={surfaceRef}>
         <RichTextPlugin
           contentEditable={
