@@ -49,12 +49,12 @@ describe('an expiring share link', () => {
     const token = await signToken(secretKey(SECRET), {
       boards: ['briefboard'],
       role: Role.write,
-      expiresInSeconds: 2,
+      expiresInSeconds: 8,
     });
     const ada = await session.newUser();
     await ada.page.goto(`/b/briefboard?token=${token}`);
     await expectConnection(ada.page, 'online');
-    await expectConnection(ada.page, 'denied', 15_000);
+    await expectConnection(ada.page, 'denied', 20_000);
     await expect(ada.page.getByTestId('sync-connection').textContent()).resolves.toBe('Access denied');
   });
 });
