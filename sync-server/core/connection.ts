@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
-import { decodeFrame, encodeSyncStep1, type InboundMessage, MalformedMessageError } from '../../shared/wire';
+import { decodeFrame, type InboundMessage, MalformedMessageError } from '../../shared/wire';
 import { TokenBucket } from '../limits/token-bucket';
 import type { CoreMetrics, Logger, SyncSocket } from './ports';
 import { type Room, RoomState } from './room';
@@ -119,7 +119,7 @@ export class Connection {
     const room = this.room;
     if (this.closed || room.state !== RoomState.ready) return;
     // Ask the client for what the server lacks; it answers with sync step 2.
-    this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)));
+    this.send(room.syncStep1());
     const awareness = room.awarenessSnapshot();
     if (awareness !== null) this.send(awareness);
     if (this.options.durableAck) {

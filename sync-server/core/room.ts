@@ -1,6 +1,12 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { encodeAwarenessFrame, encodeDurableAck, encodeSyncStep2, encodeSyncUpdate } from '../../shared/wire';
+import {
+  encodeAwarenessFrame,
+  encodeDurableAck,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from '../../shared/wire';
 import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
@@ -65,6 +71,10 @@ export class Room {
   /** Full-state reply for joiners with an empty state vector, valid for one document version. */
   private fullStateCache: { version: number; frame: Uint8Array } | null = null;
   private version = 0;
+  /** The all-states awareness frame for new joiners, valid for one awareness version. */
+  private awarenessCache: { version: number; frame: Uint8Array | null } | null = null;
+  private awarenessVersion = 0;
+  private step1Cache: { version: number; frame: Uint8Array } | null = null;
   private unsubscribeFeed: (() => void) | null = null;
 
   constructor(
@@ -147,11 +157,25 @@ export class Room {
     return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
   }
 
+  /** Sync step 1 (the server's state vector) for a joiner, cached per document version. */
+  syncStep1(): Uint8Array {
+    if (this.step1Cache?.version !== this.version) {
+      this.step1Cache = { version: this.version, frame: encodeSyncStep1(Y.encodeStateVector(this.doc)) };
+    }
+    return this.step1Cache.frame;
+  }
+
   /** Every known awareness state as one frame, or null when nobody is present. */
   awarenessSnapshot(): Uint8Array | null {
+    // Joiners arriving in the same turn (a join storm) share one encoding.
+    if (this.awarenessCache?.version === this.awarenessVersion) return this.awarenessCache.frame;
     const ids = [...this.awareness.getStates().keys()];
-    if (ids.length === 0) return null;
-    return encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    const frame =
+      ids.length === 0
+        ? null
+        : encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    this.awarenessCache = { version: this.awarenessVersion, frame };
+    return frame;
   }
 
   /**
@@ -261,6 +285,7 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
+    this.awarenessVersion++;
     const owner = this.connections.has(origin as Connection) ? (origin as Connection) : null;
     for (const id of added) owner?.awarenessIds.add(id);
     for (const id of updated) owner?.awarenessIds.add(id);
