@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { decodeFrame, encodeAwarenessFrame, encodeSyncUpdate } from '../../shared/wire';
+import { parseConfig } from '../../sync-server/config';
 import type { DocFeed, FeedHandlers } from '../../sync-server/core/doc-feed';
 import type { DocStore, StoredDoc } from '../../sync-server/core/doc-store';
 import { MemoryDocStore } from '../../sync-server/core/memory-doc-store';
@@ -136,5 +137,34 @@ describe('scale-out in the core (DocFeed)', () => {
     theirs.destroy();
     probe.destroy();
     await core.stop();
+  });
+});
+
+describe('scale-out configuration', () => {
+  it('is selected by REDIS_URL and DATABASE_URL together (flags too), with a role and trim grace', () => {
+    const env = { REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://p/db', ROLE: 'sync' };
+    const parsed = parseConfig([], env);
+    expect(parsed).toMatchObject({
+      ok: true,
+      config: {
+        redisUrl: 'redis://r:6379',
+        databaseUrl: 'postgres://p/db',
+        role: 'sync',
+        trimGraceMs: 60_000,
+      },
+    });
+    expect(parseConfig(['--role', 'compactor', '--trim-grace-ms', '0'], env)).toMatchObject({
+      ok: true,
+      config: { role: 'compactor', trimGraceMs: 0 },
+    });
+    expect(parseConfig([], {})).toMatchObject({ ok: true, config: { redisUrl: null, databaseUrl: null } });
+  });
+
+  it('refuses half a scale-out configuration and unknown roles', () => {
+    const half = parseConfig([], { REDIS_URL: 'redis://r:6379' });
+    expect(half).toMatchObject({ ok: false });
+    expect(JSON.stringify(half)).toContain('set both a Redis URL and a database URL');
+    const role = parseConfig(['--role', 'leader'], {});
+    expect(JSON.stringify(role)).toContain('expected sync, compactor or both');
   });
 });
