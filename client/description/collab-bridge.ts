@@ -17,6 +17,7 @@ import type { Provider, ProviderAwareness, UserState } from '@lexical/yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocHandle } from '../sync/types';
+import { watchEmptyParagraphs } from './empty-paragraphs';
 
 export interface EditorBridge {
   /** The document this editor's Lexical binding uses; never shared with anything else. */
@@ -45,6 +46,7 @@ export function createEditorBridge(handle: Pick<DocHandle, 'doc' | 'awareness' |
   const editorDoc = new Y.Doc();
   const origin = new BridgeOrigin();
   let attached = false;
+  let stopWatching = () => {};
 
   const toEditor = (update: Uint8Array, from: unknown) => {
     if (from !== origin) Y.applyUpdate(editorDoc, update, origin);
@@ -63,12 +65,14 @@ export function createEditorBridge(handle: Pick<DocHandle, 'doc' | 'awareness' |
     Y.applyUpdate(editorDoc, editorMissing, origin);
     shared.on('update', toEditor);
     editorDoc.on('update', toShared);
+    stopWatching = watchEmptyParagraphs(shared);
   };
   const detach = () => {
     if (!attached) return;
     attached = false;
     shared.off('update', toEditor);
     editorDoc.off('update', toShared);
+    stopWatching();
     // Our caret leaves the others' screens when the editor closes, not when the document is released
     // (later). Lexical sets the state again before it reconnects (StrictMode's rehearsal unmount).
     handle.awareness.setLocalState(null);
