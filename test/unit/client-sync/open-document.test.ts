@@ -146,6 +146,30 @@ describe('openDocument', () => {
     );
   });
 
+  it('[reconnect] the delay window doubles with each failed attempt', async () => {
+    const clock = manualTimers();
+    const down = 'ws://127.0.0.1:9';
+    const docs = createDocumentRegistry({
+      serverUrl: down,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      indexedDb: false,
+      backoff: FAST_BACKOFF,
+      timers: clock.timers,
+      random: () => 0,
+    });
+    registries.push(docs);
+    docs.open(freshRoom());
+    const seen: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await waitFor(() => clock.delays().length === 1, `retry ${attempt} scheduled`);
+      seen.push(...clock.delays());
+      clock.fireAll();
+    }
+    // random() = 0 takes the lower half of each window: 20, 40, 80, 100 (capped) → 10, 20, 40, 50.
+    expect(seen).toEqual([10, 20, 40, 50]);
+  });
+
   it('[reconnect] waits while the network is down and reconnects as soon as it returns', async () => {
     const network = manualNetwork(false);
     const clock = manualTimers();
