@@ -9,6 +9,8 @@ import { addCardViaUi, cardNamed, createBoard, openBoard, whenServiceWorkerContr
 import { setupE2ESession } from './support/session';
 
 const session = setupE2ESession();
+/** client/description/summary-sync.ts SUMMARY_MAX_WAIT_MS: the longest a summary write waits. */
+const SUMMARY_MAX_WAIT_MS = 2_000;
 
 // ---- helpers ---------------------------------------------------------------------------------------------
 
@@ -428,6 +430,30 @@ describe('card descriptions', () => {
     await item.click({ position: { x: 6, y: 8 } });
     await card.getByTestId('card-checklist').filter({ hasText: '1/3' }).waitFor();
     expect(await ada.locator('.desc-listitem-checked').count()).toBe(1);
+  });
+
+  it('[preview] opening offline a description this browser never loaded does not wipe the card preview', async () => {
+    const { ada, grace } = await twoUsersOnOneCard('Keep preview');
+    await openDescription(ada, 'Keep preview');
+    await whenDescriptionSynced(ada);
+    await caretToEnd(ada);
+    await ada.keyboard.type('Keep me');
+    const preview = (page: Page) =>
+      cardNamed(page, 'Keep preview').getByTestId('card-description-preview').filter({ hasText: 'Keep me' });
+    await preview(grace).waitFor();
+
+    await grace.context().setOffline(true);
+    await openDescription(grace, 'Keep preview');
+    expect(await blocks(grace)).toEqual([]);
+    // Nothing to await: the preview must simply not be rewritten. Wait out the summary's longest delay.
+    await grace.waitForTimeout(SUMMARY_MAX_WAIT_MS + 500);
+    await closeDescription(grace);
+    await preview(grace).waitFor({ timeout: 1_000 });
+    await grace.context().setOffline(false);
+    await openDescription(grace, 'Keep preview');
+    await whenDescriptionSynced(grace);
+    await content(grace).getByText('Keep me').waitFor();
+    await preview(ada).waitFor({ timeout: 1_000 });
   });
 
   it('[long] typing stays responsive at the end of a ~30-page description (reports ms per keystroke)', async () => {
