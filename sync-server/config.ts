@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './core/sync-core';
+import { DEFAULT_HEARTBEAT_MS } from './http/ws-transport';
 
 /** Everything the server can be told, from flags with environment-variable fallback. */
 export interface ServerConfig {
@@ -29,6 +30,8 @@ export interface ServerConfig {
   maxMessagesPerSecond: number;
   messageBurst: number;
   maxDocumentBytes: number;
+  /** Ping sockets this often; drop those that miss a ping (0: off). */
+  heartbeatMs: number;
   /** Scale-out mode (with `databaseUrl`): Redis holding every document's update stream. */
   redisUrl: string | null;
   /** Scale-out mode (with `redisUrl`): PostgreSQL holding compacted snapshots. */
@@ -61,6 +64,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
   messageBurst: DEFAULTS.messageBurst,
   maxDocumentBytes: DEFAULTS.maxDocumentBytes,
+  heartbeatMs: DEFAULT_HEARTBEAT_MS,
   redisUrl: null,
   databaseUrl: null,
   role: 'both',
@@ -191,6 +195,13 @@ const OPTIONS: OptionSpec[] = [
     env: 'MAX_DOCUMENT_BYTES',
     kind: 'int',
     help: 'a document may not grow past this (4413; 0: off)',
+  },
+  {
+    key: 'heartbeatMs',
+    flag: 'heartbeat-ms',
+    env: 'HEARTBEAT_MS',
+    kind: 'int',
+    help: 'ping sockets this often and drop those that miss a ping (0: off)',
   },
   {
     key: 'redisUrl',

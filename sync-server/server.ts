@@ -109,6 +109,7 @@ export async function startServer(
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     trustProxy: config.trustProxy,
     authorize,
+    heartbeatMs: config.heartbeatMs,
   });
   http.on('upgrade', (req, socket, head) => {
     if (!acceptsClients()) {

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
@@ -64,10 +65,11 @@ export class Room {
   private pipeline: WritePipeline | null = null;
   private readyWaiters: Array<(ok: boolean) => void> = [];
   private awarenessDirty = new Set<number>();
-  private awarenessOrigins = new Set<unknown>();
   private awarenessScheduled = false;
   /** Client ids whose clock is forgotten once their removal went out (y-websocket #122). */
   private forgetAfterFlush = new Set<number>();
+  /** The connection that last announced each awareness client id. */
+  private readonly awarenessOwners = new Map<number, Connection>();
   /** Full-state reply for joiners with an empty state vector, valid for one document version. */
   private fullStateCache: { version: number; frame: Uint8Array } | null = null;
   private version = 0;
@@ -119,8 +121,10 @@ export class Room {
       this.unsubscribeFeed =
         this.deps.feed?.subscribe(this.name, cursor, {
           handleRemoteUpdates: (remote) => this.applyRemote(remote),
-          handleRemoteAwareness: (update) =>
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN),
+          handleRemoteAwareness: (update) => {
+            acceptReturnsWithSameClock(this.awareness, update);
+            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+          },
           localAwareness: () => this.localAwarenessUpdate(),
         }) ?? null;
       this.setState(RoomState.ready);
@@ -210,8 +214,14 @@ export class Room {
   remove(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
     this.lastActive = this.deps.clock.now();
-    const ids = [...connection.awarenessIds].filter((id) => this.awareness.getStates().has(id));
-    for (const id of connection.awarenessIds) this.forgetAfterFlush.add(id);
+    // A client that reconnected before its old socket's close was noticed has announced its ids
+    // on the new connection: those stay.
+    const owned = [...connection.awarenessIds].filter((id) => this.awarenessOwners.get(id) === connection);
+    const ids = owned.filter((id) => this.awareness.getStates().has(id));
+    for (const id of owned) {
+      this.awarenessOwners.delete(id);
+      this.forgetAfterFlush.add(id);
+    }
     connection.awarenessIds.clear();
     if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, connection);
     else this.scheduleAwarenessFlush();
@@ -287,9 +297,13 @@ export class Room {
   ): void => {
     this.awarenessVersion++;
     const owner = this.connections.has(origin as Connection) ? (origin as Connection) : null;
-    for (const id of added) owner?.awarenessIds.add(id);
-    for (const id of updated) owner?.awarenessIds.add(id);
-    for (const id of removed) owner?.awarenessIds.delete(id);
+    if (owner !== null) {
+      for (const id of [...added, ...updated]) {
+        owner.awarenessIds.add(id);
+        this.awarenessOwners.set(id, owner);
+      }
+      for (const id of removed) owner.awarenessIds.delete(id);
+    }
     const changed: number[] = [];
     for (const id of [...added, ...updated, ...removed]) {
       if (id !== this.awareness.clientID) {
@@ -304,7 +318,6 @@ export class Room {
         awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
       );
     }
-    this.awarenessOrigins.add(origin);
     this.scheduleAwarenessFlush();
   };
 
@@ -327,18 +340,42 @@ export class Room {
     this.awarenessScheduled = false;
     if (this.state === RoomState.closed) return;
     const ids = [...this.awarenessDirty].filter((id) => this.awareness.meta.has(id));
-    const origins = this.awarenessOrigins;
     this.awarenessDirty = new Set();
-    this.awarenessOrigins = new Set();
     if (ids.length > 0) {
       const frame = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-      this.broadcast(frame, origins.size === 1 ? origins.values().next().value : undefined);
+      // The sender gets its own state back too: for a client alone in a room that echo of its
+      // 15 s renewal is the only traffic, and y-websocket drops a socket silent for 30 s.
+      this.broadcast(frame, undefined);
     }
     // Forget removed clients' clocks so a reconnect with the same clock is accepted (y-websocket #122).
     for (const id of this.forgetAfterFlush) {
       if (!this.awareness.getStates().has(id)) this.awareness.meta.delete(id);
     }
     this.forgetAfterFlush.clear();
+  }
+}
+
+/**
+ * A client that left and came back through another instance re-announces with the clock of its
+ * removal (the stock provider does not bump it, y-websocket #122), which y-protocols ignores as
+ * not newer. Forgetting the clock at removal is not enough here: every stock peer echoes the
+ * removal back, recreating it. So for a state arriving from another instance for a client this
+ * room holds as removed at that very clock, the clock is dropped first and the state is accepted.
+ */
+function acceptReturnsWithSameClock(awareness: awarenessProtocol.Awareness, update: Uint8Array): void {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarString(decoder);
+    if (
+      state !== 'null' &&
+      !awareness.getStates().has(clientId) &&
+      awareness.meta.get(clientId)?.clock === clock
+    ) {
+      awareness.meta.delete(clientId);
+    }
   }
 }
 

@@ -30,7 +30,14 @@ export interface WsTransportOptions {
   /** Behind a reverse proxy: the client address is the last X-Forwarded-For entry. */
   trustProxy?: boolean;
   authorize: Authorizer;
+  /**
+   * Ping every socket this often and drop those that did not answer the previous ping: a client
+   * whose network vanished never closes its end, and its presence would linger (0: off).
+   */
+  heartbeatMs?: number;
 }
+
+export const DEFAULT_HEARTBEAT_MS = 30_000;
 
 /**
  * Adapts `ws` to the core: validates the room (the URL path) and access at the HTTP upgrade,
@@ -44,6 +51,10 @@ export function createWsTransport(options: WsTransportOptions) {
     maxPayload: options.maxMessageBytes,
     perMessageDeflate: false,
   });
+
+  /** Whether each socket answered the last heartbeat ping (absent: not pinged yet). */
+  const alive = new WeakMap<WebSocket, boolean>();
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
@@ -75,6 +86,7 @@ export function createWsTransport(options: WsTransportOptions) {
       return refuse(socket, decision.status, decision.reason);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('pong', () => alive.set(ws, true));
       const handlers = core.handleConnection(adapt(ws), {
         room,
         readOnly: decision.readOnly,
@@ -115,6 +127,22 @@ export function createWsTransport(options: WsTransportOptions) {
       });
       ws.on('close', (code: number, reason: Buffer) => handlers.handleClose(code, reason.toString()));
     });
+  }
+
+  if (heartbeatMs > 0) {
+    const timer = setInterval(() => {
+      for (const ws of wss.clients) {
+        if (alive.get(ws) === false) {
+          logger.info({}, 'dropping a socket that did not answer a ping');
+          ws.terminate();
+          continue;
+        }
+        alive.set(ws, false);
+        ws.ping();
+      }
+    }, heartbeatMs);
+    timer.unref();
+    wss.on('close', () => clearInterval(timer));
   }
 
   return { wss, handleUpgrade };
