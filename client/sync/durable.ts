@@ -1,7 +1,5 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MessageType } from '../../shared/protocol';
 
 /** A Yjs state vector: clientID → next expected clock. */
 export type StateVector = Map<number, number>;
@@ -25,13 +23,8 @@ export function readDurableAck(decoder: decoding.Decoder): StateVector {
   return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
 }
 
-/** Encodes a whole `durableAck` frame; the server does this, tests use it to play the server. */
-export function encodeDurableAck(stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.durableAck);
-  encoding.writeVarUint8Array(encoder, stateVector);
-  return encoding.toUint8Array(encoder);
-}
+/** Encodes a whole `durableAck` frame (the server's encoder, re-exported for tests that play the server). */
+export { encodeDurableAck } from '../../shared/wire';
 
 /** The last acknowledged vector is kept per room, so an offline reload still knows what is saved. */
 export interface AckStore {

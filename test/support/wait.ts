@@ -10,14 +10,5 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
   }
 }
 
-/** A seeded PRNG (mulberry32), so a test's random schedule replays from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The one seeded PRNG (mulberry32) of the project, re-exported for tests. */
+export { seededRandom } from '../../shared/board/ids';

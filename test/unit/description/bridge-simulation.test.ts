@@ -13,19 +13,9 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createEditorBridge, type EditorBridge } from '../../../client/description/collab-bridge';
 import type { DocHandle } from '../../../client/sync/types';
+import { seededRandom } from '../../../shared/board/ids';
 import { summarizeDescription } from '../../../shared/description-preview';
 import { type BoundEditor, boundEditor } from './lexical-fixture';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Browser {
   shared: Y.Doc;
@@ -74,7 +64,7 @@ function mount(
 
 async function runSimulation(seed: number, steps = 80, direct = false): Promise<void> {
   nextClientId = 1000;
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
   const server = new Y.Doc();
   const serverOrigin = Symbol('server');
