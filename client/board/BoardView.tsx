@@ -11,11 +11,7 @@ import {
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import {
-  horizontalListSortingStrategy,
-  SortableContext,
-  sortableKeyboardCoordinates,
-} from '@dnd-kit/sortable';
+import { horizontalListSortingStrategy, SortableContext } from '@dnd-kit/sortable';
 import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -35,7 +31,15 @@ import { CardPanel } from './CardPanel';
 import { type CardPresenceIndex, ColumnView } from './Column';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { BoardContext, type BoardContextValue, useBoardContext } from './context';
-import { columnDndId, dropTarget, type Layout, layoutOf, moveInLayout, parseDndId } from './dnd';
+import {
+  boardKeyboardCoordinates,
+  columnDndId,
+  dropTarget,
+  type Layout,
+  layoutOf,
+  moveInLayout,
+  parseDndId,
+} from './dnd';
 import { useBoard, useBoardUndo, usePresence } from './hooks';
 import { InlineEdit } from './InlineEdit';
 import { PresenceAvatars } from './PresenceAvatars';
@@ -192,7 +196,7 @@ export function BoardView({
   // ---- drag and drop ----
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: boardKeyboardCoordinates }),
   );
 
   const collisionDetection = useCallback<CollisionDetection>(

@@ -3,7 +3,8 @@
  * view shows a local layout (column id → card ids) that follows the pointer or keyboard across columns;
  * only the drop writes to the document, as one moveCard.
  */
-import type { UniqueIdentifier } from '@dnd-kit/core';
+import type { DroppableContainers, KeyboardCoordinateGetter, UniqueIdentifier } from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import type React from 'react';
 import type { BoardSnapshot } from '../../shared/board';
 
@@ -73,6 +74,28 @@ export function dropTarget(layout: Layout, cardId: string): { columnId: string; 
   if (columnId === null) return null;
   return { columnId, index: layout.get(columnId)?.indexOf(cardId) ?? 0 };
 }
+
+/**
+ * The keyboard sensor's next position: dnd-kit's sortable one, except that a dragged card never targets the
+ * column it is in. That getter takes every droppable whose left edge is left of the card's as a candidate for
+ * ArrowLeft, and the card's own column qualifies (its edge is left of the inset card) and is the nearest: the
+ * first ArrowLeft landed on the card's own column (a no-op, or a move up) instead of the column on its left.
+ * ArrowRight never saw it, because the own column's left edge is not to the card's right.
+ */
+export const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
+  const { active } = args.context;
+  if (parseDndId(active?.id)?.type !== 'card') return sortableKeyboardCoordinates(event, args);
+  const sortable = active?.data.current?.sortable as { containerId?: UniqueIdentifier } | undefined;
+  if (typeof sortable?.containerId !== 'string') return sortableKeyboardCoordinates(event, args);
+  const ownColumn = columnDndId(sortable.containerId);
+  const all = args.context.droppableContainers;
+  // The same map class (dnd-kit does not export it), without the card's own column.
+  const Containers = all.constructor as new (
+    entries: Iterable<[UniqueIdentifier, unknown]>,
+  ) => DroppableContainers;
+  const droppableContainers = new Containers([...all].filter(([id]) => id !== ownColumn));
+  return sortableKeyboardCoordinates(event, { ...args, context: { ...args.context, droppableContainers } });
+};
 
 // biome-ignore lint/complexity/noBannedTypes: dnd-kit types its listeners as Function
 type SyntheticListeners = Record<string, Function> | undefined;

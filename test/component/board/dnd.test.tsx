@@ -56,7 +56,8 @@ describe('drag layout', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
 
 /**
  * happy-dom has no layout, so every element measures 0×0 and dnd-kit's keyboard sensor would find nothing to
- * move to. Lay the board out on a grid instead: columns 300px apart, cards 60px apart.
+ * move to. Lay the board out on a grid instead: columns 300px apart, cards 60px apart, each column as tall as
+ * its header, cards and composer (as in a browser: a column grows with its cards).
  */
 function fakeLayout() {
   return vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
@@ -78,7 +79,8 @@ function fakeLayout() {
     if (!columnEl) return rect(0, 0, 0, 0);
     const columnIndex = [...document.querySelectorAll('.board-column')].indexOf(columnEl);
     const x = 20 + columnIndex * 300;
-    if (this === columnEl) return rect(x, 0, 280, 800);
+    const cardCount = columnEl.querySelectorAll('.board-card').length;
+    if (this === columnEl) return rect(x, 0, 280, 60 + cardCount * 60 + 50);
     const cardEl = this.closest('.board-card');
     if (!cardEl) return rect(x, 0, 280, 40);
     const cardIndex = [...columnEl.querySelectorAll('.board-card')].indexOf(cardEl);
@@ -126,6 +128,34 @@ describe('keyboard drag and drop', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
     await press(document, 'Space');
     expect(titles()[0]).toEqual(['Two', 'Three']);
     expect(titles()[1]).toContain('One');
+  });
+
+  it('moves a card into the column on its left with the keyboard', async () => {
+    const { doc } = renderBoard();
+    act(() => {
+      for (const title of ['Two', 'Three']) addCard(doc, { columnId: 'default-1', title, createdBy: ada.id });
+    });
+    const titles = () => readBoard(doc).columns.map((c) => c.cards.map((card) => card.title));
+
+    const handle = screen.getByRole('button', { name: 'Move card: Three' });
+    handle.focus();
+    await press(handle, 'Space');
+    await press(document, 'ArrowLeft');
+    await press(document, 'Space');
+    expect(titles()).toEqual([['Three'], ['Two'], []]);
+
+    // Into a column that has cards, from the bottom of a column.
+    act(() => {
+      addCard(doc, { columnId: 'default-2', title: 'Four', createdBy: ada.id });
+      addCard(doc, { columnId: 'default-2', title: 'Five', createdBy: ada.id });
+    });
+    const five = screen.getByRole('button', { name: 'Move card: Five' });
+    five.focus();
+    await press(five, 'Space');
+    await press(document, 'ArrowLeft');
+    await press(document, 'Space');
+    expect(titles()[2]).toEqual(['Four']);
+    expect(titles()[1]).toContain('Five');
   });
 
   it('moves a column with the keyboard, and Escape cancels a drag', async () => {
