@@ -5,23 +5,24 @@
  * Stored as one plain value under `descriptionPreview` in the card's Y.Map (see shared/board/schema.ts):
  * one value, so concurrent writes resolve last-writer-wins as a whole and never mix two states. Every
  * open editor re-derives it from the (converged) description and rewrites it only when it differs, so the
- * stored value settles on the converged description's summary.
+ * stored value settles on the converged description's summary. This module is its only writer; the board
+ * reads it as `CardSnapshot.descriptionPreview` (readBoard).
  *
  * Writes use DESCRIPTION_SUMMARY_ORIGIN: a board UndoManager tracks only the user's own origin, so undoing
  * a board action never rewinds a summary (the summary follows the description, not the board's history).
  */
 import * as Y from 'yjs';
-import { childMap, roots } from './board/schema';
-import { type DescriptionSummary, PREVIEW_MAX_CHARS } from './description-preview';
+import {
+  childMap,
+  DESCRIPTION_PREVIEW_KEY,
+  type DescriptionPreview,
+  readDescriptionPreview,
+  roots,
+} from './board/schema';
+import type { DescriptionSummary } from './description-preview';
 
-export const DESCRIPTION_SUMMARY_KEY = 'descriptionPreview';
+export const DESCRIPTION_SUMMARY_KEY = DESCRIPTION_PREVIEW_KEY;
 export const DESCRIPTION_SUMMARY_ORIGIN = 'trellis:description-summary';
-
-interface StoredSummary {
-  text: string;
-  done: number;
-  total: number;
-}
 
 function cardMap(boardDoc: Y.Doc, cardId: string): Y.Map<unknown> | null {
   return childMap(roots(boardDoc).cards as Y.Map<unknown>, cardId);
@@ -34,14 +35,13 @@ export function readDescriptionSummary(boardDoc: Y.Doc, cardId: string): Descrip
 }
 
 export function parseSummary(value: unknown): DescriptionSummary | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const { text, done, total } = value as Record<string, unknown>;
-  if (typeof text !== 'string' || !isCount(done) || !isCount(total) || done > total) return null;
-  return { preview: text.slice(0, PREVIEW_MAX_CHARS), checklist: { done, total } };
+  const stored = readDescriptionPreview(value);
+  return stored ? summaryOf(stored) : null;
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+/** The stored form (`CardSnapshot.descriptionPreview`) as the summary the description derives. */
+export function summaryOf(stored: DescriptionPreview): DescriptionSummary {
+  return { preview: stored.text, checklist: { done: stored.done, total: stored.total } };
 }
 
 /**
@@ -64,7 +64,7 @@ export function writeDescriptionSummary(
   ) {
     return false;
   }
-  const stored: StoredSummary = {
+  const stored: DescriptionPreview = {
     text: summary.preview,
     done: summary.checklist.done,
     total: summary.checklist.total,

@@ -66,10 +66,11 @@ export interface BoardViewProps {
    */
   renderCardPanel?: (cardId: string) => ReactNode;
   /**
-   * Extra content at the bottom of each card tile: description preview line, checklist progress. Keep the
-   * function stable (useCallback) so cards are not re-rendered on every board change.
+   * Extra content at the bottom of each card tile: description preview line, checklist progress (from
+   * `card.descriptionPreview`). Called again whenever the card's snapshot changes. Keep the function stable
+   * (useCallback) so cards are not re-rendered on every board change.
    */
-  cardExtras?: (cardId: string) => ReactNode;
+  cardExtras?: (cardId: string, card: CardSnapshot) => ReactNode;
   /** Show the board title (editable) in the toolbar. Default true. */
   showTitle?: boolean;
   /** Show the avatars of everyone on the board in the toolbar. Default true. */

@@ -1,6 +1,7 @@
 import { type ReactNode, useCallback } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import type { CardSnapshot } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { CardDescriptionExtras } from './CardDescriptionExtras';
 import { DescriptionEditor } from './DescriptionEditor';
@@ -10,7 +11,7 @@ export interface DescriptionSlots {
   /** For BoardView's `renderCardPanel`: the description editor of the open card. */
   renderCardPanel: (cardId: string) => ReactNode;
   /** For BoardView's `cardExtras`: preview line and checklist progress on each card tile. */
-  cardExtras: (cardId: string) => ReactNode;
+  cardExtras: (cardId: string, card: CardSnapshot) => ReactNode;
 }
 
 /**
@@ -42,9 +43,10 @@ export function useDescriptionSlots({
     ),
     [boardId, doc, awareness, me],
   );
-  const cardExtras = useCallback(
-    (cardId: string) => <CardDescriptionExtras boardDoc={doc} cardId={cardId} />,
-    [doc],
-  );
   return { renderCardPanel, cardExtras };
 }
+
+// The summary is on the card's snapshot: the tile re-renders when it changes, no per-card subscription.
+const cardExtras = (_cardId: string, card: CardSnapshot) => (
+  <CardDescriptionExtras preview={card.descriptionPreview} />
+);

@@ -1,4 +1,4 @@
 export { type DescriptionSlots, useDescriptionSlots } from './board-slots';
-export { CardDescriptionExtras, useDescriptionSummary } from './CardDescriptionExtras';
+export { CardDescriptionExtras } from './CardDescriptionExtras';
 export { DescriptionEditor, type DescriptionEditorProps } from './DescriptionEditor';
 export { setEditingCard } from './presence';

@@ -51,5 +51,11 @@ export {
   PLACEHOLDER_COLUMN_TITLE,
   readBoard,
 } from './read';
-export { SCHEMA_VERSION, UNPLACED_COLUMN_ID } from './schema';
+export {
+  DESCRIPTION_PREVIEW_KEY,
+  type DescriptionPreview,
+  readDescriptionPreview,
+  SCHEMA_VERSION,
+  UNPLACED_COLUMN_ID,
+} from './schema';
 export { type BoardUndoOptions, createBoardUndoManager } from './undo';

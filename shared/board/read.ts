@@ -18,9 +18,12 @@ import { compareByOrder } from './order';
 import {
   ASSIGNEE_KEY_PREFIX,
   childMap,
+  DESCRIPTION_PREVIEW_KEY,
+  type DescriptionPreview,
   LABEL_KEY_PREFIX,
   numberField,
   PLACEHOLDER_ORDER,
+  readDescriptionPreview,
   readMember,
   readPos,
   roots,
@@ -45,6 +48,11 @@ export interface CardSnapshot {
   readonly createdBy: string;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
+  /**
+   * The description's first words and checklist progress, as last stored by an open description
+   * (shared/description-summary.ts); null if the card has none (never opened with content) or it is unreadable.
+   */
+  readonly descriptionPreview: DescriptionPreview | null;
 }
 
 export interface ColumnSnapshot {
@@ -251,6 +259,7 @@ function readCard(
     archived: card.get('archived') === true,
     createdBy: stringField(card, 'createdBy'),
     createdAt: numberField(card, 'createdAt') ?? 0,
+    descriptionPreview: readDescriptionPreview(card.get(DESCRIPTION_PREVIEW_KEY)),
   };
 }
 
@@ -383,8 +392,14 @@ function sameCard(a: CardSnapshot, b: CardSnapshot): boolean {
     a.createdBy === b.createdBy &&
     a.createdAt === b.createdAt &&
     sameItems(a.labels, b.labels) &&
-    sameItems(a.assignees, b.assignees)
+    sameItems(a.assignees, b.assignees) &&
+    samePreview(a.descriptionPreview, b.descriptionPreview)
   );
+}
+
+function samePreview(a: DescriptionPreview | null, b: DescriptionPreview | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.text === b.text && a.done === b.done && a.total === b.total;
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

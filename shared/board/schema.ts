@@ -9,7 +9,8 @@
  *   columns  Y.Map<columnId, Y.Map>   title, order (fractional key), deleted (boolean tombstone)
  *   cards    Y.Map<cardId, Y.Map>     pos ({ column, order } as ONE value), title, due (YYYY-MM-DD|null),
  *                                     archived, createdBy, createdAt, and one key per set member:
- *                                     `label:<labelId>` → true, `assignee:<memberId>` → true
+ *                                     `label:<labelId>` → true, `assignee:<memberId>` → true,
+ *                                     descriptionPreview ({ text, done, total } as ONE value, or absent)
  *   labels   Y.Map<labelId, Y.Map>    name, color
  *   members  Y.Map<memberId, Member>  plain JSON { id, name, color, lastSeen }
  *
@@ -21,9 +22,14 @@
  * - Columns are tombstoned (`deleted: true`), not removed, so a card moved into a column concurrently with
  *   its deletion can still be shown in it (see read.ts, "resurrected" columns).
  * - A card's description lives in its own document, `descriptionRoom(boardId, cardId)`
- *   (shared/room-names.ts): the card id is the link, nothing is stored for it here, and ids never change.
+ *   (shared/room-names.ts): the card id is the link, and ids never change. The board keeps only a summary of
+ *   it, `descriptionPreview`: the first words and the checklist progress, so the board shows every card's
+ *   without opening each description. It is written only by shared/description-summary.ts (from an open
+ *   description, under its own origin, so board undo never rewinds it), as one value so that concurrent
+ *   writes resolve last-writer-wins as a whole.
  */
 import * as Y from 'yjs';
+import { PREVIEW_MAX_CHARS } from '../description-preview';
 
 export const SCHEMA_VERSION = 1;
 
@@ -42,6 +48,16 @@ export const UNPLACED_COLUMN_ID = 'unplaced';
 
 export const LABEL_KEY_PREFIX = 'label:';
 export const ASSIGNEE_KEY_PREFIX = 'assignee:';
+
+/** The card key of the stored description summary (see the layout above). */
+export const DESCRIPTION_PREVIEW_KEY = 'descriptionPreview';
+
+/** A card's description summary as stored: preview text, ticked and total checklist items. */
+export interface DescriptionPreview {
+  readonly text: string;
+  readonly done: number;
+  readonly total: number;
+}
 
 export interface StoredPos {
   column: string;
@@ -101,4 +117,19 @@ export function stringField(map: Y.Map<unknown>, key: string, fallback = ''): st
 export function numberField(map: Y.Map<unknown>, key: string): number | null {
   const value = map.get(key);
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * A stored description summary, read defensively (peers may run other versions): null unless it is
+ * `{ text, done, total }` with whole counts, `done <= total`; text longer than the preview is cut.
+ */
+export function readDescriptionPreview(value: unknown): DescriptionPreview | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { text, done, total } = value as Record<string, unknown>;
+  if (typeof text !== 'string' || !isCount(done) || !isCount(total) || done > total) return null;
+  return { text: text.slice(0, PREVIEW_MAX_CHARS), done, total };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }

@@ -11,6 +11,7 @@ import {
   readBoard,
   renameColumn,
 } from '../../../shared/board';
+import { writeDescriptionSummary } from '../../../shared/description-summary';
 import { readBoardPresence } from '../../../shared/presence';
 import { ada, destroyAll, grace, newAwareness, newBoard, newDoc, remotePeer, renderBoard } from './setup';
 
@@ -209,6 +210,27 @@ describe('BoardView', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
     expect(screen.getByTestId(`extras-${id}`).textContent).toBe('2/3 done');
     fireEvent.click(screen.getByRole('button', { name: 'Card' }));
     expect(within(screen.getByTestId('card-description-slot')).getByText(`Editor for ${id}`)).toBeTruthy();
+  });
+
+  it("passes each card's snapshot to the extras, with its stored description summary, as it changes", () => {
+    const { doc } = renderBoard({
+      cardExtras: (cardId, card) => (
+        <span data-testid={`extras-${cardId}`}>
+          {card.descriptionPreview
+            ? `${card.descriptionPreview.text} ${card.descriptionPreview.done}/${card.descriptionPreview.total}`
+            : 'none'}
+        </span>
+      ),
+    });
+    let id = '';
+    act(() => {
+      id = addCard(doc, { columnId: 'default-0', title: 'Card', createdBy: ada.id });
+    });
+    expect(screen.getByTestId(`extras-${id}`).textContent).toBe('none');
+    const peer = remotePeer(doc);
+    writeDescriptionSummary(peer.doc, id, { preview: 'Plan', checklist: { done: 1, total: 2 } });
+    peer.push();
+    expect(screen.getByTestId(`extras-${id}`).textContent).toBe('Plan 1/2');
   });
 
   it('reports opening and closing a card, and can be controlled', () => {

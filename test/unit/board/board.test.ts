@@ -7,6 +7,7 @@ import {
   BoardInputError,
   createBoardUndoManager,
   DEFAULT_COLUMN_TITLES,
+  DESCRIPTION_PREVIEW_KEY,
   defaultColumnId,
   deleteCard,
   deleteColumn,
@@ -28,6 +29,7 @@ import {
   updateCard,
   updateLabel,
 } from '../../../shared/board';
+import { PREVIEW_MAX_CHARS } from '../../../shared/description-preview';
 import { isValidId } from '../../../shared/room-names';
 import { replica, syncAll } from './helpers';
 
@@ -503,6 +505,34 @@ describe('readBoard and onBoardChange', () => {
     expect(readBoard(doc).cards.get(b)?.columnId).toBe('default-0');
     moveColumn(doc, 'default-2', 0, opts);
     expect(readBoard(doc).cards.get(b)?.columnId).toBe('default-2');
+  });
+
+  it('[B13] exposes the stored description summary on the card snapshot, read defensively', () => {
+    const { doc, opts } = newBoard();
+    const id = addCard(doc, { columnId: defaultColumnId(0), title: 'Card', createdBy: 'alice' }, opts);
+    const first = readBoard(doc);
+    expect(first.cards.get(id)?.descriptionPreview).toBeNull();
+    const card = doc.getMap<Y.Map<unknown>>('cards').get(id);
+    card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'Plan the launch', done: 1, total: 3 });
+    const second = readBoard(doc, first);
+    expect(second.cards.get(id)?.descriptionPreview).toEqual({ text: 'Plan the launch', done: 1, total: 3 });
+    expect(second.columns[0]?.cards[0]).toBe(second.cards.get(id));
+    // The same summary written again keeps the snapshot; a different one replaces it.
+    card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'Plan the launch', done: 1, total: 3 });
+    expect(readBoard(doc, second)).toBe(second);
+    card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'Plan the launch', done: 2, total: 3 });
+    expect(readBoard(doc, second).cards.get(id)?.descriptionPreview?.done).toBe(2);
+    for (const garbage of [
+      null,
+      'text',
+      { text: 'x', done: 2, total: 1 },
+      { text: 'x', done: 0.5, total: 1 },
+    ]) {
+      card?.set(DESCRIPTION_PREVIEW_KEY, garbage);
+      expect(readBoard(doc).cards.get(id)?.descriptionPreview).toBeNull();
+    }
+    card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'x'.repeat(500), done: 0, total: 0 });
+    expect(readBoard(doc).cards.get(id)?.descriptionPreview?.text).toHaveLength(PREVIEW_MAX_CHARS);
   });
 
   it('onBoardChange fires once per changing transaction, for local and remote changes', () => {

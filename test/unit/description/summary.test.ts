@@ -15,6 +15,7 @@ import {
   onDescriptionSummaryChange,
   parseSummary,
   readDescriptionSummary,
+  summaryOf,
   writeDescriptionSummary,
 } from '../../../shared/description-summary';
 
@@ -95,6 +96,14 @@ describe('description summary stored on the board card', () => {
     stop();
     writeDescriptionSummary(doc, cardId, summary('again', 0, 0));
     expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('[B13] the board reads what was stored as the card snapshot descriptionPreview', () => {
+    const { doc, cardId } = boardWithCard();
+    writeDescriptionSummary(doc, cardId, summary('Ship it', 2, 4));
+    const stored = readBoard(doc).cards.get(cardId)?.descriptionPreview;
+    expect(stored).toEqual({ text: 'Ship it', done: 2, total: 4 });
+    expect(stored && summaryOf(stored)).toEqual(readDescriptionSummary(doc, cardId));
   });
 
   it('stores one plain value under one key', () => {
