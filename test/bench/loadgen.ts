@@ -27,6 +27,11 @@ interface Receiver {
   delivered: Uint8Array;
   /** Highest awareness renewal seen per sender, so a re-sent state is not counted twice. */
   awarenessSeen: Int32Array;
+  /**
+   * Set when its run is over: a client terminated at the end of one run reports its close (and
+   * could report frames) after the counters were reset for the next run; those must not count.
+   */
+  retired: boolean;
 }
 
 class Generator {
@@ -38,6 +43,8 @@ class Generator {
   private lastDeliveryAtMs = 0;
   private duplicates = 0;
   private unexpectedCloses = 0;
+  /** Close code → how many clients the server closed with it (unexpectedly). */
+  private closeCodes: Record<number, number> = {};
   private closing = false;
   private maxSeq = 0;
   private totalClients = 0;
@@ -77,6 +84,7 @@ class Generator {
       client: undefined as unknown as BenchClient,
       delivered: new Uint8Array(0),
       awarenessSeen: new Int32Array(0),
+      retired: false,
     };
     const client = new BenchClient({
       url: `${baseUrl}/${spec.room}`,
@@ -87,6 +95,7 @@ class Generator {
       rawSyncOnEcho: spec.rawSyncOnEcho === true,
       handlers: {
         onEdit: (marker, receivedAtMs) => {
+          if (receiver.retired) return;
           if (marker.sender === spec.id || marker.seq > this.maxSeq || marker.sender >= this.totalClients)
             return;
           const bit = marker.sender * this.maxSeq + marker.seq;
@@ -102,13 +111,16 @@ class Generator {
           this.editHistogram.record(receivedAtMs - marker.epochMs);
         },
         onAwareness: (marker, receivedAtMs) => {
+          if (receiver.retired) return;
           if (marker.sender === spec.id || marker.seq === 0 || marker.sender >= this.totalClients) return;
           if ((receiver.awarenessSeen[marker.sender] as number) >= marker.seq) return;
           receiver.awarenessSeen[marker.sender] = marker.seq;
           this.awarenessHistogram.record(receivedAtMs - marker.epochMs);
         },
-        onClose: () => {
-          if (!this.closing) this.unexpectedCloses++;
+        onClose: (code) => {
+          if (this.closing || receiver.retired) return;
+          this.unexpectedCloses++;
+          this.closeCodes[code] = (this.closeCodes[code] ?? 0) + 1;
         },
       },
     });
@@ -257,6 +269,7 @@ class Generator {
       eventLoopDelayP99Ms: toMs(this.eventLoopDelay.percentile(99)),
       eventLoopDelayMaxMs: toMs(this.eventLoopDelay.max),
       unexpectedCloses: this.unexpectedCloses,
+      closeCodes: this.closeCodes,
       rssBytes: process.memoryUsage().rss,
     };
   }
@@ -264,6 +277,7 @@ class Generator {
   /** Close every client and forget the run, so the process can serve the next run. */
   private async close(): Promise<void> {
     this.closing = true;
+    for (const receiver of this.receivers) receiver.retired = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const { client } of this.receivers) client.close();
@@ -279,6 +293,7 @@ class Generator {
     this.lastDeliveryAtMs = 0;
     this.duplicates = 0;
     this.unexpectedCloses = 0;
+    this.closeCodes = {};
     this.maxSeq = 0;
     this.totalClients = 0;
     this.loadCpu = { user: 0, system: 0 };

@@ -60,6 +60,7 @@ export interface GeneratorStats {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   unexpectedCloses: number;
+  closeCodes: Record<number, number>;
   rssBytes: number;
 }
 

@@ -88,6 +88,15 @@ export function renderScenario(report: ScenarioReport, runsWanted: number): stri
     for (const error of report.errors[kind] ?? []) lines.push(`  ! ${kind}: ${error.split('\n')[0]}`);
   }
   lines.push(...generatorNotes(report));
+  for (const kind of report.servers) {
+    const runs = report.runs[kind] ?? [];
+    const codes = new Set(runs.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('closeCode'))));
+    if (codes.size === 0) continue;
+    const perRun = [...codes]
+      .map((key) => `${key.slice('closeCode'.length)}: ${runs.map((r) => r[key] ?? 0).join('/')}`)
+      .join(', ');
+    lines.push(`  ${kind}: clients closed unexpectedly, by close code (per run): ${perRun}`);
+  }
   const loads = report.servers.flatMap((k) => (report.runs[k] ?? []).map((r) => r.load1 ?? Number.NaN));
   const finite = loads.filter((l) => Number.isFinite(l));
   if (finite.length > 0) {

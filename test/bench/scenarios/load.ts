@@ -141,6 +141,13 @@ export function loadScenario(shape: LoadShape): Scenario {
           awareness.merge(s.awareness);
         }
         const unexpectedCloses = stats.reduce((n, s) => n + s.unexpectedCloses, 0);
+        // Which close codes the server used (4508 = slow consumer, 1006 = dropped without a close frame).
+        const closeCodes: Metrics = {};
+        for (const s of stats) {
+          for (const [code, n] of Object.entries(s.closeCodes)) {
+            closeCodes[`closeCode${code}`] = (closeCodes[`closeCode${code}`] ?? 0) + n;
+          }
+        }
         const metrics: Metrics = {
           p50: edits.percentile(50),
           p99: edits.percentile(99),
@@ -159,6 +166,7 @@ export function loadScenario(shape: LoadShape): Scenario {
           duplicates: stats.reduce((n, s) => n + s.duplicates, 0),
           unexpectedCloses,
           serverCpuMs: cpuMs,
+          ...closeCodes,
         };
         return metrics;
       }),
