@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     ? process.env.BENCH_STEPS.split(',').map(Number)
     : quick
       ? [250, 1_000, 2_000]
-      : [250, 500, 1_000, 2_000, 3_000, 4_000];
+      : [250, 500, 1_000, 2_000, 4_000, 6_000, 8_000, 12_000];
 
   const services = await startScaleOutServices({ appendfsync: BENCH_APPENDFSYNC });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-single-'));
