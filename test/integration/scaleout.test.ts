@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { bumpAwarenessClock } from '../../client/sync/awareness-bump';
 import { Role, secretKey, signToken } from '../../sync-server/auth/tokens';
 import { Compaction } from '../../sync-server/scaleout/compaction';
 import {
@@ -101,6 +102,48 @@ describe('scale-out: three instances on Redis and PostgreSQL', () => {
         !alice.provider.awareness.getStates().has(carolId) &&
         !bob.provider.awareness.getStates().has(carolId),
       'carol is gone on the other instances',
+    );
+  });
+
+  it('a participant who drops and comes back through another instance is visible again at once (y-websocket #122)', async () => {
+    const room = 'so-presence-rejoin';
+    const alice = client(0, room);
+    const bob = client(1, room);
+    // The Trellis client's wiring: bump the awareness clock whenever the socket (re)connects.
+    alice.provider.on('status', ({ status }) => {
+      if (status === 'connected') bumpAwarenessClock(alice.provider.awareness);
+    });
+    await Promise.all([whenSynced(alice), whenSynced(bob)]);
+    alice.provider.awareness.setLocalStateField('user', { name: 'alice' });
+    const bobSeesAlice = () => bob.provider.awareness.getStates().has(alice.doc.clientID);
+    await waitUntil(bobSeesAlice, 'bob sees alice');
+    alice.provider.disconnect();
+    await waitUntil(() => !bobSeesAlice(), 'alice left for bob');
+    alice.provider.serverUrl = instances[2]!.wsUrl;
+    alice.provider.connect();
+    // Well under the 15 s renewal that would otherwise bring her back.
+    await waitUntil(bobSeesAlice, 'bob sees alice again', 3_000);
+  });
+
+  it('every instance accepts a stock reconnect (same awareness clock) through another instance, so new joiners see it', async () => {
+    const room = 'so-presence-forget';
+    const alice = client(0, room);
+    const bob = client(1, room);
+    await Promise.all([whenSynced(alice), whenSynced(bob)]);
+    alice.provider.awareness.setLocalStateField('user', { name: 'alice' });
+    await waitUntil(() => bob.provider.awareness.getStates().has(alice.doc.clientID), 'bob sees alice');
+    alice.provider.disconnect();
+    await waitUntil(() => !bob.provider.awareness.getStates().has(alice.doc.clientID), 'alice left for bob');
+    // Back through the third instance with the same clock (a stock provider does not bump it).
+    alice.provider.serverUrl = instances[2]!.wsUrl;
+    alice.provider.connect();
+    await whenSynced(alice);
+    const carol = client(1, room);
+    await whenSynced(carol);
+    await waitUntil(
+      () => carol.provider.awareness.getStates().has(alice.doc.clientID),
+      'a new joiner on bob’s instance sees alice',
+      3_000,
     );
   });
 
