@@ -43,13 +43,24 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
       {handle === null || !status.localLoaded ? (
         <p className="loading">Opening board…</p>
       ) : (
-        <LoadedBoard boardId={boardId} handle={handle} me={me} />
+        <LoadedBoard boardId={boardId} handle={handle} me={me} readOnly={status.readOnly} />
       )}
     </section>
   );
 }
 
-function LoadedBoard({ boardId, handle, me }: { boardId: string; handle: DocHandle; me: Participant }) {
+function LoadedBoard({
+  boardId,
+  handle,
+  me,
+  readOnly,
+}: {
+  boardId: string;
+  handle: DocHandle;
+  me: Participant;
+  /** A read-only share link: the server drops our writes, so the UI offers no editing. */
+  readOnly: boolean;
+}) {
   const board = useBoard(handle.doc);
   // The home page lists boards by their last seen title.
   useEffect(() => {
@@ -60,8 +71,8 @@ function LoadedBoard({ boardId, handle, me }: { boardId: string; handle: DocHand
       document.title = 'Trellis';
     };
   }, [board.initialised, board.title, boardId]);
-  const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me });
-  return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} {...slots} />;
+  const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
+  return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} readOnly={readOnly} {...slots} />;
 }
 
 /** Our presence from the start, before the board view adds which card we have open. */

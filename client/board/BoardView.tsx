@@ -40,7 +40,7 @@ import {
   moveInLayout,
   parseDndId,
 } from './dnd';
-import { useBoard, useBoardUndo, usePresence } from './hooks';
+import { type BoardUndo, useBoard, useBoardUndo, usePresence } from './hooks';
 import { InlineEdit } from './InlineEdit';
 import { PresenceAvatars } from './PresenceAvatars';
 import './board.css';
@@ -75,6 +75,11 @@ export interface BoardViewProps {
   showTitle?: boolean;
   /** Show the avatars of everyone on the board in the toolbar. Default true. */
   showAvatars?: boolean;
+  /**
+   * Nothing can be changed (a read-only share link; pass `SyncStatus.readOnly`): no adding, renaming, deleting,
+   * moving or card-field edits, no undo. Viewing, opening cards and presence still work. Default false.
+   */
+  readOnly?: boolean;
 }
 
 type DragState = { type: 'column'; id: string } | { type: 'card'; id: string; layout: Layout };
@@ -90,6 +95,7 @@ export function BoardView({
   cardExtras,
   showTitle = true,
   showAvatars = true,
+  readOnly = false,
 }: BoardViewProps) {
   const board = useBoard(doc);
   const undo = useBoardUndo(doc);
@@ -128,18 +134,21 @@ export function BoardView({
     [awareness],
   );
 
-  // Make sure we can be assigned to cards (throttled in noteMember).
+  // Make sure we can be assigned to cards (throttled in noteMember). A read-only viewer writes nothing: the
+  // server would drop the record and it would stay unsaved.
   useEffect(() => {
+    if (readOnly) return;
     try {
       noteMember(doc, me);
     } catch {
       // An id that is not a valid member id cannot be recorded; everything else still works.
     }
-  }, [doc, me]);
+  }, [doc, me, readOnly]);
 
   // Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z (and Ctrl+Y): undo and redo this user's own board changes. Text fields keep
   // their own undo, and so does the description editor.
   useEffect(() => {
+    if (readOnly) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || isTextEditing(event.target)) return;
       const key = event.key.toLowerCase();
@@ -153,7 +162,7 @@ export function BoardView({
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [undo]);
+  }, [undo, readOnly]);
 
   const people = useMemo(() => {
     const byId = new Map<string, Participant>([[me.id, me]]);
@@ -188,10 +197,11 @@ export function BoardView({
       mutation: { origin: undo.origin },
       labelsById,
       membersById,
+      readOnly,
       openCard: setOpenCard,
       confirm: setConfirmRequest,
     }),
-    [doc, me, undo.origin, labelsById, membersById, setOpenCard],
+    [doc, me, undo.origin, labelsById, membersById, readOnly, setOpenCard],
   );
 
   // ---- drag and drop ----
@@ -213,6 +223,8 @@ export function BoardView({
     [drag?.type],
   );
 
+  // Read-only: every column and card is a disabled sortable with no grip, so no sensor can start a drag. (The
+  // sensors themselves stay: DndContext requires the same number of them on every render.)
   const onDragStart = ({ active }: DragStartEvent) => {
     const item = parseDndId(active.id);
     if (!item) return;
@@ -244,7 +256,8 @@ export function BoardView({
   const onDragEnd = ({ over }: DragEndEvent) => {
     const current = drag;
     setDrag(null);
-    if (!current || !over) return;
+    // A drag started just before the board turned read-only drops nowhere.
+    if (!current || !over || readOnly) return;
     const target = parseDndId(over.id);
     if (!target) return;
     if (current.type === 'column') {
@@ -273,31 +286,17 @@ export function BoardView({
           {showTitle ? <BoardTitle title={board.title} loading={!board.initialised} /> : null}
           {showAvatars ? <PresenceAvatars people={people} me={me} /> : null}
           <span className="toolbar-spacer" />
+          {readOnly ? (
+            <p className="board-read-only" role="note" data-testid="board-read-only">
+              <Icon name="lock" /> Read-only: you can look, but not change this board.
+            </p>
+          ) : null}
           {board.archivedCards.length > 0 ? (
             <button type="button" aria-expanded={showArchived} onClick={() => setShowArchived((v) => !v)}>
               Archived ({board.archivedCards.length})
             </button>
           ) : null}
-          <button
-            type="button"
-            onClick={undo.undo}
-            disabled={!undo.canUndo}
-            aria-label="Undo"
-            title="Undo (Ctrl+Z)"
-            aria-keyshortcuts="Control+Z Meta+Z"
-          >
-            <Icon name="undo" /> Undo
-          </button>
-          <button
-            type="button"
-            onClick={undo.redo}
-            disabled={!undo.canRedo}
-            aria-label="Redo"
-            title="Redo (Ctrl+Shift+Z)"
-            aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z"
-          >
-            <Icon name="redo" /> Redo
-          </button>
+          {readOnly ? null : <UndoButtons undo={undo} />}
         </div>
 
         {showArchived && board.archivedCards.length > 0 ? (
@@ -309,12 +308,14 @@ export function BoardView({
                   <button type="button" className="link-button" onClick={() => setOpenCard(card.id)}>
                     {card.title}
                   </button>
-                  <button
-                    type="button"
-                    onClick={() => updateCard(doc, card.id, { archived: false }, context.mutation)}
-                  >
-                    Restore<span className="visually-hidden"> {card.title}</span>
-                  </button>
+                  {readOnly ? null : (
+                    <button
+                      type="button"
+                      onClick={() => updateCard(doc, card.id, { archived: false }, context.mutation)}
+                    >
+                      Restore<span className="visually-hidden"> {card.title}</span>
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
@@ -343,7 +344,7 @@ export function BoardView({
                   />
                 ))}
                 <AddColumnForm
-                  onAdd={(title) => addColumn(doc, { title }, context.mutation)}
+                  onAdd={readOnly ? null : (title) => addColumn(doc, { title }, context.mutation)}
                   hint={
                     board.columns.length > 0
                       ? null
@@ -381,10 +382,38 @@ export function BoardView({
   );
 }
 
+function UndoButtons({ undo }: { undo: BoardUndo }) {
+  return (
+    <>
+      <button
+        type="button"
+        onClick={undo.undo}
+        disabled={!undo.canUndo}
+        aria-label="Undo"
+        title="Undo (Ctrl+Z)"
+        aria-keyshortcuts="Control+Z Meta+Z"
+      >
+        <Icon name="undo" /> Undo
+      </button>
+      <button
+        type="button"
+        onClick={undo.redo}
+        disabled={!undo.canRedo}
+        aria-label="Redo"
+        title="Redo (Ctrl+Shift+Z)"
+        aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z"
+      >
+        <Icon name="redo" /> Redo
+      </button>
+    </>
+  );
+}
+
 function BoardTitle({ title, loading }: { title: string; loading: boolean }) {
-  const { doc, mutation } = useBoardContext();
+  const { doc, mutation, readOnly } = useBoardContext();
   const [editing, setEditing] = useState(false);
   if (loading) return <h2 className="board-title loading">Loading board…</h2>;
+  if (readOnly) return <h2 className="board-title">{title || 'Untitled board'}</h2>;
   if (editing) {
     return (
       <InlineEdit
@@ -407,9 +436,11 @@ function BoardTitle({ title, loading }: { title: string; loading: boolean }) {
   );
 }
 
-function AddColumnForm({ onAdd, hint }: { onAdd: (title: string) => void; hint: string | null }) {
+/** The hint for an empty board, and the "+ Add column" form unless `onAdd` is null (read-only). */
+function AddColumnForm({ onAdd, hint }: { onAdd: ((title: string) => void) | null; hint: string | null }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState('');
+  if (onAdd === null) return hint ? <p className="hint add-column">{hint}</p> : null;
   if (!open) {
     return (
       <div className="add-column">

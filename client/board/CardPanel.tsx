@@ -28,9 +28,12 @@ export interface CardPanelProps {
   renderDescription?: (cardId: string) => ReactNode;
 }
 
-/** The side panel of an open card: every field of the card, and the description editor's slot. */
+/**
+ * The side panel of an open card: every field of the card, and the description editor's slot. On a read-only
+ * board the fields are shown but disabled, and there is no renaming, archiving or deleting.
+ */
 export function CardPanel({ board, card, viewers, editors, onClose, renderDescription }: CardPanelProps) {
-  const { doc, mutation, confirm, membersById } = useBoardContext();
+  const { doc, mutation, confirm, membersById, readOnly } = useBoardContext();
   const [editingTitle, setEditingTitle] = useState(false);
   const panelRef = useRef<HTMLElement>(null);
   const ids = useId();
@@ -62,7 +65,9 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
       }}
     >
       <header className="card-panel-header">
-        {editingTitle ? (
+        {readOnly ? (
+          <h2 className="card-panel-title">{card.title}</h2>
+        ) : editingTitle ? (
           <InlineEdit
             value={card.title}
             label="Card title"
@@ -110,6 +115,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
           <span>Column</span>
           <select
             value={card.columnId}
+            disabled={readOnly}
             onChange={(event) =>
               moveCard(
                 doc,
@@ -135,9 +141,10 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
             <input
               type="date"
               value={card.due ?? ''}
+              disabled={readOnly}
               onChange={(event) => update({ due: event.target.value === '' ? null : event.target.value })}
             />
-            {card.due ? (
+            {card.due && !readOnly ? (
               <button type="button" onClick={() => update({ due: null })}>
                 Clear<span className="visually-hidden"> due date</span>
               </button>
@@ -155,6 +162,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
                   <input
                     type="checkbox"
                     checked={card.labels.includes(label.id)}
+                    disabled={readOnly}
                     onChange={(event) =>
                       update({ labels: toggle(card.labels, label.id, event.target.checked) })
                     }
@@ -169,7 +177,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
               </li>
             ))}
           </ul>
-          <LabelManager board={board} idPrefix={ids} />
+          {readOnly ? null : <LabelManager board={board} idPrefix={ids} />}
         </fieldset>
 
         <fieldset className="field">
@@ -182,6 +190,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
                   <input
                     type="checkbox"
                     checked={card.assignees.includes(member.id)}
+                    disabled={readOnly}
                     onChange={(event) =>
                       update({ assignees: toggle(card.assignees, member.id, event.target.checked) })
                     }
@@ -200,28 +209,30 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
         {renderDescription ? renderDescription(card.id) : <p className="hint">No description editor.</p>}
       </section>
 
-      <footer className="card-panel-actions">
-        <button type="button" onClick={() => update({ archived: !card.archived })}>
-          {card.archived ? 'Unarchive card' : 'Archive card'}
-        </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() =>
-            confirm({
-              title: `Delete card “${card.title}”?`,
-              message: 'The card is deleted for everyone on this board. You can undo this.',
-              confirmLabel: 'Delete card',
-              onConfirm: () => {
-                deleteCard(doc, card.id, mutation);
-                onClose();
-              },
-            })
-          }
-        >
-          Delete card
-        </button>
-      </footer>
+      {readOnly ? null : (
+        <footer className="card-panel-actions">
+          <button type="button" onClick={() => update({ archived: !card.archived })}>
+            {card.archived ? 'Unarchive card' : 'Archive card'}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            onClick={() =>
+              confirm({
+                title: `Delete card “${card.title}”?`,
+                message: 'The card is deleted for everyone on this board. You can undo this.',
+                confirmLabel: 'Delete card',
+                onConfirm: () => {
+                  deleteCard(doc, card.id, mutation);
+                  onClose();
+                },
+              })
+            }
+          >
+            Delete card
+          </button>
+        </footer>
+      )}
     </aside>
   );
 }

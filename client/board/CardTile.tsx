@@ -28,9 +28,13 @@ export const CardTile = memo(function CardTile({
   isOpen,
   cardExtras,
 }: CardTileProps) {
-  const { labelsById, membersById, openCard } = useBoardContext();
+  const { labelsById, membersById, openCard, readOnly } = useBoardContext();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
-    useSortable({ id: cardDndId(card.id), data: { type: 'card', columnId: card.columnId } });
+    useSortable({
+      id: cardDndId(card.id),
+      data: { type: 'card', columnId: card.columnId },
+      disabled: readOnly,
+    });
   const style = { transform: CSS.Translate.toString(transform), transition };
   const handlers = splitListeners(listeners);
   const labels = card.labels.flatMap((id) => labelsById.get(id) ?? []);
@@ -63,17 +67,19 @@ export const CardTile = memo(function CardTile({
         <button type="button" className="card-open" onClick={() => openCard(card.id)} aria-haspopup="dialog">
           {card.title}
         </button>
-        <button
-          type="button"
-          ref={setActivatorNodeRef}
-          className="card-handle"
-          {...attributes}
-          onKeyDown={handlers.onKeyDown}
-          aria-label={`Move card: ${card.title}`}
-          aria-roledescription="draggable card"
-        >
-          <Icon name="grip" />
-        </button>
+        {readOnly ? null : (
+          <button
+            type="button"
+            ref={setActivatorNodeRef}
+            className="card-handle"
+            {...attributes}
+            onKeyDown={handlers.onKeyDown}
+            aria-label={`Move card: ${card.title}`}
+            aria-roledescription="draggable card"
+          >
+            <Icon name="grip" />
+          </button>
+        )}
       </div>
       {cardExtras ? <div className="card-extras">{cardExtras(card.id, card)}</div> : null}
       {card.due || card.assignees.length > 0 || viewers.length > 0 || editors.length > 0 ? (

@@ -39,10 +39,10 @@ export const ColumnView = memo(function ColumnView({
   openCardId,
   cardExtras,
 }: ColumnViewProps) {
-  const { doc, me, mutation, confirm } = useBoardContext();
+  const { doc, me, mutation, confirm, readOnly } = useBoardContext();
   const [renaming, setRenaming] = useState(false);
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
-    useSortable({ id: columnDndId(column.id), data: { type: 'column' } });
+    useSortable({ id: columnDndId(column.id), data: { type: 'column' }, disabled: readOnly });
   const style = { transform: CSS.Translate.toString(transform), transition };
   const handlers = splitListeners(listeners);
   const cardIds = useMemo(() => cards.map((card) => cardDndId(card.id)), [cards]);
@@ -69,18 +69,20 @@ export const ColumnView = memo(function ColumnView({
       aria-label={column.title}
     >
       <header className="column-header" onPointerDown={handlers.onPointerDown}>
-        <button
-          type="button"
-          ref={setActivatorNodeRef}
-          className="column-handle"
-          {...attributes}
-          onKeyDown={handlers.onKeyDown}
-          aria-label={`Move column: ${column.title}`}
-          aria-roledescription="draggable column"
-        >
-          <Icon name="grip" />
-        </button>
-        {renaming ? (
+        {readOnly ? null : (
+          <button
+            type="button"
+            ref={setActivatorNodeRef}
+            className="column-handle"
+            {...attributes}
+            onKeyDown={handlers.onKeyDown}
+            aria-label={`Move column: ${column.title}`}
+            aria-roledescription="draggable column"
+          >
+            <Icon name="grip" />
+          </button>
+        )}
+        {renaming && !readOnly ? (
           <InlineEdit
             value={column.title}
             label="Column title"
@@ -89,7 +91,7 @@ export const ColumnView = memo(function ColumnView({
             onDone={() => setRenaming(false)}
           />
         ) : (
-          <h3 className="column-title" onDoubleClick={() => setRenaming(true)}>
+          <h3 className="column-title" onDoubleClick={readOnly ? undefined : () => setRenaming(true)}>
             {column.title}
           </h3>
         )}
@@ -97,7 +99,7 @@ export const ColumnView = memo(function ColumnView({
           <span className="visually-hidden">Cards: </span>
           {column.cards.length}
         </span>
-        {column.placeholder ? null : (
+        {column.placeholder || readOnly ? null : (
           <span className="column-actions">
             <button
               type="button"
@@ -123,14 +125,19 @@ export const ColumnView = memo(function ColumnView({
       {column.resurrected ? (
         <p className="column-notice" role="note">
           This column was deleted while someone moved a card into it, so it is shown until its cards are
-          moved.{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => restoreColumn(doc, column.id, mutation)}
-          >
-            Keep column
-          </button>
+          moved.
+          {readOnly ? null : (
+            <>
+              {' '}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => restoreColumn(doc, column.id, mutation)}
+              >
+                Keep column
+              </button>
+            </>
+          )}
         </p>
       ) : null}
       {column.placeholder ? (
@@ -153,7 +160,7 @@ export const ColumnView = memo(function ColumnView({
           ))}
         </ol>
       </SortableContext>
-      {column.placeholder ? null : (
+      {column.placeholder || readOnly ? null : (
         <AddCardForm
           columnTitle={column.title}
           onAdd={(title) => addCard(doc, { columnId: column.id, title, createdBy: me.id }, mutation)}

@@ -5,6 +5,7 @@ const PATHS = {
   close: 'M4 4l8 8M12 4l-8 8',
   undo: 'M6 3L3 6l3 3M3 6h6.5a3.5 3.5 0 010 7H7',
   redo: 'M10 3l3 3-3 3M13 6H6.5a3.5 3.5 0 000 7H9',
+  lock: 'M4 7.5h8v6H4zM5.5 7.5V5a2.5 2.5 0 015 0v2.5',
 } as const;
 
 export type IconName = keyof typeof PATHS | 'grip';

@@ -12,6 +12,11 @@ export interface BoardContextValue {
   mutation: MutationOptions;
   labelsById: ReadonlyMap<string, LabelSnapshot>;
   membersById: ReadonlyMap<string, MemberSnapshot>;
+  /**
+   * The board cannot be changed here (a read-only share link: the server drops our writes). Components offer
+   * no editing, no drag and drop; opening cards and presence still work.
+   */
+  readOnly: boolean;
   openCard: (cardId: string) => void;
   confirm: (request: ConfirmRequest) => void;
 }

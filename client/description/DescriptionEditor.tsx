@@ -33,6 +33,11 @@ export interface DescriptionEditorProps {
   boardDoc?: Y.Doc;
   /** Focus entered (true) or left (false) the description: publish `editingCardId` from here. */
   onEditingChange?: (editing: boolean) => void;
+  /**
+   * The board is read-only (pass the board's `SyncStatus.readOnly`): the description is shown, not edited, and
+   * the card's stored preview is left alone. The description's own connection saying so has the same effect.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export function DescriptionEditor({
   me,
   boardDoc,
   onEditingChange,
+  readOnly: boardReadOnly = false,
 }: DescriptionEditorProps) {
   const room = descriptionRoom(boardId, cardId);
   const handle = useDocument(room);
@@ -58,11 +64,14 @@ export function DescriptionEditor({
   const editingChange = useRef(onEditingChange);
   editingChange.current = onEditingChange;
   const reportEditing = useCallback((editing: boolean) => editingChange.current?.(editing), []);
+  const readOnly = boardReadOnly || status.readOnly;
 
+  // A read-only viewer writes nothing to the board: the server would drop the summary and it would stay
+  // unsaved. (Whoever edits the description keeps it current.)
   useEffect(() => {
-    if (handle === null || board === null) return;
+    if (handle === null || board === null || boardReadOnly) return;
     return syncSummaryToBoard({ description: handle, boardDoc: board, cardId });
-  }, [handle, board, cardId]);
+  }, [handle, board, cardId, boardReadOnly]);
 
   return (
     <section
@@ -72,9 +81,10 @@ export function DescriptionEditor({
       data-room={room}
       data-connection={status.connection}
       data-synced={status.serverSynced}
+      data-read-only={readOnly}
     >
       <p className="desc-status" data-testid="description-status" aria-live="polite">
-        {statusText(status)}
+        {statusText(status, readOnly)}
       </p>
       {handle !== null && localLoaded === handle ? (
         <CollaborativeEditor
@@ -82,7 +92,7 @@ export function DescriptionEditor({
           handle={handle}
           me={me}
           onEditingChange={reportEditing}
-          editable={status.connection !== 'denied'}
+          editable={status.connection !== 'denied' && !readOnly}
         />
       ) : (
         <p className="desc-loading">Loading description…</p>
@@ -91,7 +101,13 @@ export function DescriptionEditor({
   );
 }
 
-function statusText(status: SyncStatus): string {
+function statusText(status: SyncStatus, readOnly: boolean): string {
+  if (!readOnly || status.connection === 'denied') return connectionText(status);
+  // Nothing of ours is waiting to be saved: say what the viewer can do, and whether it is live.
+  return status.connection === 'online' ? 'Read-only' : `Read-only · ${connectionText(status)}`;
+}
+
+function connectionText(status: SyncStatus): string {
   switch (status.connection) {
     case 'offline':
       return status.pending > 0 ? 'Offline · changes kept on this device' : 'Offline';
@@ -135,7 +151,7 @@ const CollaborativeEditor = memo(function CollaborativeEditor(props: {
   handle: DocHandle;
   me: Participant;
   onEditingChange: (editing: boolean) => void;
-  /** False when the server refused this description: edits could never be saved. */
+  /** False when the server refused this description or only lets us read it: edits could never be saved. */
   editable: boolean;
 }) {
   return (

@@ -24,11 +24,14 @@ export function useDescriptionSlots({
   doc,
   awareness,
   me,
+  readOnly = false,
 }: {
   boardId: string;
   doc: Y.Doc;
   awareness: Awareness;
   me: Participant;
+  /** The board is read-only (its `SyncStatus.readOnly`): the description editor only shows. */
+  readOnly?: boolean;
 }): DescriptionSlots {
   const renderCardPanel = useCallback(
     (cardId: string) => (
@@ -38,10 +41,11 @@ export function useDescriptionSlots({
         cardId={cardId}
         me={me}
         boardDoc={doc}
+        readOnly={readOnly}
         onEditingChange={(editing) => setEditingCard(awareness, editing ? cardId : null)}
       />
     ),
-    [boardId, doc, awareness, me],
+    [boardId, doc, awareness, me, readOnly],
   );
   return { renderCardPanel, cardExtras };
 }

@@ -158,6 +158,41 @@ describe('keyboard drag and drop', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
     expect(titles()[1]).toContain('Five');
   });
 
+  /** Drags with the pointer from the middle of `element` by `dx` pixels (through the activation distance). */
+  const pointerDrag = async (element: Element, dx: number) => {
+    const rect = element.getBoundingClientRect();
+    const x = rect.left + rect.width / 2;
+    const y = rect.top + rect.height / 2;
+    const at = (clientX: number) => ({ clientX, clientY: y, isPrimary: true, button: 0, pointerId: 1 });
+    await act(async () => {
+      fireEvent.pointerDown(element, at(x));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    for (const step of [10, dx / 2, dx]) {
+      await act(async () => {
+        fireEvent.pointerMove(document, at(x + step));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+    }
+    await act(async () => {
+      fireEvent.pointerUp(document, at(x + dx));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+  };
+
+  it('drags a card with the pointer, except on a read-only board', async () => {
+    for (const readOnly of [false, true]) {
+      const { doc, unmount } = renderBoard({ readOnly });
+      act(() => {
+        addCard(doc, { columnId: 'default-0', title: 'One', createdBy: ada.id });
+      });
+      const titles = () => readBoard(doc).columns.map((c) => c.cards.map((card) => card.title));
+      await pointerDrag(screen.getByRole('article', { name: 'One' }), 300);
+      expect(titles()).toEqual(readOnly ? [['One'], [], []] : [[], ['One'], []]);
+      unmount();
+    }
+  });
+
   it('moves a column with the keyboard, and Escape cancels a drag', async () => {
     const { doc } = renderBoard();
     const order = () => readBoard(doc).columns.map((c) => c.title);
