@@ -261,12 +261,14 @@ async function main(): Promise<void> {
         const m = await medianOf((run) => measure(label, pairs, `tput-${kind}-${rate}-${run}`, rate, stepMs));
         results.push(m);
         console.log(row(m));
-        const ok = m.p99 < P99_TARGET_MS && m.received === m.sent;
-        if (!ok) break;
-        best[kind] = m;
+        if (m.p99 < P99_TARGET_MS && m.received === m.sent) best[kind] = m;
+        // A noisy step may miss and the next pass; only clear overload ends the climb.
+        else if (m.p99 > 10 * P99_TARGET_MS || m.received < m.sent) break;
       }
     }
-    console.log('\nhighest step with p99 < 100 ms and nothing lost:');
+    console.log(
+      '\nhighest step with p99 < 100 ms and nothing lost (steps continue past a miss until p99 > 1 s or a loss):',
+    );
     for (const [kind, m] of Object.entries(best)) {
       console.log(
         `  ${kind.padEnd(9)} ${m ? `${m.achievedPerSecond.toFixed(0)} updates/s (p99 ${m.p99.toFixed(1)} ms)` : 'none'}`,
