@@ -4,14 +4,18 @@ import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
 import { useDescriptionSlots } from '../description';
-import { type DocHandle, useDocument, useSyncStatus } from '../sync';
+import { boardToken, type DocHandle, useDocument, useSyncStatus } from '../sync';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
 import { StatusBar } from './StatusBar';
+import { isReadOnlyToken } from './share-token';
 
 /** One board: its document opened and synced, our presence announced, the status always shown. */
 export function BoardPage({ boardId, me }: { boardId: string; me: Participant }) {
   const handle = useDocument(boardRoom(boardId));
   const status = useSyncStatus(handle);
+  // The server's answer decides; a read token's own claim makes the board read-only before that (and offline).
+  // Re-read every render (one small localStorage entry): a new link for this board replaces the token.
+  const readOnly = status.readOnly || isReadOnlyToken(boardToken(boardId));
 
   useEffect(() => {
     if (handle === null) return;
@@ -43,7 +47,7 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
       {handle === null || !status.localLoaded ? (
         <p className="loading">Opening board…</p>
       ) : (
-        <LoadedBoard boardId={boardId} handle={handle} me={me} readOnly={status.readOnly} />
+        <LoadedBoard boardId={boardId} handle={handle} me={me} readOnly={readOnly} />
       )}
     </section>
   );

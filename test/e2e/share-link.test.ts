@@ -93,6 +93,9 @@ describe('a read-only share link', () => {
     await description.click();
     await page.keyboard.type('XYZ');
     await expect(description.textContent()).resolves.toBe('Read me');
+    // Having looked writes nothing (not even a member record), so nothing sits unsaved.
+    await expectSaved(page);
+    await expect(page.getByTestId('sync-saved').textContent()).resolves.toBe('Saved');
   });
 });
 
