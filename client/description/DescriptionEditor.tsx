@@ -226,7 +226,8 @@ function EditorBody({
       <OpenLinkPlugin />
       <TabIndentationPlugin />
       <MarkdownShortcutPlugin transformers={DESCRIPTION_TRANSFORMERS} />
-      <EditingFocusPlugin onEditingChange={onEditingChange} />
+      {/* Only an editable description is "being edited"; unmounting reports the end of an edit in progress. */}
+      {editable ? <EditingFocusPlugin onEditingChange={onEditingChange} /> : null}
     </div>
   );
 }
