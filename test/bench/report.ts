@@ -87,6 +87,13 @@ export function renderScenario(report: ScenarioReport, runsWanted: number): stri
   for (const kind of report.servers) {
     for (const error of report.errors[kind] ?? []) lines.push(`  ! ${kind}: ${error.split('\n')[0]}`);
   }
+  const partial = report.servers.filter((k) => (report.medians[k]?.delivered ?? 100) < 100);
+  if (partial.length > 0) {
+    lines.push(
+      `  note: ${partial.join(', ')} did not deliver every edit within the deadline: their latency ` +
+        'percentiles cover the delivered edits only (the missing ones would be slower).',
+    );
+  }
   lines.push(...generatorNotes(report));
   for (const kind of report.servers) {
     const runs = report.runs[kind] ?? [];
@@ -126,7 +133,7 @@ function generatorNotes(report: ScenarioReport): string[] {
     const saturated = busiest >= GENERATOR_SATURATED_CORES;
     const lagging = !saturated && lag >= GENERATOR_LAGGING_MS;
     notes.push(
-      `  generators (${kind}): busiest ${busiest.toFixed(2)} core` +
+      `  generators (${kind}), worst run: busiest ${busiest.toFixed(2)} core` +
         (Number.isFinite(lag) ? `, loop delay p99 ${lag.toFixed(1)} ms` : '') +
         server +
         (saturated ? '  << GENERATOR SATURATED: latencies include its queueing' : '') +
