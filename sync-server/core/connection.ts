@@ -1,4 +1,3 @@
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
 import { decodeFrame, type InboundMessage, MalformedMessageError } from '../../shared/wire';
@@ -183,7 +182,7 @@ export class Connection {
         return;
       }
       case 'awareness':
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, this);
+        room.applyAwarenessFrom(this, message.update);
         return;
       case 'queryAwareness': {
         const snapshot = room.awarenessSnapshot();

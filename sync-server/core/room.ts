@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
@@ -159,6 +160,16 @@ export class Room {
       return this.fullStateCache.frame;
     }
     return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+  }
+
+  /**
+   * Applies a connection's awareness update. A removal (null state) counts only from the connection
+   * that announced that client: stock providers echo every removal they hear, which would re-create
+   * a clock the server just forgot (y-websocket #122) or remove a client that has just come back.
+   */
+  applyAwarenessFrom(connection: Connection, update: Uint8Array): void {
+    const kept = dropForeignRemovals(update, (id) => this.awarenessOwners.get(id) === connection);
+    if (kept !== null) awarenessProtocol.applyAwarenessUpdate(this.awareness, kept, connection);
   }
 
   /** Sync step 1 (the server's state vector) for a joiner, cached per document version. */
@@ -377,6 +388,32 @@ function acceptReturnsWithSameClock(awareness: awarenessProtocol.Awareness, upda
       awareness.meta.delete(clientId);
     }
   }
+}
+
+/**
+ * The awareness update without the removals of clients `owns` rejects: the same bytes when nothing
+ * is dropped, null when nothing is left. Throws on a malformed update, like applyAwarenessUpdate.
+ */
+function dropForeignRemovals(update: Uint8Array, owns: (clientId: number) => boolean): Uint8Array | null {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const kept: Array<{ clientId: number; clock: number; state: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarString(decoder);
+    if (state !== 'null' || owns(clientId)) kept.push({ clientId, clock, state });
+  }
+  if (kept.length === count) return update;
+  if (kept.length === 0) return null;
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, kept.length);
+  for (const { clientId, clock, state } of kept) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, state);
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 function isEmptyStateVector(stateVector: Uint8Array): boolean {

@@ -51,6 +51,31 @@ describe('awareness through the server', () => {
     }
   });
 
+  it('a stock reconnect is seen by new joiners even when other stock clients echo the removal back', async () => {
+    const server = await startTestServer();
+    const a = connectClient(server.wsUrl, 'room-echo');
+    // Stock providers re-send every awareness change they hear, removals included.
+    const others = [connectClient(server.wsUrl, 'room-echo'), connectClient(server.wsUrl, 'room-echo')];
+    a.provider.awareness.setLocalState({ name: 'a' });
+    for (const [i, o] of others.entries()) o.provider.awareness.setLocalState({ name: `o${i}` });
+    await Promise.all([a, ...others].map((c) => whenSynced(c)));
+    await waitUntil(
+      () => others.every((o) => o.provider.awareness.getStates().has(a.doc.clientID)),
+      'all see a',
+    );
+    dropSocket(a); // reconnects with the same clock: no bump
+    await waitUntil(() => a.provider.wsconnected === false, 'a dropped');
+    await waitUntil(() => a.provider.synced, 'a is back', 3_000);
+    const late = connectClient(server.wsUrl, 'room-echo');
+    await waitUntil(
+      () => late.provider.awareness.getStates().has(a.doc.clientID),
+      'a new joiner sees a',
+      3_000,
+    );
+    const room = server.core.rooms.get('room-echo')!;
+    expect(room.awareness.getStates().has(a.doc.clientID)).toBe(true);
+  });
+
   it('the server forgets a removed client’s clock, so a stock reconnect is accepted and new joiners see it', async () => {
     const server = await startTestServer();
     const a = connectClient(server.wsUrl, 'room-forget');
