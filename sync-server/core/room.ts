@@ -51,7 +51,14 @@ export interface RoomDeps {
  * changes of one event-loop turn go out as one frame per connection, encoded once.
  */
 export class Room {
-  readonly doc = new Y.Doc();
+  private readonly ydoc = new Y.Doc();
+  /**
+   * The stored state (all stored updates merged) not yet applied to `ydoc`. Turning a large binary
+   * update into Yjs structs is the slow part of a cold load, and a joiner does not need it: sync
+   * replies, state vectors and compaction work on the binary form. The document is built on first
+   * real use (an update to apply), so a room that is only read never pays for it.
+   */
+  private stored: Uint8Array | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   state: RoomState = RoomState.loading;
@@ -85,10 +92,10 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.lastActive = deps.clock.now();
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
     // The server is no participant: it only relays.
     this.awareness.setLocalState(null);
-    this.doc.on('update', this.handleDocUpdate);
+    this.ydoc.on('update', this.handleDocUpdate);
     this.awareness.on('update', this.handleAwarenessUpdate);
   }
 
@@ -98,13 +105,7 @@ export class Room {
     try {
       const { updates, cursor } = await this.deps.store.load(this.name);
       this.sizeEstimate = updates.reduce((sum, update) => sum + update.byteLength, 0);
-      Y.transact(
-        this.doc,
-        () => {
-          for (const update of updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
-        },
-        LOAD_ORIGIN,
-      );
+      if (updates.length > 0) this.stored = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
       this.pipeline = new WritePipeline({
         room: this.name,
         store: this.deps.store,
@@ -114,7 +115,8 @@ export class Room {
         initialEntries: updates.length,
         compactThreshold: this.deps.compactThreshold,
         stateVector: () => Y.encodeStateVector(this.doc),
-        snapshot: () => Y.encodeStateAsUpdate(this.doc),
+        // Nothing was applied while the stored state is unbuilt, so it is the whole document.
+        snapshot: () => this.stored ?? Y.encodeStateAsUpdate(this.ydoc),
         onDurable: (batch) => this.handleDurable(batch),
       });
       if (updates.length >= this.deps.compactThreshold) this.pipeline.requestCompaction();
@@ -136,6 +138,16 @@ export class Room {
     }
   }
 
+  /** The document, built from the stored state on first use. */
+  get doc(): Y.Doc {
+    if (this.stored !== null) {
+      const stored = this.stored;
+      this.stored = null;
+      Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN);
+    }
+    return this.ydoc;
+  }
+
   /** Resolves true once loaded, false if loading failed or the room closed. */
   whenReady(): Promise<boolean> {
     if (this.state === RoomState.ready) return Promise.resolve(true);
@@ -154,12 +166,13 @@ export class Room {
       if (this.fullStateCache?.version !== this.version) {
         this.fullStateCache = {
           version: this.version,
-          frame: encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)),
+          frame: encodeSyncStep2(this.stored ?? Y.encodeStateAsUpdate(this.ydoc)),
         };
       }
       return this.fullStateCache.frame;
     }
-    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+    if (this.stored !== null) return encodeSyncStep2(Y.diffUpdate(this.stored, stateVector));
+    return encodeSyncStep2(Y.encodeStateAsUpdate(this.ydoc, stateVector));
   }
 
   /**
@@ -175,7 +188,7 @@ export class Room {
   /** Sync step 1 (the server's state vector) for a joiner, cached per document version. */
   syncStep1(): Uint8Array {
     if (this.step1Cache?.version !== this.version) {
-      this.step1Cache = { version: this.version, frame: encodeSyncStep1(Y.encodeStateVector(this.doc)) };
+      this.step1Cache = { version: this.version, frame: encodeSyncStep1(this.stateVector()) };
     }
     return this.step1Cache.frame;
   }
@@ -213,7 +226,11 @@ export class Room {
 
   /** The frame telling a durable-ack client what is stored now (sent once pending writes land). */
   durableAckNow(): Uint8Array {
-    return encodeDurableAck(Y.encodeStateVector(this.doc));
+    return encodeDurableAck(this.stateVector());
+  }
+
+  private stateVector(): Uint8Array {
+    return this.stored !== null ? Y.encodeStateVectorFromUpdate(this.stored) : Y.encodeStateVector(this.ydoc);
   }
 
   add(connection: Connection): void {
@@ -254,10 +271,11 @@ export class Room {
     this.unsubscribeFeed = null;
     this.pipeline?.stop();
     this.setState(RoomState.closed);
-    this.doc.off('update', this.handleDocUpdate);
+    this.ydoc.off('update', this.handleDocUpdate);
     this.awareness.off('update', this.handleAwarenessUpdate);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.stored = null;
+    this.ydoc.destroy();
   }
 
   private setState(state: RoomState): void {
