@@ -64,6 +64,39 @@ describe('room lifecycle', () => {
     expect(store.calls.load).toBe(3); // first join, the check above, the join after the unload
   });
 
+  it('a reloaded room answers fresh and returning clients from the stored state, then takes edits', async () => {
+    const store = new MemoryDocStore();
+    const server = await startTestServer({ unloadDelayMs: 20 }, { store });
+    const writer = connectClient(server.wsUrl, 'room-reload');
+    await whenSynced(writer);
+    writer.text.insert(0, 'stored;');
+    // A returning client: it holds the stored text plus an edit the server never saw.
+    const returning = connectClient(server.wsUrl, 'room-reload');
+    await waitUntil(() => returning.text.toString() === 'stored;', 'the second client has the text');
+    returning.provider.disconnect();
+    returning.text.insert(returning.text.length, 'offline;');
+    writer.provider.disconnect();
+    await waitUntil(() => server.core.rooms.size === 0, 'the room unloads');
+
+    const fresh = connectClient(server.wsUrl, 'room-reload');
+    await whenSynced(fresh);
+    expect(fresh.text.toString()).toBe('stored;');
+    returning.provider.connect();
+    await waitUntil(
+      () => fresh.text.toString() === 'stored;offline;',
+      'the returning client’s edit reaches the fresh one',
+    );
+    fresh.text.insert(0, 'new;');
+    await waitUntil(
+      () => returning.text.toString() === 'new;stored;offline;',
+      'a new edit reaches the returning client',
+    );
+    await server.core.rooms.flushAll();
+    const stored = new Y.Doc();
+    for (const update of (await store.load('room-reload')).updates) Y.applyUpdate(stored, update);
+    expect(stored.getText('t').toString()).toBe('new;stored;offline;');
+  });
+
   it('the update log is compacted once it passes the threshold, without losing anything', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({ compactThreshold: 10 }, { store });
