@@ -117,8 +117,6 @@ export class Connection {
   private start(): void {
     const room = this.room;
     if (this.closed || room.state !== RoomState.ready) return;
-    // Ask the client for what the server lacks; it answers with sync step 2.
-    this.send(room.syncStep1());
     const awareness = room.awarenessSnapshot();
     if (awareness !== null) this.send(awareness);
     if (this.options.durableAck) {
@@ -131,6 +129,10 @@ export class Connection {
       if (this.closed) break;
       this.process(frame);
     }
+    // Ask the client for what the server lacks (it answers with sync step 2). Sent after the
+    // replies to what the client already asked, so a joiner's first step 2 does not wait for the
+    // server's state vector of a large document.
+    if (!this.closed) this.send(room.syncStep1());
   }
 
   private process(frame: Uint8Array): void {
@@ -169,7 +171,9 @@ export class Connection {
       case 'update': {
         if (this.options.readOnly) return;
         // Decode fully before applying, so a truncated update changes nothing.
-        const { structs } = Y.decodeUpdate(message.update);
+        const { structs, ds } = Y.decodeUpdate(message.update);
+        // A fresh client's sync step 2 carries nothing: no reason to touch (or build) the document.
+        if (structs.length === 0 && ds.clients.size === 0) return;
         if (room.exceedsSize(message.update, structs, this.options.maxDocumentBytes)) {
           this.logger.warn(
             { conn: this.id, room: room.name, bytes: message.update.byteLength },

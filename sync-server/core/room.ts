@@ -143,7 +143,10 @@ export class Room {
     if (this.stored !== null) {
       const stored = this.stored;
       this.stored = null;
+      // Without an 'update' listener Yjs skips re-encoding what it applies (nothing to store here).
+      this.ydoc.off('update', this.handleDocUpdate);
       Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN);
+      this.ydoc.on('update', this.handleDocUpdate);
     }
     return this.ydoc;
   }

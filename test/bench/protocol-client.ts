@@ -65,6 +65,8 @@ export class BenchClient {
   private readonly syncedWaiters: (() => void)[] = [];
   private readonly openPromise: Promise<void>;
   syncedAtMs = Number.NaN;
+  /** When the frame being handled arrived (before the client applied it). */
+  lastMessageAtMs = Number.NaN;
   openedAtMs = Number.NaN;
   firstMessageAtMs = Number.NaN;
   closed = false;
@@ -226,6 +228,7 @@ export class BenchClient {
 
   private handleMessage(data: Buffer): void {
     const receivedAt = nowEpochMs();
+    this.lastMessageAtMs = receivedAt;
     if (this.framesReceived === 0) this.firstMessageAtMs = receivedAt;
     this.framesReceived++;
     this.bytesReceived += data.length;
