@@ -11,6 +11,7 @@ export interface ServerConfig {
   staticDir: string | null;
   unloadDelayMs: number;
   compactThreshold: number;
+  batchWindowMs: number;
   maxMessageBytes: number;
   maxBufferedBytes: number;
   shutdownTimeoutMs: number;
@@ -49,6 +50,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   staticDir: 'dist/client',
   unloadDelayMs: DEFAULTS.unloadDelayMs,
   compactThreshold: DEFAULTS.compactThreshold,
+  batchWindowMs: DEFAULTS.batchWindowMs,
   maxMessageBytes: 4 * 1024 * 1024,
   maxBufferedBytes: DEFAULTS.maxBufferedBytes,
   shutdownTimeoutMs: DEFAULTS.shutdownTimeoutMs,
@@ -97,6 +99,13 @@ const OPTIONS: OptionSpec[] = [
     env: 'COMPACT_THRESHOLD',
     kind: 'int',
     help: 'merge the update log past this many entries',
+  },
+  {
+    key: 'batchWindowMs',
+    flag: 'batch-window-ms',
+    env: 'BATCH_WINDOW_MS',
+    kind: 'int',
+    help: 'merge updates arriving within this window into one write and one frame',
   },
   {
     key: 'maxMessageBytes',

@@ -71,6 +71,7 @@ export async function startServer(
     metrics,
     unloadDelayMs: config.unloadDelayMs,
     compactThreshold: config.compactThreshold,
+    batchWindowMs: config.batchWindowMs,
     maxBufferedBytes: config.maxBufferedBytes,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     maxRooms: config.maxRooms,

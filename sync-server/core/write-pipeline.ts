@@ -28,6 +28,8 @@ export interface WritePipelineOptions {
   initialEntries: number;
   /** Compact the log into one entry once it holds this many. */
   compactThreshold: number;
+  /** Extra time a batch stays open to merge more updates (0: just the current event-loop turn). */
+  batchWindowMs: number;
   /** The document's current state vector (taken when a batch is cut). */
   stateVector(): Uint8Array;
   /** The whole document as one update (for compaction). */
@@ -104,11 +106,14 @@ export class WritePipeline {
   private schedule(): void {
     if (this.scheduled || this.writing !== null) return;
     this.scheduled = true;
-    // setImmediate runs after the I/O callbacks of this turn: every frame read in it joins the batch.
-    setImmediate(() => {
+    const run = () => {
       this.scheduled = false;
       void this.drain();
-    });
+    };
+    // setImmediate runs after the I/O callbacks of this turn: every frame read in it joins the batch.
+    // A window of a few milliseconds also merges updates of nearby turns: fewer frames per recipient.
+    if (this.options.batchWindowMs > 0) setTimeout(run, this.options.batchWindowMs);
+    else setImmediate(run);
   }
 
   private async drain(): Promise<void> {
