@@ -99,7 +99,13 @@ async function simulate(seed: number, steps = 300): Promise<void> {
   const random = seededRandom(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const store = new MemoryDocStore();
-  const core = new SyncCore({ store, compactThreshold: 8, unloadDelayMs: 5 });
+  // Half the seeds batch per turn only, half with the default window, so both schedules are covered.
+  const core = new SyncCore({
+    store,
+    compactThreshold: 8,
+    unloadDelayMs: 5,
+    batchWindowMs: seed % 2 === 0 ? 0 : 2,
+  });
   const replicas = Array.from({ length: 4 }, (_, i) => new Replica(`r${i}`));
   for (const r of replicas) r.connect(core);
   let edits = 0;
@@ -128,6 +134,8 @@ async function simulate(seed: number, steps = 300): Promise<void> {
       r.deliverToServer(Number.POSITIVE_INFINITY);
       r.deliverFromServer(Number.POSITIVE_INFINITY);
     }
+    // Broadcasts leave once their batch is stored (after the pipeline's batch window).
+    await core.rooms.flushAll();
     await turn();
     if (replicas.every((r) => r.inbox.length === 0 && r.outbox.length === 0) && round > 5) break;
   }
