@@ -6,7 +6,7 @@
  * processes, prints one table per scenario with the median of the runs, ratios and PASS/MISS per
  * target, and writes everything to bench-results/<timestamp>.json.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,8 @@ import { median } from './stats';
 const HELP = `usage: npm run bench -- [options]
   --quick               scaled-down smoke run (~2 min), 1 run by default
   --runs N              runs per scenario and server (default 3, quick 1); medians are reported
-  --only a,b            scenarios to run (names or prefixes: edits, boards-50x4x2, join-storm, cold-load, memory)
+  --only a,b            scenarios to run (names or prefixes: edits, boards-50x4x2, join-storm, cold-load, memory,
+                        scaleout: three instances on Redis + PostgreSQL, run last)
   --servers a,b         servers to measure (default ours,reference,raw)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
@@ -91,13 +92,16 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
     console.warn('sync-server/main.ts does not exist yet: skipping our server');
     servers = servers.filter((s) => s !== 'ours');
   }
-  const only = parseList(values.only);
+  const onlyArg = parseList(values.only);
+  // `scaleout` is its own harness (Redis, PostgreSQL, three instances): run after the others.
+  const runScaleOut = onlyArg === null || onlyArg.includes('scaleout');
+  const only = onlyArg === null ? null : onlyArg.filter((o) => o !== 'scaleout');
   // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
   const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
     (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
-  if (scenarios.length === 0) throw new Error(`--only: no scenario matches ${values.only}`);
+  if (scenarios.length === 0 && !runScaleOut) throw new Error(`--only: no scenario matches ${values.only}`);
 
   const machine = machineInfo();
   const startedAt = new Date();
@@ -203,12 +207,30 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
     console.log(renderScenario(report, runs));
     save();
   }
-  console.log(renderSummary(reports));
-  const end = machineInfo().loadAverage;
-  console.log(
-    `\nload average at end ${end.map((l) => l.toFixed(2)).join(' ')}; results: ${path.relative(REPO_ROOT, outFile)}`,
-  );
-  save();
+  if (scenarios.length > 0) {
+    console.log(renderSummary(reports));
+    const end = machineInfo().loadAverage;
+    console.log(
+      `\nload average at end ${end.map((l) => l.toFixed(2)).join(' ')}; results: ${path.relative(REPO_ROOT, outFile)}`,
+    );
+    save();
+  }
+  if (runScaleOut) {
+    console.log('\n== scale-out (test/bench/scaleout.ts): cross-instance latency and throughput');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/bench/scaleout.ts',
+        ...(values.quick ? ['--quick'] : []),
+        '--runs',
+        String(runs),
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    if (result.status !== 0) throw new Error(`scale-out bench failed (exit ${result.status})`);
+  }
 }
 
 /** The commit measured, and whether sync-server/ had uncommitted changes (others edit it live). */
