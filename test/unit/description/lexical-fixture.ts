@@ -2,11 +2,7 @@
  * A headless Lexical editor bound to a Y.Doc through @lexical/yjs, the same binding CollaborationPlugin
  * creates in the browser, so tests read the exact structure a real editor writes.
  */
-import { CodeHighlightNode, CodeNode } from '@lexical/code';
-import { AutoLinkNode, LinkNode } from '@lexical/link';
-import { ListItemNode, ListNode } from '@lexical/list';
 import { $convertFromMarkdownString, CHECK_LIST, TRANSFORMERS } from '@lexical/markdown';
-import { HeadingNode, QuoteNode } from '@lexical/rich-text';
 import {
   createYjsBinding,
   type Provider,
@@ -26,16 +22,10 @@ export interface BoundEditor {
   destroy(): void;
 }
 
-export const DESCRIPTION_NODES = [
-  HeadingNode,
-  QuoteNode,
-  ListNode,
-  ListItemNode,
-  LinkNode,
-  AutoLinkNode,
-  CodeNode,
-  CodeHighlightNode,
-];
+/** The editor's own node list, so the fixture builds documents exactly as the app does. */
+export { DESCRIPTION_NODES } from '../../../client/description/editor-config';
+
+import { DESCRIPTION_NODES } from '../../../client/description/editor-config';
 
 export interface BoundEditorOptions {
   /**
