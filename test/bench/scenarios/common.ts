@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { GeneratorHandle, GeneratorPool } from '../generators';
+import { type GeneratorHandle, type GeneratorPool, splitRoundRobin } from '../generators';
+import type { ClientSpec } from '../messages';
 import { type RunningServer, type ServerKind, startServer } from '../servers';
 
 /** One measured number of one run. NaN = not measured / not meaningful for that server. */
@@ -96,3 +97,39 @@ export function coresUsed(cpuMs: number, wallMs: number): number {
 export const GENERATOR_SATURATED_CORES = 0.85;
 /** A generator whose event loop ran this late (p99) delayed its own sends and receipts. */
 export const GENERATOR_LAGGING_MS = 50;
+
+/**
+ * Connects `specs` spread round-robin over the generators (raw frames for the raw relay, the
+ * y-websocket protocol otherwise); throws with every client's error if any failed to connect.
+ */
+export async function connectAll(
+  kind: ServerKind,
+  server: RunningServer,
+  generators: GeneratorHandle[],
+  specs: ClientSpec[],
+  options: { concurrency: number; timeoutMs: number; probe: boolean; replyTimeoutMs: number },
+): Promise<void> {
+  const shares = splitRoundRobin(specs, generators.length);
+  const results = await Promise.all(
+    generators.map((g, i) =>
+      g.request(
+        {
+          type: 'connect',
+          baseUrl: server.wsUrl,
+          mode: kind === 'raw' ? 'raw' : 'yjs',
+          clients: shares[i] ?? [],
+          concurrency: options.concurrency,
+          startAtMs: 0,
+          timeoutMs: options.timeoutMs,
+          probe: options.probe,
+        },
+        'connected',
+        options.replyTimeoutMs,
+      ),
+    ),
+  );
+  const failures = results.reduce((n, r) => n + r.failures, 0);
+  if (failures > 0) {
+    throw new Error(`${failures} clients failed to connect: ${results.flatMap((r) => r.errors).join('; ')}`);
+  }
+}

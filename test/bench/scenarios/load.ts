@@ -4,11 +4,10 @@
  * or all at once as after a join storm). Measures sender→receiver latency of every edit at every
  * other client of its board, completeness, server CPU per delivered update and peak RSS.
  */
-import { splitRoundRobin } from '../generators';
 import type { ClientSpec, GeneratorStats } from '../messages';
 import { readCpuMs, readMemory, sleep, waitForQuiet } from '../proc';
 import { LatencyHistogram } from '../stats';
-import { coresUsed, debugPhase, type Metrics, type Scenario, withServer } from './common';
+import { connectAll, coresUsed, debugPhase, type Metrics, type Scenario, withServer } from './common';
 
 export interface LoadShape {
   name: string;
@@ -59,32 +58,13 @@ export function loadScenario(shape: LoadShape): Scenario {
           awareness: true,
           contentCards: 0,
         }));
-        const shares = splitRoundRobin(specs, generators.length);
-        const connected = await Promise.all(
-          generators.map((g, i) =>
-            g.request(
-              {
-                type: 'connect',
-                baseUrl: server.wsUrl,
-                mode: kind === 'raw' ? 'raw' : 'yjs',
-                clients: shares[i] ?? [],
-                concurrency: CONNECT_CONCURRENCY_PER_GENERATOR,
-                startAtMs: 0,
-                timeoutMs: CONNECT_TIMEOUT_MS,
-                probe: false,
-              },
-              'connected',
-              CONNECT_TIMEOUT_MS * 2,
-            ),
-          ),
-        );
+        await connectAll(kind, server, generators, specs, {
+          concurrency: CONNECT_CONCURRENCY_PER_GENERATOR,
+          timeoutMs: CONNECT_TIMEOUT_MS,
+          probe: false,
+          replyTimeoutMs: CONNECT_TIMEOUT_MS * 2,
+        });
         debugPhase('clients connected');
-        const failures = connected.reduce((n, c) => n + c.failures, 0);
-        if (failures > 0) {
-          throw new Error(
-            `${failures} clients failed to connect: ${connected.flatMap((c) => c.errors).join('; ')}`,
-          );
-        }
         // Let the join's awareness fan-out finish before measuring.
         await waitForQuiet(server.pid, { quietMs: 500, maxCpuMsPerS: 100, timeoutMs: 15_000 });
 

@@ -5,12 +5,11 @@
  * figure subtracts the per-connection one. RSS is read once the server has gone quiet.
  */
 import type { GeneratorHandle } from '../generators';
-import { splitRoundRobin } from '../generators';
 import type { ClientSpec } from '../messages';
 import { diskBytes, readMemory, waitForQuiet } from '../proc';
 import type { RunningServer, ServerKind } from '../servers';
 import type { Metrics, Scenario } from './common';
-import { debugPhase, withServer } from './common';
+import { connectAll, debugPhase, withServer } from './common';
 
 const CONCURRENCY_PER_GENERATOR = 25;
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -22,35 +21,19 @@ const CARDS_PER_DOC = 10;
  */
 const CONNECTION_BOARDS = 20;
 
-async function connectAll(
+function connectIdle(
   kind: ServerKind,
   server: RunningServer,
   generators: GeneratorHandle[],
   specs: ClientSpec[],
   probe: boolean,
 ): Promise<void> {
-  const shares = splitRoundRobin(specs, generators.length);
-  const results = await Promise.all(
-    generators.map((g, i) =>
-      g.request(
-        {
-          type: 'connect',
-          baseUrl: server.wsUrl,
-          mode: kind === 'raw' ? 'raw' : 'yjs',
-          clients: shares[i] ?? [],
-          concurrency: CONCURRENCY_PER_GENERATOR,
-          startAtMs: 0,
-          timeoutMs: CONNECT_TIMEOUT_MS,
-          probe,
-        },
-        'connected',
-        CONNECT_TIMEOUT_MS * 4,
-      ),
-    ),
-  );
-  const failures = results.reduce((n, r) => n + r.failures, 0);
-  if (failures > 0)
-    throw new Error(`${failures} clients failed: ${results.flatMap((r) => r.errors).join('; ')}`);
+  return connectAll(kind, server, generators, specs, {
+    concurrency: CONCURRENCY_PER_GENERATOR,
+    timeoutMs: CONNECT_TIMEOUT_MS,
+    probe,
+    replyTimeoutMs: CONNECT_TIMEOUT_MS * 4,
+  });
 }
 
 /** Warm the server up with one synced client so lazily loaded code is not counted, then read RSS. */
@@ -59,7 +42,7 @@ async function baseline(
   server: RunningServer,
   generators: GeneratorHandle[],
 ): Promise<number> {
-  await connectAll(
+  await connectIdle(
     kind,
     server,
     generators.slice(0, 1),
@@ -92,7 +75,7 @@ export function memoryScenario(count: number): Scenario {
           contentCards: 0,
         }));
         debugPhase('baseline read');
-        await connectAll(kind, server, generators, specs, false);
+        await connectIdle(kind, server, generators, specs, false);
         debugPhase('connections open');
         await waitForQuiet(server.pid, { quietMs: 1000, maxCpuMsPerS: 20, timeoutMs: 30_000 });
         const after = readMemory(server.pid).rssBytes;
@@ -117,7 +100,7 @@ export function memoryScenario(count: number): Scenario {
           contentCards: CARDS_PER_DOC,
         }));
         debugPhase('baseline read');
-        await connectAll(kind, server, generators, specs, true);
+        await connectIdle(kind, server, generators, specs, true);
         debugPhase('documents loaded');
         await waitForQuiet(server.pid, { quietMs: 1000, maxCpuMsPerS: 20, timeoutMs: 60_000 });
         const after = readMemory(server.pid).rssBytes;

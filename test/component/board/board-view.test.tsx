@@ -13,17 +13,24 @@ import {
 } from '../../../shared/board';
 import { writeDescriptionSummary } from '../../../shared/description-summary';
 import { readBoardPresence } from '../../../shared/presence';
-import { ada, destroyAll, grace, newAwareness, newBoard, newDoc, remotePeer, renderBoard } from './setup';
-
-/** Rendering a whole board is quick, but CI's two cores may be busy with other suites. */
-const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+import {
+  ada,
+  column,
+  destroyAll,
+  grace,
+  newAwareness,
+  newBoard,
+  newDoc,
+  remotePeer,
+  renderBoard,
+  SLOW_MACHINE_TIMEOUT_MS,
+} from './setup';
 
 afterEach(() => {
   cleanup();
   destroyAll();
 });
 
-const column = (title: string) => screen.getByRole('region', { name: title });
 const cardTitles = (title: string) =>
   within(column(title))
     .queryAllByRole('article')

@@ -3,10 +3,7 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dropTarget, type Layout, moveInLayout, parseDndId } from '../../../client/board/dnd';
 import { addCard, readBoard } from '../../../shared/board';
-import { ada, destroyAll, renderBoard } from './setup';
-
-/** Rendering a whole board is quick, but CI's two cores may be busy with other suites. */
-const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+import { ada, destroyAll, renderBoard, SLOW_MACHINE_TIMEOUT_MS } from './setup';
 
 const layout = (entries: Record<string, string[]>): Layout => new Map(Object.entries(entries));
 const plain = (l: Layout) => Object.fromEntries(l);

@@ -12,17 +12,22 @@ import {
   updateCard,
 } from '../../../shared/board';
 import { readBoardPresence } from '../../../shared/presence';
-import { ada, destroyAll, grace, newAwareness, newBoard, remotePeer, renderBoard } from './setup';
-
-/** Rendering a whole board is quick, but CI's two cores may be busy with other suites. */
-const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+import {
+  ada,
+  column,
+  destroyAll,
+  grace,
+  newAwareness,
+  newBoard,
+  remotePeer,
+  renderBoard,
+  SLOW_MACHINE_TIMEOUT_MS,
+} from './setup';
 
 afterEach(() => {
   cleanup();
   destroyAll();
 });
-
-const column = (title: string) => screen.getByRole('region', { name: title });
 
 /** A board someone else filled: a card with a label, an assignee and a due date, and an archived card. */
 function filledBoard() {

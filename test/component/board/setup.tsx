@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import { act } from 'react';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -8,6 +8,12 @@ import type { BoardPresence, Participant } from '../../../shared/presence';
 
 // React's act() warns unless the environment says it is a test environment.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** Rendering a whole board is quick, but CI's two cores may be busy with other suites. */
+export const SLOW_MACHINE_TIMEOUT_MS = 30_000;
+
+/** A board column, found by its accessible name. */
+export const column = (title: string) => screen.getByRole('region', { name: title });
 
 export const ada: Participant = { id: 'ada', name: 'Ada Lovelace', color: '#d9480f' };
 export const grace: Participant = { id: 'grace', name: 'Grace Hopper', color: '#1971c2' };
