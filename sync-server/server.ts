@@ -15,7 +15,7 @@ import { createRequestHandler } from './http/routes';
 import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
-import { openScaleOut, type ScaleOut } from './scaleout/compose';
+import type { ScaleOut } from './scaleout/compose';
 import { LevelDocStore } from './storage/level-doc-store';
 import { VERSION } from './version';
 
@@ -50,6 +50,8 @@ export async function startServer(
   let store = options.store;
   let scaleout: ScaleOut | null = null;
   if (!store && config.redisUrl && config.databaseUrl) {
+    // Loaded only when configured: a single server never pays for the Redis and PostgreSQL clients.
+    const { openScaleOut } = await import('./scaleout/compose');
     scaleout = await openScaleOut({
       redisUrl: config.redisUrl,
       databaseUrl: config.databaseUrl,

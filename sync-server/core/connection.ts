@@ -2,21 +2,30 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
 import { decodeFrame, type InboundMessage, MalformedMessageError } from '../../shared/wire';
 import { TokenBucket } from '../limits/token-bucket';
-import type { CoreMetrics, Logger, SyncSocket } from './ports';
+import type { Clock, CoreMetrics, Logger, SyncSocket } from './ports';
 import { type Room, RoomState } from './room';
 
-export interface ConnectionOptions {
-  id: string;
+/** What every connection of one core shares: limits and services, held once, not per connection. */
+export interface ConnectionContext {
+  /** Bytes a socket may have queued before the server drops it (a client that stopped reading). */
+  maxBufferedBytes: number;
+  /** Inbound messages allowed per second (token bucket), or null for no limit; over it → 4429. */
+  rateLimit: { perSecond: number; burst: number } | null;
+  /** The room's document may not grow past this many bytes (0: no cap); over it → 4413. */
+  maxDocumentBytes: number;
+  clock: Clock;
+  logger: Logger;
+  metrics: CoreMetrics;
+  /** Called exactly once per connection when it ends, for whatever reason. */
+  connectionClosed(connection: Connection, reason: CloseReason): void;
+}
+
+/** What the transport knows about one connection once it is authorised. */
+export interface ConnectionFlags {
   /** Read-only connections receive everything but their document updates are dropped. */
   readOnly: boolean;
   /** The client asked for durable acknowledgements (`?durable=1`). */
   durableAck: boolean;
-  /** Bytes a socket may have queued before the server drops it (a client that stopped reading). */
-  maxBufferedBytes: number;
-  /** Inbound messages allowed per second (token bucket), or null for no limit; over it → 4429. */
-  rateLimit: { perSecond: number; burst: number; now: () => number } | null;
-  /** The room's document may not grow past this many bytes (0: no cap); over it → 4413. */
-  maxDocumentBytes: number;
 }
 
 /** Why a connection ended: the close code the client sees and the reason that is logged. */
@@ -33,41 +42,33 @@ export interface CloseReason {
 export class Connection {
   /** Awareness client ids this connection announced; removed when it closes. */
   readonly awarenessIds = new Set<number>();
+  readonly isReadOnly: boolean;
+  readonly wantsDurableAck: boolean;
   private queue: Uint8Array[] | null = [];
   private closed = false;
   private readonly bucket: TokenBucket | null;
 
+  // Everything shared lives in `context`: thousands of idle connections each cost only their fields.
   constructor(
     private readonly socket: SyncSocket,
     readonly room: Room,
-    private readonly options: ConnectionOptions,
-    private readonly logger: Logger,
-    private readonly metrics: CoreMetrics,
-    /** Called exactly once when this connection ends, for whatever reason. */
-    private readonly onClosed: (connection: Connection, reason: CloseReason) => void,
+    /** For logs: unique within this server process. */
+    readonly id: number,
+    flags: ConnectionFlags,
+    private readonly context: ConnectionContext,
   ) {
-    const rate = options.rateLimit;
-    this.bucket = rate ? new TokenBucket(rate.perSecond, rate.burst, rate.now) : null;
+    this.isReadOnly = flags.readOnly;
+    this.wantsDurableAck = flags.durableAck;
+    const rate = context.rateLimit;
+    this.bucket = rate ? new TokenBucket(rate.perSecond, rate.burst, context.clock) : null;
     room.add(this);
     void room.whenReady().then((ready) => {
       if (!ready) {
-        this.close({ code: CloseCode.loadFailed, reason: 'document could not be loaded' });
+        this.close(CloseCode.loadFailed, 'document could not be loaded');
         return;
       }
       this.start();
     });
-  }
-
-  get id(): string {
-    return this.options.id;
-  }
-
-  get wantsDurableAck(): boolean {
-    return this.options.durableAck;
-  }
-
-  get isReadOnly(): boolean {
-    return this.options.readOnly;
   }
 
   handleFrame(frame: Uint8Array): void {
@@ -80,13 +81,13 @@ export class Connection {
   }
 
   /** The socket closed on the client's side (or the transport failed). */
-  handleClose(reason: CloseReason): void {
-    this.finish(reason);
+  handleClose(code: number, reason: string): void {
+    this.finish({ code, reason: reason || 'closed by client' });
   }
 
   /** Sends one frame to this client and counts it. */
   send(frame: Uint8Array): void {
-    if (this.deliver(frame)) this.metrics.framesOut(1, frame.byteLength);
+    if (this.deliver(frame)) this.context.metrics.framesOut(1, frame.byteLength);
   }
 
   /**
@@ -96,9 +97,9 @@ export class Connection {
   deliver(frame: Uint8Array): boolean {
     if (this.closed) return false;
     this.socket.send(frame);
-    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
+    if (this.socket.bufferedAmount > this.context.maxBufferedBytes) {
       // The client is not reading: drop it rather than buffer without bound.
-      this.logger.warn(
+      this.context.logger.warn(
         { conn: this.id, room: this.room.name, buffered: this.socket.bufferedAmount },
         'closing a connection that does not read its socket',
       );
@@ -108,10 +109,11 @@ export class Connection {
     return true;
   }
 
-  close(reason: CloseReason): void {
+  /** The server ends this connection: the client sees `code` and `reason`. */
+  close(code: number, reason: string): void {
     if (this.closed) return;
-    this.socket.close(reason.code, reason.reason);
-    this.finish(reason);
+    this.socket.close(code, reason);
+    this.finish({ code, reason });
   }
 
   private start(): void {
@@ -119,7 +121,7 @@ export class Connection {
     if (this.closed || room.state !== RoomState.ready) return;
     const awareness = room.awarenessSnapshot();
     if (awareness !== null) this.send(awareness);
-    if (this.options.durableAck) {
+    if (this.wantsDurableAck) {
       const ack = room.durableAckNow();
       room.writes.afterDurable(() => this.send(ack));
     }
@@ -137,14 +139,17 @@ export class Connection {
 
   private process(frame: Uint8Array): void {
     if (this.bucket !== null && !this.bucket.take()) {
-      this.logger.warn({ conn: this.id, room: this.room.name }, 'rate limited: too many messages per second');
-      this.close({ code: CloseCode.rateLimited, reason: 'too many messages per second' });
+      this.context.logger.warn(
+        { conn: this.id, room: this.room.name },
+        'rate limited: too many messages per second',
+      );
+      this.close(CloseCode.rateLimited, 'too many messages per second');
       return;
     }
     let message: InboundMessage;
     try {
       message = decodeFrame(frame);
-      this.metrics.messageIn(message.kind, frame.byteLength);
+      this.context.metrics.messageIn(message.kind, frame.byteLength);
       this.apply(message);
     } catch (error) {
       const detail = (error as Error).message;
@@ -152,8 +157,8 @@ export class Connection {
         error instanceof MalformedMessageError
           ? `malformed message: ${detail}`
           : `invalid message: ${detail}`;
-      this.logger.warn({ conn: this.id, room: this.room.name, bytes: frame.byteLength }, reason);
-      this.close({ code: CloseCode.protocolError, reason: reason.slice(0, 120) });
+      this.context.logger.warn({ conn: this.id, room: this.room.name, bytes: frame.byteLength }, reason);
+      this.close(CloseCode.protocolError, reason.slice(0, 120));
     }
   }
 
@@ -169,17 +174,17 @@ export class Connection {
       }
       case 'syncStep2':
       case 'update': {
-        if (this.options.readOnly) return;
+        if (this.isReadOnly) return;
         // Decode fully before applying, so a truncated update changes nothing.
         const { structs, ds } = Y.decodeUpdate(message.update);
         // A fresh client's sync step 2 carries nothing: no reason to touch (or build) the document.
         if (structs.length === 0 && ds.clients.size === 0) return;
-        if (room.exceedsSize(message.update, structs, this.options.maxDocumentBytes)) {
-          this.logger.warn(
+        if (room.exceedsSize(message.update, structs, this.context.maxDocumentBytes)) {
+          this.context.logger.warn(
             { conn: this.id, room: room.name, bytes: message.update.byteLength },
             'document size cap reached: update refused',
           );
-          this.close({ code: CloseCode.documentTooLarge, reason: 'document is at its size limit' });
+          this.close(CloseCode.documentTooLarge, 'document is at its size limit');
           return;
         }
         Y.applyUpdate(room.doc, message.update, this);
@@ -205,7 +210,7 @@ export class Connection {
     this.closed = true;
     this.queue = null;
     this.room.remove(this);
-    this.onClosed(this, reason);
+    this.context.connectionClosed(this, reason);
   }
 }
 

@@ -1,5 +1,5 @@
 import { CloseCode } from '../../shared/protocol';
-import { type CloseReason, Connection } from './connection';
+import { type CloseReason, Connection, type ConnectionContext } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import {
@@ -43,7 +43,7 @@ export interface ConnectionRequest {
   remoteAddress: string;
 }
 
-/** What the transport calls as events arrive on the socket. */
+/** What the transport calls as events arrive on the socket (a `Connection` is one). */
 export interface ConnectionHandlers {
   handleFrame(frame: Uint8Array): void;
   handleClose(code: number, reason: string): void;
@@ -65,6 +65,9 @@ export const DEFAULTS = {
   maxDocumentBytes: 32 * 1024 * 1024,
 } as const;
 
+/** Handlers for a socket the core refused (it is already being closed). */
+const IGNORED: ConnectionHandlers = { handleFrame() {}, handleClose() {}, close() {} };
+
 /**
  * The transport-agnostic server: hand it a socket-like object per connection
  * (`handleConnection`) and it does the rest. It knows nothing of HTTP, `ws` or LevelDB.
@@ -74,25 +77,30 @@ export class SyncCore {
   private readonly connections = new Set<Connection>();
   private readonly logger: Logger;
   private readonly metrics: CoreMetrics;
-  private readonly maxBufferedBytes: number;
   private readonly shutdownTimeoutMs: number;
-  private readonly limits: Required<
-    Pick<SyncCoreOptions, 'maxMessagesPerSecond' | 'messageBurst' | 'maxDocumentBytes'>
-  >;
   private readonly clock: Clock;
+  /** Shared by every connection, so each holds one reference instead of copies and closures. */
+  private readonly connectionContext: ConnectionContext;
   private nextId = 1;
   private stopping = false;
 
   constructor(options: SyncCoreOptions) {
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? noopMetrics;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
     this.clock = options.clock ?? systemClock;
-    this.limits = {
-      maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond,
-      messageBurst: options.messageBurst ?? DEFAULTS.messageBurst,
+    const perSecond = options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond;
+    this.connectionContext = {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      rateLimit:
+        perSecond > 0
+          ? { perSecond, burst: Math.max(1, options.messageBurst ?? DEFAULTS.messageBurst) }
+          : null,
       maxDocumentBytes: options.maxDocumentBytes ?? DEFAULTS.maxDocumentBytes,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.metrics,
+      connectionClosed: (connection, reason) => this.handleClosed(connection, reason),
     };
     this.rooms = new RoomManager({
       store: options.store,
@@ -114,9 +122,9 @@ export class SyncCore {
   handleConnection(socket: SyncSocket, request: ConnectionRequest): ConnectionHandlers {
     if (this.stopping) {
       socket.close(CloseCode.serviceRestart, 'server is shutting down');
-      return { handleFrame() {}, handleClose() {}, close() {} };
+      return IGNORED;
     }
-    const id = `c${this.nextId++}`;
+    const id = this.nextId++;
     const room = this.rooms.open(request.room);
     if (room === null) {
       this.logger.warn(
@@ -124,39 +132,13 @@ export class SyncCore {
         'room limit reached and no room is idle: connection refused',
       );
       socket.close(CloseCode.overloaded, 'too many documents open; retry later');
-      return { handleFrame() {}, handleClose() {}, close() {} };
+      return IGNORED;
     }
-    const { maxMessagesPerSecond, messageBurst, maxDocumentBytes } = this.limits;
-    const connection = new Connection(
-      socket,
-      room,
-      {
-        id,
-        readOnly: request.readOnly,
-        durableAck: request.durableAck,
-        maxBufferedBytes: this.maxBufferedBytes,
-        rateLimit:
-          maxMessagesPerSecond > 0
-            ? {
-                perSecond: maxMessagesPerSecond,
-                burst: Math.max(1, messageBurst),
-                now: () => this.clock.now(),
-              }
-            : null,
-        maxDocumentBytes,
-      },
-      this.logger,
-      this.metrics,
-      (closed, reason) => this.handleClosed(closed, reason),
-    );
+    const connection = new Connection(socket, room, id, request, this.connectionContext);
     this.connections.add(connection);
     this.metrics.connectionOpened();
     this.logger.debug({ conn: id, room: request.room, addr: request.remoteAddress }, 'connection opened');
-    return {
-      handleFrame: (frame) => connection.handleFrame(frame),
-      handleClose: (code, reason) => connection.handleClose({ code, reason: reason || 'closed by client' }),
-      close: (code, reason) => connection.close({ code, reason }),
-    };
+    return connection;
   }
 
   /** Shutdown: store every document, then close every socket with `code` and free the rooms. */
@@ -177,7 +159,7 @@ export class SyncCore {
       for (const room of this.rooms.all()) room.writes.stop();
     }
     for (const connection of [...this.connections]) {
-      connection.close({ code, reason: 'server is shutting down' });
+      connection.close(code, 'server is shutting down');
     }
     await this.rooms.closeAll();
     return { unstoredRooms };

@@ -5,7 +5,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
 import { isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
-import type { SyncCore } from '../core/sync-core';
+import type { ConnectionHandlers, SyncCore } from '../core/sync-core';
 import { AddressLimiter } from '../limits/address-limiter';
 
 /** The access decision for one upgrade request (see auth for token checks). */
@@ -40,24 +40,95 @@ export interface WsTransportOptions {
 export const DEFAULT_HEARTBEAT_MS = 30_000;
 
 /**
+ * A `ws` socket that carries what the transport keeps per connection as plain fields. Its event
+ * listeners are shared functions that read them through `this` (an emitter calls its listeners on
+ * itself), so an idle connection costs no closures: memory per connection is a published target.
+ */
+class TransportSocket extends WebSocket {
+  core: ConnectionHandlers = UNATTACHED;
+  transport: TransportContext | null = null;
+  room = '';
+  address = '';
+  /** Whether it answered the last heartbeat ping. */
+  alive = true;
+  /** Cancels the token-expiry timer, if the token expires. */
+  cancelExpiry: (() => void) | null = null;
+}
+
+/** What the shared listeners need from the transport that owns a socket. */
+interface TransportContext {
+  logger: Logger;
+  maxMessageBytes: number;
+}
+
+const UNATTACHED: ConnectionHandlers = { handleFrame() {}, handleClose() {}, close() {} };
+
+// The listeners below are only registered on sockets the server made, so `this` is a TransportSocket.
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const ws = this as TransportSocket;
+  if (!isBinary) {
+    ws.transport?.logger.warn(
+      { room: ws.room, addr: ws.address },
+      'malformed message: a text frame (the protocol is binary)',
+    );
+    ws.close(CloseCode.protocolError, 'text frames are not part of the protocol');
+    ws.core.handleClose(CloseCode.protocolError, 'sent a text frame');
+    return;
+  }
+  ws.core.handleFrame(toUint8Array(data));
+}
+
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  // ws closes the socket itself (e.g. 1009 for a frame above maxPayload); log why.
+  const ws = this as TransportSocket;
+  const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+  ws.transport?.logger.warn(
+    {
+      room: ws.room,
+      addr: ws.address,
+      code: error.code,
+      maxBytes: tooBig ? ws.transport.maxMessageBytes : undefined,
+    },
+    tooBig ? `message too big, closing with 1009: ${error.message}` : `socket error: ${error.message}`,
+  );
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  const ws = this as TransportSocket;
+  ws.cancelExpiry?.();
+  ws.core.handleClose(code, reason.toString());
+}
+
+function onPong(this: WebSocket): void {
+  (this as TransportSocket).alive = true;
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+/**
  * Adapts `ws` to the core: validates the room (the URL path) and access at the HTTP upgrade,
  * before any document is loaded, then hands the socket to the core.
  */
 export function createWsTransport(options: WsTransportOptions) {
   const { core, logger } = options;
   const perAddress = new AddressLimiter(options.maxConnectionsPerAddress);
+  const releaseSlot = function (this: Duplex): void {
+    perAddress.release(this);
+  };
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxMessageBytes,
     perMessageDeflate: false,
+    WebSocket: TransportSocket,
   });
-
-  /** Whether each socket answered the last heartbeat ping (absent: not pinged yet). */
-  const alive = new WeakMap<WebSocket, boolean>();
+  const context: TransportContext = { logger, maxMessageBytes: options.maxMessageBytes };
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const url = new URL(req.url ?? '/', 'http://localhost');
     let room: string;
     try {
@@ -71,12 +142,11 @@ export function createWsTransport(options: WsTransportOptions) {
     }
     const remoteAddress = clientAddress(req, options.trustProxy ?? false);
     // Taken before the (async) token check so concurrent upgrades count; given back when the socket closes.
-    const release = perAddress.acquire(remoteAddress);
-    if (release === null) {
+    if (!perAddress.acquire(socket, remoteAddress)) {
       logger.warn({ room, addr: remoteAddress }, 'upgrade refused: too many connections from this address');
       return refuse(socket, 429, 'too many connections from this address');
     }
-    socket.once('close', release);
+    socket.on('close', releaseSlot);
     const decision = await options.authorize(req, room, url);
     if (!decision.ok) {
       logger.info(
@@ -85,59 +155,42 @@ export function createWsTransport(options: WsTransportOptions) {
       );
       return refuse(socket, decision.status, decision.reason);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('pong', () => alive.set(ws, true));
-      const handlers = core.handleConnection(adapt(ws), {
+    const durableAck = url.searchParams.get(DURABLE_ACK_PARAM) === '1';
+    wss.handleUpgrade(req, socket, head, (upgraded) => {
+      const ws = upgraded as TransportSocket;
+      ws.transport = context;
+      ws.room = room;
+      ws.address = remoteAddress;
+      ws.on('pong', onPong);
+      ws.on('message', onMessage);
+      ws.on('error', onError);
+      ws.on('close', onClose);
+      const handlers = core.handleConnection(new WsSyncSocket(ws), {
         room,
         readOnly: decision.readOnly,
-        durableAck: url.searchParams.get(DURABLE_ACK_PARAM) === '1',
+        durableAck,
         remoteAddress,
       });
+      ws.core = handlers;
       if (decision.expiresAt !== undefined) {
-        const cancel = atTime(decision.expiresAt, () => {
+        ws.cancelExpiry = atTime(decision.expiresAt, () => {
           logger.info({ room, addr: remoteAddress }, 'token expired while connected: closing');
           handlers.close(CloseCode.tokenExpired, 'token expired');
         });
-        ws.once('close', cancel);
       }
-      ws.on('message', (data: RawData, isBinary: boolean) => {
-        if (!isBinary) {
-          logger.warn(
-            { room, addr: remoteAddress },
-            'malformed message: a text frame (the protocol is binary)',
-          );
-          ws.close(CloseCode.protocolError, 'text frames are not part of the protocol');
-          handlers.handleClose(CloseCode.protocolError, 'sent a text frame');
-          return;
-        }
-        handlers.handleFrame(toUint8Array(data));
-      });
-      ws.on('error', (error: Error & { code?: string }) => {
-        // ws closes the socket itself (e.g. 1009 for a frame above maxPayload); log why.
-        const tooBig = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-        logger.warn(
-          {
-            room,
-            addr: remoteAddress,
-            code: error.code,
-            maxBytes: tooBig ? options.maxMessageBytes : undefined,
-          },
-          tooBig ? `message too big, closing with 1009: ${error.message}` : `socket error: ${error.message}`,
-        );
-      });
-      ws.on('close', (code: number, reason: Buffer) => handlers.handleClose(code, reason.toString()));
     });
   }
 
   if (heartbeatMs > 0) {
     const timer = setInterval(() => {
-      for (const ws of wss.clients) {
-        if (alive.get(ws) === false) {
-          logger.info({}, 'dropping a socket that did not answer a ping');
+      for (const client of wss.clients) {
+        const ws = client as TransportSocket;
+        if (!ws.alive) {
+          logger.info({ room: ws.room, addr: ws.address }, 'dropping a socket that did not answer a ping');
           ws.terminate();
           continue;
         }
-        alive.set(ws, false);
+        ws.alive = false;
         ws.ping();
       }
     }, heartbeatMs);
@@ -171,18 +224,26 @@ function atTime(when: number, fn: () => void): () => void {
 }
 
 /** The parts of a `ws` socket the fast path uses (stable for years, but private: checked at run time). */
+interface RawSocket {
+  write(data: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
+}
 interface WsInternals {
-  _socket?: { write(data: Buffer): boolean };
+  _socket?: RawSocket;
   _sender?: { _bufferedBytes?: number };
 }
 
 /**
- * Broadcast frames are shared: the core sends one Uint8Array to every connection of a room. We
- * build the complete websocket frame (header + payload) once per shared buffer and write it to each
- * TCP socket as one buffer, instead of letting `ws` frame it again per recipient (a header buffer,
- * cork, two writes, uncork). Server frames are not masked, so the bytes are the same for everyone.
+ * Broadcast frames are shared: the core sends one Uint8Array to every connection of a room. From
+ * its second recipient on, we build the complete websocket frame (header + payload) once and write
+ * it to each TCP socket as one buffer, instead of letting `ws` frame it again per recipient (a
+ * header buffer, cork, two writes, uncork). Server frames are not masked, so the bytes are the same
+ * for everyone. The first recipient gets header and payload in one corked write with no copy: most
+ * frames (the replies to one joiner) are never sent again, and copying them only made garbage.
+ * Value: the whole frame, or null once the frame has been sent to one socket.
  */
-const framed = new WeakMap<Uint8Array, Buffer>();
+const framed = new WeakMap<Uint8Array, Buffer | null>();
 
 /** `ws` exports its frame encoder (`Sender.frame`), but @types/ws does not declare it. */
 const { Sender } = wsModule as unknown as {
@@ -194,40 +255,53 @@ const { Sender } = wsModule as unknown as {
   };
 };
 
-function frameOnce(data: Uint8Array): Buffer {
-  let frame = framed.get(data);
-  if (frame === undefined) {
-    const payload = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const parts = Sender.frame(payload, {
-      fin: true,
-      opcode: 0x02,
-      mask: false,
-      readOnly: true,
-      rsv1: false,
-    });
-    frame = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    framed.set(data, frame);
+const BINARY_FRAME = { fin: true, opcode: 0x02, mask: false, readOnly: true, rsv1: false } as const;
+
+function writeFrame(socket: RawSocket, data: Uint8Array): void {
+  const whole = framed.get(data);
+  if (whole) {
+    socket.write(whole);
+    return;
   }
-  return frame;
+  const parts = Sender.frame(Buffer.from(data.buffer, data.byteOffset, data.byteLength), BINARY_FRAME);
+  if (whole === undefined) {
+    framed.set(data, null);
+    socket.cork();
+    for (const part of parts) socket.write(part);
+    socket.uncork();
+    return;
+  }
+  const frame = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  framed.set(data, frame);
+  socket.write(frame);
 }
 
-function adapt(ws: WebSocket): SyncSocket {
-  const internals = ws as unknown as WsInternals;
-  return {
-    send: (frame) => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      const socket = internals._socket;
-      // Only when ws has nothing queued of its own (it queues while compressing, which is off),
-      // so frames keep their order.
-      if (socket !== undefined && internals._sender?._bufferedBytes === 0) socket.write(frameOnce(frame));
-      else ws.send(frame);
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-  };
+/** The core's view of a `ws` socket (methods on a class: no closures per connection). */
+class WsSyncSocket implements SyncSocket {
+  constructor(private readonly ws: WebSocket) {}
+
+  send(frame: Uint8Array): void {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const internals = ws as unknown as WsInternals;
+    const socket = internals._socket;
+    // Only when ws has nothing queued of its own (it queues while compressing, which is off),
+    // so frames keep their order.
+    if (socket !== undefined && internals._sender?._bufferedBytes === 0) writeFrame(socket, frame);
+    else ws.send(frame);
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
 }
 
 function toUint8Array(data: RawData): Uint8Array {

@@ -9,15 +9,16 @@ export class TokenBucket {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number,
+    /** Shared by every bucket (an object, not a closure per bucket: one exists per connection). */
+    private readonly clock: { now(): number },
   ) {
     this.tokens = burst;
-    this.last = now();
+    this.last = clock.now();
   }
 
   /** Takes one token; false when none is left. */
   take(): boolean {
-    const now = this.now();
+    const now = this.clock.now();
     const elapsedMs = Math.max(0, now - this.last);
     this.last = now;
     this.tokens = Math.min(this.burst, this.tokens + (elapsedMs * this.perSecond) / 1000);

@@ -7,7 +7,7 @@ import { TokenBucket } from '../../../sync-server/limits/token-bucket';
 describe('token bucket', () => {
   it('allows a burst, then the refill rate', () => {
     let now = 0;
-    const bucket = new TokenBucket(10, 5, () => now);
+    const bucket = new TokenBucket(10, 5, { now: () => now });
     for (let i = 0; i < 5; i++) expect(bucket.take()).toBe(true);
     expect(bucket.take()).toBe(false);
     now += 100; // one token at 10/s
@@ -22,20 +22,21 @@ describe('token bucket', () => {
 describe('connections per address', () => {
   it('refuses past the limit and frees a slot exactly once', () => {
     const limiter = new AddressLimiter(2);
-    const first = limiter.acquire('1.2.3.4');
-    const second = limiter.acquire('1.2.3.4');
-    expect(first && second).toBeTruthy();
-    expect(limiter.acquire('1.2.3.4')).toBe(null);
-    expect(limiter.acquire('5.6.7.8')).not.toBe(null);
-    first!();
-    first!();
+    const [first, second, third, other, later] = [{}, {}, {}, {}, {}];
+    expect(limiter.acquire(first, '1.2.3.4')).toBe(true);
+    expect(limiter.acquire(second, '1.2.3.4')).toBe(true);
+    expect(limiter.acquire(third, '1.2.3.4')).toBe(false);
+    expect(limiter.acquire(other, '5.6.7.8')).toBe(true);
+    limiter.release(first);
+    limiter.release(first);
+    limiter.release(third); // never held a slot: gives nothing back
     expect(limiter.count('1.2.3.4')).toBe(1);
-    expect(limiter.acquire('1.2.3.4')).not.toBe(null);
-    expect(limiter.acquire('1.2.3.4')).toBe(null);
+    expect(limiter.acquire(later, '1.2.3.4')).toBe(true);
+    expect(limiter.acquire({}, '1.2.3.4')).toBe(false);
   });
   it('0 means no limit', () => {
     const limiter = new AddressLimiter(0);
-    for (let i = 0; i < 100; i++) expect(limiter.acquire('a')).not.toBe(null);
+    for (let i = 0; i < 100; i++) expect(limiter.acquire({}, 'a')).toBe(true);
   });
 });
 
