@@ -1,4 +1,4 @@
-# Trellis: the sync server (TypeScript run by tsx) serving the built client.
+# Trellis: the sync server (bundled by esbuild into dist/server) serving the built client.
 # Build: docker build -t trellis .
 # Run:   docker run -d --name trellis -p 1234:1234 -v trellis-data:/data \
 #          -e AUTH_SECRET=<32+ random characters> -e PUBLIC_URL=https://trellis.example.org trellis
@@ -20,9 +20,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
-COPY --from=build /app/dist/client ./dist/client
-COPY shared ./shared
-COPY sync-server ./sync-server
+COPY --from=build /app/dist ./dist
 COPY bin ./bin
 # The image's `node` user owns the data volume; the server never runs as root.
 RUN mkdir -p /data && chown node:node /data
@@ -31,6 +29,6 @@ VOLUME ["/data"]
 EXPOSE 1234
 HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||1234)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM stores every document before exiting (see sync-server/main.ts).
+# SIGTERM stores every document before exiting (see sync-server/start.ts).
 STOPSIGNAL SIGTERM
 CMD ["node", "bin/trellis-server.js", "start"]

@@ -80,6 +80,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/integration/support/build-server.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

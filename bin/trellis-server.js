@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The server is TypeScript run by tsx (never compiled ahead of time): register its loader, then run the CLI.
-import { register } from 'tsx/esm/api';
+// The `trellis-server` command: the server bundle that `npm run build` makes (dist/server).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../sync-server/cli/main.ts');
+const cli = new URL('../dist/server/cli/main.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error('trellis-server: dist/server is missing: run `npm run build` first');
+  process.exit(1);
+}
+await import(cli.href);

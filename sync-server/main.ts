@@ -1,47 +1,10 @@
-/** `npm run serve`: starts the sync server with flags/environment, stops cleanly on SIGINT/SIGTERM. */
-import { configHelp, parseConfig } from './config';
-import { createLogger } from './logger';
-import { startServer } from './server';
+/**
+ * Entry of the sync server (`npm run serve` runs its build, dist/server/main.js; tests may run
+ * this file through tsx): flags and environment as documented by `--help`.
+ */
+import { runStart } from './start';
 
-export async function runStart(argv: string[]): Promise<void> {
-  const parsed = parseConfig(argv, process.env, Boolean(process.stdout.isTTY));
-  if ('help' in parsed) {
-    console.log(configHelp());
-    return;
-  }
-  if (!parsed.ok) {
-    console.error(
-      `trellis-server: invalid configuration:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-    process.exitCode = 2;
-    return;
-  }
-  const { config } = parsed;
-  const logger = createLogger(config.logLevel, config.prettyLogs);
-  const server = await startServer(config, { logger });
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    signals++;
-    if (signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
-    logger.info({ signal }, 'shutting down: storing every document');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runStart(process.argv.slice(2)).catch((error: unknown) => {
-    console.error('trellis-server: failed to start:', error);
-    process.exit(1);
-  });
-}
+runStart(process.argv.slice(2)).catch((error: unknown) => {
+  console.error('trellis-server: failed to start:', error);
+  process.exit(1);
+});

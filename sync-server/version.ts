@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+// A JSON import, so the bundled server (dist/server) carries its version instead of looking for
+// package.json relative to wherever the bundle lies.
+import pkg from '../package.json' with { type: 'json' };
 
 /** The package version, reported by /healthz. */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const VERSION: string = pkg.version;

@@ -11,7 +11,7 @@ import { buildExport, docOf, FormatError, inspectDoc, parseBackup, parseExport }
 import type { RoomDump } from '../admin/ops';
 import { parseDuration, privateSignKey, Role, type SignKey, secretKey, signToken } from '../auth/tokens';
 import { DEFAULT_CONFIG } from '../config';
-import { runStart } from '../main';
+import { runStart } from '../start';
 import { CliError, LocalTarget, openTarget, type Target } from './target';
 
 export interface CliIo {

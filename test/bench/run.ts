@@ -7,9 +7,10 @@
  * target, and writes everything to bench-results/<timestamp>.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildServerBundle } from '../integration/support/build-server';
 import { installCleanupHandlers } from './children';
 import { GeneratorPool } from './generators';
 import { makePlan, type Plan } from './plan';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (!(Number.isInteger(generators) && generators >= 1))
     throw new Error(`--generators: expected a positive integer`);
+  // Our server runs as `npm start` ships it (dist/server); scale-out instances too.
+  buildServerBundle();
   const pool = new GeneratorPool(generators);
   try {
     await runPlan(values, makePlan(values.quick, pool, seed), generators, seed);
@@ -87,11 +90,7 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
     if (!(SERVER_KINDS as readonly string[]).includes(name))
       throw new Error(`--servers: unknown server ${name}`);
   }
-  let servers = serverNames as ServerKind[];
-  if (servers.includes('ours') && !existsSync(path.join(REPO_ROOT, 'sync-server/main.ts'))) {
-    console.warn('sync-server/main.ts does not exist yet: skipping our server');
-    servers = servers.filter((s) => s !== 'ours');
-  }
+  const servers = serverNames as ServerKind[];
   const onlyArg = parseList(values.only);
   // `scaleout` is its own harness (Redis, PostgreSQL, three instances): run after the others.
   const runScaleOut = onlyArg === null || onlyArg.includes('scaleout');

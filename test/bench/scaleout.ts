@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { decodeFrame, encodeSyncUpdate } from '../../shared/wire';
+import { buildServerBundle } from '../integration/support/build-server';
 import { instanceEnv, startScaleOutServices } from '../integration/support/scaleout-services';
 import { type ServerProcess, spawnServer, stopServer } from '../integration/support/server-process';
 
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
   const quick = values.quick;
   const runs = Number(values.runs);
   if (!(Number.isInteger(runs) && runs >= 1 && runs <= 5)) throw new Error('--runs: 1 to 5');
+  buildServerBundle();
   /** The run with the median p99 of `runs` identical runs (a shared machine is noisy). */
   const medianOf = async (run: (index: number) => Promise<Measurement>): Promise<Measurement> => {
     const all: Measurement[] = [];

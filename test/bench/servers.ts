@@ -10,6 +10,8 @@ export const SERVER_KINDS = ['ours', 'reference', 'raw'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Our server as `npm run build` bundles it. */
+export const OUR_SERVER_ENTRY = 'dist/server/main.js';
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const LOG_TAIL_LINES = 40;
@@ -35,17 +37,17 @@ function commandFor(
   const base = { ...process.env, HOST, PORT: String(port) };
   switch (kind) {
     case 'ours':
-      // Same as `npx tsx sync-server/main.ts`, minus the npx and tsx wrapper processes, so the PID
-      // the harness measures is the server itself.
+      // What `npm run serve` runs (the run builds it first), minus the npm wrapper process, so the
+      // PID the harness measures is the server itself.
       return {
         args: [
           // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of our server (on exit) for analysis.
           ...(process.env.BENCH_PROFILE_DIR
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
             : []),
-          '--import',
-          'tsx',
-          'sync-server/main.ts',
+          ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+          '--enable-source-maps',
+          OUR_SERVER_ENTRY,
           '--port',
           String(port),
           '--host',

@@ -13,11 +13,12 @@ export interface ServerProcess {
 }
 
 /**
- * Runs `npm run serve`'s entry point as its own process (node with tsx's loader, so the PID is
- * the server itself and `kill -9` hits it, not a wrapper).
+ * Runs the built server (dist/server/main.js, what `npm run serve` runs) as its own process, with
+ * no wrapper, so the PID is the server itself and `kill -9` hits it. The integration project's
+ * global setup builds it.
  */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/main.js'], {
     cwd: process.cwd(),
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', PRETTY_LOGS: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
