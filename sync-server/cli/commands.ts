@@ -93,6 +93,15 @@ const COMMANDS: Record<string, Command> = {
     usage: 'trellis-server compact [room]',
     run: runCompact,
   },
+  migrate: {
+    summary: 'move every document between LevelDB and scale-out (Redis + PostgreSQL), merging',
+    usage: `trellis-server migrate to-scaleout|to-level [--redis-url <url>] [--database-url <url>]
+  --redis-url     [env REDIS_URL]
+  --database-url  [env DATABASE_URL]
+  Every document is merged into what the target holds and checked afterwards. to-level needs the
+  data directory free (no single-node server on it); to-scaleout may run beside live instances.`,
+    run: runMigrate,
+  },
 };
 
 export function mainHelp(): string {
@@ -381,6 +390,31 @@ async function runRestore(args: string[], io: CliIo): Promise<number> {
     { localOnly: true, create: true },
   );
   io.err(`restored ${rooms.length} rooms\n`);
+  return 0;
+}
+
+async function runMigrate(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'redis-url': { type: 'string' },
+    'database-url': { type: 'string' },
+  });
+  const direction = positionals[0];
+  if (direction !== 'to-scaleout' && direction !== 'to-level')
+    throw new UsageError('say where to: to-scaleout or to-level');
+  const redisUrl = str(values, 'redis-url') ?? io.env.REDIS_URL;
+  const databaseUrl = str(values, 'database-url') ?? io.env.DATABASE_URL;
+  if (!redisUrl || !databaseUrl)
+    throw new UsageError('--redis-url and --database-url (or REDIS_URL and DATABASE_URL) are required');
+  // Loaded here only: the Redis and PostgreSQL clients are not needed by any other command.
+  const { migrate } = await import('../scaleout/migrate');
+  const report = await migrate({
+    direction,
+    dataDir: str(values, 'data-dir') ?? io.env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
+    redisUrl,
+    databaseUrl,
+    log: (line) => io.err(`${line}\n`),
+  });
+  io.out(`migrated ${report.rooms} documents (${report.bytes} bytes) ${direction}\n`);
   return 0;
 }
 

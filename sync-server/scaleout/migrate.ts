@@ -3,14 +3,13 @@
  * in either direction, losslessly: the target's existing content is merged, never overwritten, and
  * each document is checked after the copy (the target must hold every item and deletion of the source).
  *
- *   tsx sync-server/scaleout/migrate.ts to-scaleout --data-dir ./data --redis-url … --database-url …
- *   tsx sync-server/scaleout/migrate.ts to-level    --data-dir ./data --redis-url … --database-url …
+ *   trellis-server migrate to-scaleout --data-dir ./data --redis-url … --database-url …
+ *   trellis-server migrate to-level    --data-dir ./data --redis-url … --database-url …
  *
- * Flags fall back to DATA_DIR, REDIS_URL and DATABASE_URL. `to-level` needs the LevelDB directory
+ * (the command is in cli/commands.ts). `to-level` needs the LevelDB directory
  * free (no single-node server running on it); `to-scaleout` may run beside live scale-out instances:
  * it appends each document to its stream, so instances that have it open receive it too.
  */
-import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import pg from 'pg';
 import * as Y from 'yjs';
@@ -117,49 +116,4 @@ export async function migrate(options: MigrationOptions): Promise<MigrationRepor
     redis.disconnect();
     await pool.end();
   }
-}
-
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string' },
-      'redis-url': { type: 'string' },
-      'database-url': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  const direction = positionals[0];
-  const dataDir = values['data-dir'] ?? process.env.DATA_DIR ?? './data';
-  const redisUrl = values['redis-url'] ?? process.env.REDIS_URL;
-  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  if (values.help || (direction !== 'to-scaleout' && direction !== 'to-level') || !redisUrl || !databaseUrl) {
-    process.stderr.write(
-      'Usage: migrate.ts to-scaleout|to-level [--data-dir DIR] --redis-url URL --database-url URL\n' +
-        '  (flags fall back to DATA_DIR, REDIS_URL, DATABASE_URL)\n',
-    );
-    return values.help ? 0 : 2;
-  }
-  const report = await migrate({
-    direction,
-    dataDir,
-    redisUrl,
-    databaseUrl,
-    log: (line) => process.stdout.write(`${line}\n`),
-  });
-  process.stdout.write(`migrated ${report.rooms} documents (${report.bytes} bytes) ${direction}\n`);
-  return 0;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`migrate: ${(error as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

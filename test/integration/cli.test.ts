@@ -60,6 +60,7 @@ describe('trellis-server --help', () => {
       'backup',
       'restore',
       'compact',
+      'migrate',
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
@@ -69,6 +70,12 @@ describe('trellis-server --help', () => {
     const unknown = await cli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command');
+    const nowhere = await cli(['migrate']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('to-scaleout or to-level');
+    const noUrls = await cli(['migrate', 'to-level']);
+    expect(noUrls.code).toBe(2);
+    expect(noUrls.stderr).toContain('--redis-url and --database-url');
   });
 });
 

@@ -120,7 +120,9 @@ describe('migration between LevelDB and Redis + PostgreSQL', () => {
     await level.close();
     const run = promisify(execFile);
     const env = { ...process.env, REDIS_URL: services.redis.url, DATABASE_URL: services.postgres.url };
-    const args = ['--import', 'tsx', 'sync-server/scaleout/migrate.ts', 'to-scaleout', '--data-dir', dir];
+    // The shipped command: the bin runs the CLI bundle (built by the integration global setup).
+    const bin = join(process.cwd(), 'bin/trellis-server.js');
+    const args = [bin, 'migrate', 'to-scaleout', '--data-dir', dir];
     const first = await run(process.execPath, args, { env });
     expect(first.stdout).toContain('migrated 1 documents');
     // Again, after the LevelDB copy changed: the target keeps both.
@@ -131,13 +133,7 @@ describe('migration between LevelDB and Redis + PostgreSQL', () => {
     await again.close();
     await run(process.execPath, args, { env });
     const back = await tempDir();
-    await run(
-      process.execPath,
-      ['--import', 'tsx', 'sync-server/scaleout/migrate.ts', 'to-level', '--data-dir', back],
-      {
-        env,
-      },
-    );
+    await run(process.execPath, [bin, 'migrate', 'to-level', '--data-dir', back], { env });
     const restored = await LevelDocStore.open(back);
     const state = await stateIn(restored, 'mig-cli');
     await restored.close();
