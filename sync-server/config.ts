@@ -105,7 +105,7 @@ const OPTIONS: OptionSpec[] = [
     flag: 'batch-window-ms',
     env: 'BATCH_WINDOW_MS',
     kind: 'int',
-    help: 'merge updates arriving within this window into one write and one frame',
+    help: 'in a busy room, merge updates arriving within this window into one write and one frame',
   },
   {
     key: 'maxMessageBytes',

@@ -79,6 +79,8 @@ export class Room {
   private forgetAfterFlush = new Set<number>();
   /** The connection that last announced each awareness client id. */
   private readonly awarenessOwners = new Map<number, Connection>();
+  /** Connections that asked for durable acks: only then is a state vector taken per batch. */
+  private durableAckConnections = 0;
   /** Full-state reply for joiners with an empty state vector, valid for one document version. */
   private fullStateCache: { version: number; frame: Uint8Array } | null = null;
   private version = 0;
@@ -116,7 +118,7 @@ export class Room {
         initialEntries: updates.length,
         compactThreshold: this.deps.compactThreshold,
         batchWindowMs: this.deps.batchWindowMs,
-        stateVector: () => Y.encodeStateVector(this.doc),
+        stateVector: () => (this.durableAckConnections > 0 ? Y.encodeStateVector(this.doc) : null),
         // Nothing was applied while the stored state is unbuilt, so it is the whole document.
         snapshot: () => this.stored ?? Y.encodeStateAsUpdate(this.ydoc),
         onDurable: (batch) => this.handleDurable(batch),
@@ -240,12 +242,14 @@ export class Room {
 
   add(connection: Connection): void {
     this.connections.add(connection);
+    if (connection.wantsDurableAck) this.durableAckConnections++;
     this.lastActive = this.deps.clock.now();
   }
 
   /** Removes a connection and its awareness states; the removal is broadcast to the others. */
   remove(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
+    if (connection.wantsDurableAck) this.durableAckConnections--;
     this.lastActive = this.deps.clock.now();
     // A client that reconnected before its old socket's close was noticed has announced its ids
     // on the new connection: those stay.
@@ -307,12 +311,10 @@ export class Room {
     // A lone sender already has its own update; everyone else gets one shared frame.
     const skip = batch.origins.size === 1 ? batch.origins.values().next().value : undefined;
     this.broadcast(encodeSyncUpdate(batch.update), skip);
-    let ack: Uint8Array | null = null;
+    if (batch.stateVector === null) return;
+    const ack = encodeDurableAck(batch.stateVector);
     for (const connection of this.connections) {
-      if (connection.wantsDurableAck) {
-        ack ??= encodeDurableAck(batch.stateVector);
-        connection.send(ack);
-      }
+      if (connection.wantsDurableAck) connection.send(ack);
     }
   }
 

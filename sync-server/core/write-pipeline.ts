@@ -8,8 +8,11 @@ export interface DurableBatch {
   readonly update: Uint8Array;
   /** Who sent the updates (connections), so a broadcast can skip a lone sender. */
   readonly origins: ReadonlySet<unknown>;
-  /** The document's state vector when the batch was cut: what is durable once it is written. */
-  readonly stateVector: Uint8Array;
+  /**
+   * The document's state vector when the batch was cut: what is durable once it is written. Null
+   * when no connection asked for durable acks.
+   */
+  readonly stateVector: Uint8Array | null;
 }
 
 interface OpenBatch {
@@ -28,16 +31,27 @@ export interface WritePipelineOptions {
   initialEntries: number;
   /** Compact the log into one entry once it holds this many. */
   compactThreshold: number;
-  /** Extra time a batch stays open to merge more updates (0: just the current event-loop turn). */
+  /**
+   * Extra time a batch stays open to merge more updates while they come close together (0: just
+   * the current event-loop turn). A lone update never waits for it.
+   */
   batchWindowMs: number;
-  /** The document's current state vector (taken when a batch is cut). */
-  stateVector(): Uint8Array;
+  /**
+   * The document's current state vector, taken when a batch is cut, or null when nobody needs it
+   * (with hundreds of clients in a document it costs more than the rest of the batch's handling).
+   */
+  stateVector(): Uint8Array | null;
   /** The whole document as one update (for compaction). */
   snapshot(): Uint8Array;
   /** Called once a batch is stored, before anything waiting on it runs. */
   onDurable(batch: DurableBatch): void;
 }
 
+/**
+ * The window is used only when the previous batch was cut less than this many windows ago: then
+ * more updates are likely to arrive within it (at r updates/s, about r × window of them).
+ */
+const BUSY_WITHIN_WINDOWS = 4;
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 5_000;
 
@@ -55,6 +69,8 @@ export class WritePipeline {
   private compactRequested = false;
   private drainWaiters: Array<() => void> = [];
   private stopped = false;
+  /** When the last batch was cut (clock ms). */
+  private lastCutAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: WritePipelineOptions) {
     this.entries = options.initialEntries;
@@ -111,8 +127,11 @@ export class WritePipeline {
       void this.drain();
     };
     // setImmediate runs after the I/O callbacks of this turn: every frame read in it joins the batch.
-    // A window of a few milliseconds also merges updates of nearby turns: fewer frames per recipient.
-    if (this.options.batchWindowMs > 0) setTimeout(run, this.options.batchWindowMs);
+    // In a busy room a window of a few milliseconds also merges updates of nearby turns: fewer
+    // frames (write syscalls) per recipient. In a quiet room it would only add latency.
+    const window = this.options.batchWindowMs;
+    const busy = this.options.clock.now() - this.lastCutAt < window * BUSY_WITHIN_WINDOWS;
+    if (window > 0 && busy) setTimeout(run, window);
     else setImmediate(run);
   }
 
@@ -134,6 +153,7 @@ export class WritePipeline {
   private async writeBatch(batch: OpenBatch): Promise<void> {
     this.open = null;
     this.writing = batch;
+    this.lastCutAt = this.options.clock.now();
     const stateVector = this.options.stateVector();
     const update = batch.updates.length === 1 ? batch.updates[0]! : Y.mergeUpdates(batch.updates);
     const stored = await this.withRetry('append', () => this.options.store.append(this.options.room, update));
