@@ -54,10 +54,10 @@ export interface ConnectionHandlers {
 export const DEFAULTS = {
   unloadDelayMs: 10_000,
   compactThreshold: 500,
-  // In a busy room, the updates of nearby turns merge into one frame per recipient. At 300 clients
-  // × 1 edit/s a 2 ms window cut server CPU per delivered update by ~19 % (against none), 5 ms by
-  // another ~12 % (0.90× → 0.79× the raw relay), with p99 latency unchanged. A quiet room's lone
-  // update does not wait for it.
+  // While updates come closer than the window, those of nearby turns merge into one frame per
+  // recipient. At 300 clients × 1 edit/s a 2 ms window cut server CPU per delivered update by ~19 %
+  // (against none), 5 ms by another ~12 % (0.90× → 0.79× the raw relay), p99 within noise. Slower
+  // rooms do not wait (100 × 1/s: p50 2.2 ms).
   batchWindowMs: 5,
   maxBufferedBytes: 16 * 1024 * 1024,
   shutdownTimeoutMs: 10_000,

@@ -48,10 +48,13 @@ export interface WritePipelineOptions {
 }
 
 /**
- * The window is used only when the previous batch was cut less than this many windows ago: then
- * more updates are likely to arrive within it (at r updates/s, about r × window of them).
+ * The window pays only when another update is likely to arrive within it, i.e. when updates come
+ * less than a window apart on average. The average gap is smoothed over the last few updates
+ * (weight of the newest), and a long pause counts as this much at most, so a room that quietens
+ * is quiet again within a few updates.
  */
-const BUSY_WITHIN_WINDOWS = 4;
+const GAP_SMOOTHING = 0.2;
+const MAX_GAP_MS = 100;
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 5_000;
 
@@ -69,8 +72,9 @@ export class WritePipeline {
   private compactRequested = false;
   private drainWaiters: Array<() => void> = [];
   private stopped = false;
-  /** When the last batch was cut (clock ms). */
-  private lastCutAt = Number.NEGATIVE_INFINITY;
+  /** Smoothed time between updates (ms), and when the last one came (clock ms). */
+  private meanGapMs = MAX_GAP_MS;
+  private lastAddAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: WritePipelineOptions) {
     this.entries = options.initialEntries;
@@ -88,6 +92,10 @@ export class WritePipeline {
   }
 
   add(update: Uint8Array, origin: unknown): void {
+    const now = this.options.clock.now();
+    const gap = Math.min(now - this.lastAddAt, MAX_GAP_MS);
+    this.meanGapMs += (gap - this.meanGapMs) * GAP_SMOOTHING;
+    this.lastAddAt = now;
     if (this.open === null) this.open = { updates: [], origins: new Set(), after: [] };
     this.open.updates.push(update);
     this.open.origins.add(origin);
@@ -130,8 +138,7 @@ export class WritePipeline {
     // In a busy room a window of a few milliseconds also merges updates of nearby turns: fewer
     // frames (write syscalls) per recipient. In a quiet room it would only add latency.
     const window = this.options.batchWindowMs;
-    const busy = this.options.clock.now() - this.lastCutAt < window * BUSY_WITHIN_WINDOWS;
-    if (window > 0 && busy) setTimeout(run, window);
+    if (window > 0 && this.meanGapMs < window) setTimeout(run, window);
     else setImmediate(run);
   }
 
@@ -153,7 +160,6 @@ export class WritePipeline {
   private async writeBatch(batch: OpenBatch): Promise<void> {
     this.open = null;
     this.writing = batch;
-    this.lastCutAt = this.options.clock.now();
     const stateVector = this.options.stateVector();
     const update = batch.updates.length === 1 ? batch.updates[0]! : Y.mergeUpdates(batch.updates);
     const stored = await this.withRetry('append', () => this.options.store.append(this.options.room, update));

@@ -57,24 +57,35 @@ describe('write pipeline batching', () => {
     expect([...(durable[0]?.origins ?? [])]).toEqual(['alice', 'bob']);
   });
 
-  it('in a busy room, merges the updates of nearby turns within the window', async () => {
+  it('merges the updates of nearby turns within the window while they come closer than it', async () => {
     const { store, durable, pipeline } = setup();
-    pipeline.add(update('first'), 'a');
-    await vi.advanceTimersByTimeAsync(0); // written at once: the room was quiet
-    expect(store.calls.append).toBe(1);
-    // The room is busy now: the next batch stays open for the window.
-    pipeline.add(update('second'), 'b');
-    await vi.advanceTimersByTimeAsync(WINDOW_MS - 2);
-    expect(store.calls.append).toBe(1);
-    pipeline.add(update('third'), 'c');
-    await vi.advanceTimersByTimeAsync(2);
-    expect(store.calls.append).toBe(2);
-    expect([...(durable[1]?.origins ?? [])]).toEqual(['b', 'c']);
-    // Quiet again (longer than the busy span since the last cut): no wait.
-    await vi.advanceTimersByTimeAsync(WINDOW_MS * 10);
-    pipeline.add(update('later'), 'd');
+    // One update per millisecond (the window is 5): the room turns busy after a few of them.
+    let sent = 0;
+    for (; sent < 40; sent++) {
+      pipeline.add(update(`u${sent}`), `client${sent}`);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(WINDOW_MS);
+    expect(durable.reduce((n, batch) => n + batch.origins.size, 0)).toBe(sent); // nothing lost
+    const last = durable.slice(-4);
+    expect(last.every((batch) => batch.origins.size >= WINDOW_MS - 1)).toBe(true);
+    expect(store.calls.append).toBeLessThan(sent * 0.75); // one write per update without the window
+    // After a pause, a lone update is written at the end of its turn again.
+    await vi.advanceTimersByTimeAsync(2_000);
+    const before = store.calls.append;
+    pipeline.add(update('later'), 'late');
     await vi.advanceTimersByTimeAsync(0);
-    expect(store.calls.append).toBe(3);
+    expect(store.calls.append).toBe(before + 1);
+  });
+
+  it('does not wait when updates come further apart than the window', async () => {
+    const { store, pipeline } = setup();
+    for (let i = 0; i < 20; i++) {
+      pipeline.add(update(`slow${i}`), 'a');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.calls.append).toBe(i + 1);
+      await vi.advanceTimersByTimeAsync(WINDOW_MS * 2);
+    }
   });
 
   it('takes the state vector for durable acks only when asked for one', async () => {
