@@ -40,8 +40,6 @@ export interface CloseReason {
  * ever answered from a document that has not loaded yet (the reference server does: y-websocket #81).
  */
 export class Connection {
-  /** Awareness client ids this connection announced; removed when it closes. */
-  readonly awarenessIds = new Set<number>();
   readonly isReadOnly: boolean;
   readonly wantsDurableAck: boolean;
   private queue: Uint8Array[] | null = [];

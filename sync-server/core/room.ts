@@ -48,8 +48,9 @@ export interface RoomDeps {
 
 /**
  * One document in memory with its awareness and connections. Updates are applied at once (so the
- * next message sees them) but leave the server only after they are stored; updates and awareness
- * changes of one event-loop turn go out as one frame per connection, encoded once.
+ * next message sees them) but leave the server only after they are stored; the updates of one batch
+ * (an event-loop turn, or the write pipeline's window in a busy room) and the awareness changes of
+ * one turn each go out as one frame per connection, encoded once.
  */
 export class Room {
   private readonly ydoc = new Y.Doc();
@@ -77,7 +78,7 @@ export class Room {
   private awarenessScheduled = false;
   /** Client ids whose clock is forgotten once their removal went out (y-websocket #122). */
   private forgetAfterFlush = new Set<number>();
-  /** The connection that last announced each awareness client id. */
+  /** The connection that last announced each present awareness client id (the one record of it). */
   private readonly awarenessOwners = new Map<number, Connection>();
   /** Connections that asked for durable acks: only then is a state vector taken per batch. */
   private durableAckConnections = 0;
@@ -119,8 +120,9 @@ export class Room {
         compactThreshold: this.deps.compactThreshold,
         batchWindowMs: this.deps.batchWindowMs,
         stateVector: () => (this.durableAckConnections > 0 ? Y.encodeStateVector(this.doc) : null),
-        // Nothing was applied while the stored state is unbuilt, so it is the whole document.
-        snapshot: () => this.stored ?? Y.encodeStateAsUpdate(this.ydoc),
+        // From the document, not the merged stored updates: applying garbage-collects deleted content,
+        // merging keeps it. Compaction is rare, and an unbuilt room is built for it.
+        snapshot: () => Y.encodeStateAsUpdate(this.doc),
         onDurable: (batch) => this.handleDurable(batch),
       });
       if (updates.length >= this.deps.compactThreshold) this.pipeline.requestCompaction();
@@ -128,10 +130,8 @@ export class Room {
       this.unsubscribeFeed =
         this.deps.feed?.subscribe(this.name, cursor, {
           handleRemoteUpdates: (remote) => this.applyRemote(remote),
-          handleRemoteAwareness: (update) => {
-            acceptReturnsWithSameClock(this.awareness, update);
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
-          },
+          handleRemoteAwareness: (update) =>
+            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN),
           localAwareness: () => this.localAwarenessUpdate(),
         }) ?? null;
       this.setState(RoomState.ready);
@@ -252,14 +252,9 @@ export class Room {
     if (connection.wantsDurableAck) this.durableAckConnections--;
     this.lastActive = this.deps.clock.now();
     // A client that reconnected before its old socket's close was noticed has announced its ids
-    // on the new connection: those stay.
-    const owned = [...connection.awarenessIds].filter((id) => this.awarenessOwners.get(id) === connection);
-    const ids = owned.filter((id) => this.awareness.getStates().has(id));
-    for (const id of owned) {
-      this.awarenessOwners.delete(id);
-      this.forgetAfterFlush.add(id);
-    }
-    connection.awarenessIds.clear();
+    // on the new connection, which now owns them: those stay.
+    const ids: number[] = [];
+    for (const [id, owner] of this.awarenessOwners) if (owner === connection) ids.push(id);
     if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, connection);
     else this.scheduleAwarenessFlush();
   }
@@ -333,12 +328,13 @@ export class Room {
   ): void => {
     this.awarenessVersion++;
     const owner = this.connections.has(origin as Connection) ? (origin as Connection) : null;
-    if (owner !== null) {
-      for (const id of [...added, ...updated]) {
-        owner.awarenessIds.add(id);
-        this.awarenessOwners.set(id, owner);
-      }
-      for (const id of removed) owner.awarenessIds.delete(id);
+    if (owner !== null) for (const id of [...added, ...updated]) this.awarenessOwners.set(id, owner);
+    // Whoever removed it (its owner, its owner's close, a timeout, another instance), a removed
+    // client's clock is forgotten once the removal went out, so its return with the same clock is
+    // accepted here and on every instance (y-websocket #122).
+    for (const id of removed) {
+      this.awarenessOwners.delete(id);
+      this.forgetAfterFlush.add(id);
     }
     const changed: number[] = [];
     for (const id of [...added, ...updated, ...removed]) {
@@ -359,10 +355,7 @@ export class Room {
 
   /** The awareness states this instance's own clients announced, for another instance that asks. */
   private localAwarenessUpdate(): Uint8Array | null {
-    const ids: number[] = [];
-    for (const connection of this.connections) {
-      for (const id of connection.awarenessIds) if (this.awareness.getStates().has(id)) ids.push(id);
-    }
+    const ids = [...this.awarenessOwners.keys()];
     return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
   }
 
@@ -392,53 +385,40 @@ export class Room {
 }
 
 /**
- * A client that left and came back through another instance re-announces with the clock of its
- * removal (the stock provider does not bump it, y-websocket #122), which y-protocols ignores as
- * not newer. Forgetting the clock at removal is not enough here: every stock peer echoes the
- * removal back, recreating it. So for a state arriving from another instance for a client this
- * room holds as removed at that very clock, the clock is dropped first and the state is accepted.
- */
-function acceptReturnsWithSameClock(awareness: awarenessProtocol.Awareness, update: Uint8Array): void {
-  const decoder = decoding.createDecoder(update);
-  const count = decoding.readVarUint(decoder);
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(decoder);
-    const clock = decoding.readVarUint(decoder);
-    const state = decoding.readVarString(decoder);
-    if (
-      state !== 'null' &&
-      !awareness.getStates().has(clientId) &&
-      awareness.meta.get(clientId)?.clock === clock
-    ) {
-      awareness.meta.delete(clientId);
-    }
-  }
-}
-
-/**
  * The awareness update without the removals of clients `owns` rejects: the same bytes when nothing
  * is dropped, null when nothing is left. Throws on a malformed update, like applyAwarenessUpdate.
  */
 function dropForeignRemovals(update: Uint8Array, owns: (clientId: number) => boolean): Uint8Array | null {
+  // First pass on the raw bytes (no string decoding): most updates carry no removal at all.
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  const kept: Array<{ clientId: number; clock: number; state: string }> = [];
+  const dropped = new Set<number>();
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
-    const clock = decoding.readVarUint(decoder);
-    const state = decoding.readVarString(decoder);
-    if (state !== 'null' || owns(clientId)) kept.push({ clientId, clock, state });
+    decoding.readVarUint(decoder); // clock
+    if (isNullState(decoding.readVarUint8Array(decoder)) && !owns(clientId)) dropped.add(i);
   }
-  if (kept.length === count) return update;
-  if (kept.length === 0) return null;
+  if (dropped.size === 0) return update;
+  if (dropped.size === count) return null;
+  const again = decoding.createDecoder(update);
+  decoding.readVarUint(again);
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, kept.length);
-  for (const { clientId, clock, state } of kept) {
+  encoding.writeVarUint(encoder, count - dropped.size);
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(again);
+    const clock = decoding.readVarUint(again);
+    const state = decoding.readVarUint8Array(again);
+    if (dropped.has(i)) continue;
     encoding.writeVarUint(encoder, clientId);
     encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, state);
+    encoding.writeVarUint8Array(encoder, state);
   }
   return encoding.toUint8Array(encoder);
+}
+
+/** Whether an encoded awareness state (a JSON string's UTF-8 bytes) is `null`: a removal. */
+function isNullState(json: Uint8Array): boolean {
+  return json.length === 4 && json[0] === 0x6e && json[1] === 0x75 && json[2] === 0x6c && json[3] === 0x6c;
 }
 
 function isEmptyStateVector(stateVector: Uint8Array): boolean {

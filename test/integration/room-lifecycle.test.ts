@@ -117,6 +117,29 @@ describe('room lifecycle', () => {
     expect(restored.getText('t').toString()).toBe(a.text.toString());
   });
 
+  it('a log loaded past the threshold is compacted with deleted content garbage-collected', async () => {
+    const store = new MemoryDocStore();
+    // A long log left by a server that stopped before compacting: a large text typed, then deleted.
+    const writer = new Y.Doc();
+    writer.on('update', (update: Uint8Array) => void store.append('room-gc', update));
+    const text = writer.getText('t');
+    for (let i = 0; i < 12; i++) text.insert(text.length, 'x'.repeat(1_000));
+    text.delete(0, text.length);
+    text.insert(0, 'kept');
+    const merged = Y.mergeUpdates((await store.load('room-gc')).updates);
+    const server = await startTestServer({ compactThreshold: 10 }, { store });
+    const client = connectClient(server.wsUrl, 'room-gc');
+    await whenSynced(client);
+    await waitUntil(() => store.calls.replace >= 1, 'compacted at load');
+    await server.core.rooms.flushAll();
+    const { updates } = await store.load('room-gc');
+    expect(updates).toHaveLength(1);
+    // The deleted 12,000 characters are gone from the stored state (a merge would keep them).
+    expect(merged.byteLength).toBeGreaterThan(12_000);
+    expect(updates[0]!.byteLength).toBeLessThan(1_000);
+    expect(client.text.toString()).toBe('kept');
+  });
+
   it('a store failure keeps the update in memory, broadcasts nothing until it is stored, then delivers it', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({}, { store });
