@@ -1,6 +1,6 @@
 /**
- * Entry of the sync server (`npm run serve` runs its build, dist/server/main.js; tests may run
- * this file through tsx): flags and environment as documented by `--help`.
+ * Entry of the sync server, bundled into dist/server/main.js (what `npm run serve` runs): flags and
+ * environment as documented by `--help`.
  */
 import { runStart } from './start';
 

@@ -167,6 +167,10 @@ function str(values: Values, flag: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+function dataDirOf(values: Values, io: CliIo): string {
+  return str(values, 'data-dir') ?? io.env.DATA_DIR ?? DEFAULT_CONFIG.dataDir;
+}
+
 function signKeyFrom(values: Values, io: CliIo): SignKey | null {
   const secret = str(values, 'auth-secret') ?? io.env.AUTH_SECRET;
   if (secret) return secretKey(secret);
@@ -184,7 +188,7 @@ function serverBase(io: CliIo): string {
 async function target(values: Values, io: CliIo, localOnly: boolean, create: boolean): Promise<Target> {
   const key = signKeyFrom(values, io);
   return openTarget({
-    dataDir: str(values, 'data-dir') ?? io.env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
+    dataDir: dataDirOf(values, io),
     serverUrl: str(values, 'server') ?? null,
     defaultServerUrl: serverBase(io),
     adminToken: async () =>
@@ -409,7 +413,7 @@ async function runMigrate(args: string[], io: CliIo): Promise<number> {
   const { migrate } = await import('../scaleout/migrate');
   const report = await migrate({
     direction,
-    dataDir: str(values, 'data-dir') ?? io.env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
+    dataDir: dataDirOf(values, io),
     redisUrl,
     databaseUrl,
     log: (line) => io.err(`${line}\n`),

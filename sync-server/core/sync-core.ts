@@ -67,8 +67,8 @@ export const DEFAULTS = {
   maxDocumentBytes: 32 * 1024 * 1024,
 } as const;
 
-/** Handlers for a socket the core refused (it is already being closed). */
-const IGNORED: ConnectionHandlers = { handleFrame() {}, handleClose() {}, close() {} };
+/** Handlers that ignore every event: for a socket the core refused (it is already closing). */
+export const IGNORED: ConnectionHandlers = { handleFrame() {}, handleClose() {}, close() {} };
 
 /**
  * The transport-agnostic server: hand it a socket-like object per connection

@@ -59,8 +59,9 @@ const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * Serialises one room's writes. Updates that arrive while a write is in flight (or within one
- * event-loop turn) are merged into the next batch, so throughput does not depend on write latency.
+ * Serialises one room's writes. Updates that arrive while a write is in flight, within one
+ * event-loop turn, or (while they come fast) within the batch window are merged into the next batch,
+ * so throughput does not depend on write latency.
  * Nothing leaves the server before it is stored: callers attach their sends with `afterDurable`.
  * A failed write is retried with backoff and never dropped; the document stays in memory meanwhile.
  */
@@ -138,7 +139,7 @@ export class WritePipeline {
     // In a busy room a window of a few milliseconds also merges updates of nearby turns: fewer
     // frames (write syscalls) per recipient. In a quiet room it would only add latency.
     const window = this.options.batchWindowMs;
-    if (window > 0 && this.meanGapMs < window) setTimeout(run, window);
+    if (window > 0 && this.meanGapMs < window) this.options.clock.setTimeout(run, window);
     else setImmediate(run);
   }
 

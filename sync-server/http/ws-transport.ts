@@ -5,7 +5,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
 import { isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
-import type { ConnectionHandlers, SyncCore } from '../core/sync-core';
+import { type ConnectionHandlers, IGNORED, type SyncCore } from '../core/sync-core';
 import { AddressLimiter } from '../limits/address-limiter';
 
 /** The access decision for one upgrade request (see auth for token checks). */
@@ -45,7 +45,7 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
  * itself), so an idle connection costs no closures: memory per connection is a published target.
  */
 class TransportSocket extends WebSocket {
-  core: ConnectionHandlers = UNATTACHED;
+  core: ConnectionHandlers = IGNORED;
   transport: TransportContext | null = null;
   room = '';
   address = '';
@@ -60,8 +60,6 @@ interface TransportContext {
   logger: Logger;
   maxMessageBytes: number;
 }
-
-const UNATTACHED: ConnectionHandlers = { handleFrame() {}, handleClose() {}, close() {} };
 
 // The listeners below are only registered on sockets the server made, so `this` is a TransportSocket.
 

@@ -161,21 +161,26 @@ export class RedisFeed implements DocFeed {
     }
   }
 
-  /** Tells compaction how far this instance has read each open room (see `readersKey`). */
+  /** Tells compaction how far this instance has read each open room (see `readersKey`): one round trip. */
   private reportCursors(): void {
-    for (const room of this.rooms.keys()) this.reportCursor(room);
+    if (this.rooms.size > 0) this.sendCursors([...this.rooms.keys()]);
   }
 
   private reportCursor(room: string): void {
-    const key = readersKey(room);
-    this.options.redis
-      .multi()
-      .hset(key, this.options.instanceId, `${this.minCursor(room)} ${Date.now()}`)
-      .pexpire(key, READER_STALE_MS * 2)
-      .exec()
-      .catch(() => {
-        // Redis is away; the next report (or the catch-up after reconnecting) covers it.
-      });
+    this.sendCursors([room]);
+  }
+
+  private sendCursors(rooms: string[]): void {
+    const transaction = this.options.redis.multi();
+    const now = Date.now();
+    for (const room of rooms) {
+      const key = readersKey(room);
+      transaction.hset(key, this.options.instanceId, `${this.minCursor(room)} ${now}`);
+      transaction.pexpire(key, READER_STALE_MS * 2);
+    }
+    transaction.exec().catch(() => {
+      // Redis is away; the next report (or the catch-up after reconnecting) covers it.
+    });
   }
 
   /** Makes the read loop re-issue its XREAD with the current set of rooms. */

@@ -88,7 +88,7 @@ describe('write pipeline batching', () => {
     }
   });
 
-  it('takes the state vector for durable acks only when asked for one', async () => {
+  it('carries the state vector it was given with the batch (null: nobody asked for durable acks)', async () => {
     let taken = 0;
     const wanted = { yes: false };
     const { durable, pipeline } = setup(() => {
