@@ -5,20 +5,17 @@
  * otherwise write its member record in that gap, and it would stay "not saved"), and offline too.
  */
 
+import { decodeJwt } from 'jose';
+
 /** The role claim of a compact JWT, or null when the token is not one or names no role we know. */
 export function tokenRole(token: string): 'read' | 'write' | 'admin' | null {
-  const payload = token.split('.')[1];
-  if (payload === undefined || token.split('.').length !== 3) return null;
-  let claims: unknown;
+  let role: unknown;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='));
-    claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    // Decodes only (no signature check): the server verifies.
+    role = decodeJwt(token).role;
   } catch {
     return null;
   }
-  if (typeof claims !== 'object' || claims === null) return null;
-  const { role } = claims as { role?: unknown };
   return role === 'read' || role === 'write' || role === 'admin' ? role : null;
 }
 

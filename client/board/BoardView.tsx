@@ -70,7 +70,7 @@ export interface BoardViewProps {
    * `card.descriptionPreview`). Called again whenever the card's snapshot changes. Keep the function stable
    * (useCallback) so cards are not re-rendered on every board change.
    */
-  cardExtras?: (cardId: string, card: CardSnapshot) => ReactNode;
+  cardExtras?: (card: CardSnapshot) => ReactNode;
   /** Show the board title (editable) in the toolbar. Default true. */
   showTitle?: boolean;
   /** Show the avatars of everyone on the board in the toolbar. Default true. */

@@ -14,7 +14,7 @@ export interface CardTileProps {
   viewers: readonly Participant[];
   editors: readonly Participant[];
   isOpen: boolean;
-  cardExtras?: (cardId: string, card: CardSnapshot) => ReactNode;
+  cardExtras?: (card: CardSnapshot) => ReactNode;
 }
 
 /**
@@ -81,7 +81,7 @@ export const CardTile = memo(function CardTile({
           </button>
         )}
       </div>
-      {cardExtras ? <div className="card-extras">{cardExtras(card.id, card)}</div> : null}
+      {cardExtras ? <div className="card-extras">{cardExtras(card)}</div> : null}
       {card.due || card.assignees.length > 0 || viewers.length > 0 || editors.length > 0 ? (
         <div className="card-meta">
           {card.due && due ? (

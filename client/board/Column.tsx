@@ -29,7 +29,7 @@ export interface ColumnViewProps {
   cards: readonly CardSnapshot[];
   presence: CardPresenceIndex;
   openCardId: string | null;
-  cardExtras?: (cardId: string, card: CardSnapshot) => ReactNode;
+  cardExtras?: (card: CardSnapshot) => ReactNode;
 }
 
 export const ColumnView = memo(function ColumnView({

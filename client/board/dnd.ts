@@ -3,7 +3,7 @@
  * view shows a local layout (column id → card ids) that follows the pointer or keyboard across columns;
  * only the drop writes to the document, as one moveCard.
  */
-import type { DroppableContainers, KeyboardCoordinateGetter, UniqueIdentifier } from '@dnd-kit/core';
+import type { KeyboardCoordinateGetter, UniqueIdentifier } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import type React from 'react';
 import type { BoardSnapshot } from '../../shared/board';
@@ -87,14 +87,10 @@ export const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) 
   if (parseDndId(active?.id)?.type !== 'card') return sortableKeyboardCoordinates(event, args);
   const sortable = active?.data.current?.sortable as { containerId?: UniqueIdentifier } | undefined;
   if (typeof sortable?.containerId !== 'string') return sortableKeyboardCoordinates(event, args);
-  const ownColumn = columnDndId(sortable.containerId);
-  const all = args.context.droppableContainers;
-  // The same map class (dnd-kit does not export it), without the card's own column.
-  const Containers = all.constructor as new (
-    entries: Iterable<[UniqueIdentifier, unknown]>,
-  ) => DroppableContainers;
-  const droppableContainers = new Containers([...all].filter(([id]) => id !== ownColumn));
-  return sortableKeyboardCoordinates(event, { ...args, context: { ...args.context, droppableContainers } });
+  // The sortable getter skips every droppable it has no rect for: drop the own column's.
+  const droppableRects = new Map(args.context.droppableRects);
+  droppableRects.delete(columnDndId(sortable.containerId));
+  return sortableKeyboardCoordinates(event, { ...args, context: { ...args.context, droppableRects } });
 };
 
 // biome-ignore lint/complexity/noBannedTypes: dnd-kit types its listeners as Function

@@ -17,7 +17,7 @@ function board(): { doc: Y.Doc; cardId: string } {
 /** A card's extras as the board renders them: from the card's snapshot, re-read on every board change. */
 function Extras({ doc, cardId }: { doc: Y.Doc; cardId: string }) {
   const card = useBoard(doc).cards.get(cardId);
-  return card ? <CardDescriptionExtras preview={card.descriptionPreview} /> : null;
+  return card ? <CardDescriptionExtras summary={card.descriptionPreview} /> : null;
 }
 
 describe('<CardDescriptionExtras>', () => {

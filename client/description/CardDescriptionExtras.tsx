@@ -1,4 +1,4 @@
-import type { DescriptionPreview } from '../../shared/board';
+import type { DescriptionSummary } from '../../shared/description-preview';
 import './description.css';
 
 /**
@@ -6,9 +6,12 @@ import './description.css';
  * summary stored on the card in the board document (`CardSnapshot.descriptionPreview`; no description
  * document is opened). Renders nothing for a card without a description.
  */
-export function CardDescriptionExtras({ preview }: { preview: DescriptionPreview | null }) {
-  if (preview === null) return null;
-  const { text, done, total } = preview;
+export function CardDescriptionExtras({ summary }: { summary: DescriptionSummary | null }) {
+  if (summary === null) return null;
+  const {
+    preview: text,
+    checklist: { done, total },
+  } = summary;
   if (text === '' && total === 0) return null;
   const complete = total > 0 && done === total;
   return (

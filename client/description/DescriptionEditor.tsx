@@ -83,9 +83,7 @@ export function DescriptionEditor({
       data-synced={status.serverSynced}
       data-read-only={readOnly}
     >
-      <p className="desc-status" data-testid="description-status" aria-live="polite">
-        {statusText(status, readOnly)}
-      </p>
+      <DescriptionStatus status={status} readOnly={readOnly} />
       {handle !== null && localLoaded === handle ? (
         <CollaborativeEditor
           key={room}
@@ -101,22 +99,40 @@ export function DescriptionEditor({
   );
 }
 
-function statusText(status: SyncStatus, readOnly: boolean): string {
-  if (!readOnly || status.connection === 'denied') return connectionText(status);
-  // Nothing of ours is waiting to be saved: say what the viewer can do, and whether it is live.
-  return status.connection === 'online' ? 'Read-only' : `Read-only · ${connectionText(status)}`;
+/**
+ * The description's sync state. Only the connection part is a live region: the save part flips
+ * Saving…/Saved on every keystroke.
+ */
+function DescriptionStatus({ status, readOnly }: { status: SyncStatus; readOnly: boolean }) {
+  const { connection, saving } = statusParts(status, readOnly);
+  return (
+    <p className="desc-status" data-testid="description-status">
+      <span role="status">{connection}</span>
+      {connection !== '' && saving !== '' ? ' · ' : null}
+      {saving}
+    </p>
+  );
 }
 
-function connectionText(status: SyncStatus): string {
+/** What the status says, as its connection part and its save part (either may be empty). */
+function statusParts(status: SyncStatus, readOnly: boolean): { connection: string; saving: string } {
+  const parts = connectionParts(status);
+  if (!readOnly || status.connection === 'denied') return parts;
+  // Nothing of ours is waiting to be saved: say what the viewer can do, and whether it is live.
+  if (status.connection === 'online') return { connection: 'Read-only', saving: '' };
+  return { connection: `Read-only · ${parts.connection}`, saving: parts.saving };
+}
+
+function connectionParts(status: SyncStatus): { connection: string; saving: string } {
   switch (status.connection) {
     case 'offline':
-      return status.pending > 0 ? 'Offline · changes kept on this device' : 'Offline';
+      return { connection: 'Offline', saving: status.pending > 0 ? 'changes kept on this device' : '' };
     case 'connecting':
-      return 'Connecting…';
+      return { connection: 'Connecting…', saving: '' };
     case 'denied':
-      return 'No access to this description';
+      return { connection: 'No access to this description', saving: '' };
     case 'online':
-      return status.saved ? 'Saved' : 'Saving…';
+      return { connection: '', saving: status.saved ? 'Saved' : 'Saving…' };
   }
 }
 

@@ -17,16 +17,12 @@ export function OpenLinkPlugin() {
       event.preventDefault();
       window.open(href, '_blank', 'noopener,noreferrer');
     };
-    let current: HTMLElement | null = null;
-    const stop = editor.registerRootListener((root) => {
-      current?.removeEventListener('click', onClick);
-      current = root;
-      current?.addEventListener('click', onClick);
+    // Lexical calls the returned cleanup when the root changes and on unregister.
+    return editor.registerRootListener((root) => {
+      if (root === null) return;
+      root.addEventListener('click', onClick);
+      return () => root.removeEventListener('click', onClick);
     });
-    return () => {
-      stop();
-      current?.removeEventListener('click', onClick);
-    };
   }, [editor]);
   return null;
 }

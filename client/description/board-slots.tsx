@@ -11,7 +11,7 @@ export interface DescriptionSlots {
   /** For BoardView's `renderCardPanel`: the description editor of the open card. */
   renderCardPanel: (cardId: string) => ReactNode;
   /** For BoardView's `cardExtras`: preview line and checklist progress on each card tile. */
-  cardExtras: (cardId: string, card: CardSnapshot) => ReactNode;
+  cardExtras: (card: CardSnapshot) => ReactNode;
 }
 
 /**
@@ -51,6 +51,4 @@ export function useDescriptionSlots({
 }
 
 // The summary is on the card's snapshot: the tile re-renders when it changes, no per-card subscription.
-const cardExtras = (_cardId: string, card: CardSnapshot) => (
-  <CardDescriptionExtras preview={card.descriptionPreview} />
-);
+const cardExtras = (card: CardSnapshot) => <CardDescriptionExtras summary={card.descriptionPreview} />;

@@ -18,8 +18,9 @@ export interface SummarySyncOptions {
 
 /**
  * While a description is open, keeps its card's stored summary (preview + checklist) in step with it.
- * Every open editor does this for remote changes too, so the stored value follows the converged text even
- * when two writers raced; a write happens only when the value differs.
+ * Every editor open on a writable board does this for remote changes too (a read-only one writes nothing),
+ * so the stored value follows the converged text even when two writers raced; a write happens only when the
+ * value differs.
  *
  * A description this browser has never synced and holds no local copy of reads as empty; writing that
  * would wipe the card's preview, so nothing is written until the server has synced it or it has content.

@@ -1,12 +1,13 @@
 import type { DeniedReason } from './reconnect';
 
-/** The server's access decision for a room and token; null when it could not be asked. */
+/** The server's access decision for a room and token. */
 export type AccessAnswer = { ok: true; readOnly: boolean } | { ok: false; denied: DeniedReason };
 
 /**
  * Asks the server what the websocket upgrade decides. Browsers hide the HTTP status of a refused
  * upgrade (the socket just closes with 1006), so the server answers the same question at
- * `GET /access/<room>?<params>`: 401/403 mean "denied, stop retrying"; 200 tells the role.
+ * `GET /access/<room>?<params>`: 401/403 mean "denied, stop retrying"; 200 tells the role. Resolves to null
+ * when the server could not be asked.
  */
 export type AccessCheck = (room: string, params: Record<string, string>) => Promise<AccessAnswer | null>;
 

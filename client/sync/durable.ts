@@ -23,9 +23,6 @@ export function readDurableAck(decoder: decoding.Decoder): StateVector {
   return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
 }
 
-/** Encodes a whole `durableAck` frame (the server's encoder, re-exported for tests that play the server). */
-export { encodeDurableAck } from '../../shared/wire';
-
 /** The last acknowledged vector is kept per room, so an offline reload still knows what is saved. */
 export interface AckStore {
   load(room: string): StateVector | null;

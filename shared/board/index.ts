@@ -51,11 +51,5 @@ export {
   PLACEHOLDER_COLUMN_TITLE,
   readBoard,
 } from './read';
-export {
-  DESCRIPTION_PREVIEW_KEY,
-  type DescriptionPreview,
-  readDescriptionPreview,
-  SCHEMA_VERSION,
-  UNPLACED_COLUMN_ID,
-} from './schema';
+export { DESCRIPTION_PREVIEW_KEY, SCHEMA_VERSION, UNPLACED_COLUMN_ID } from './schema';
 export { type BoardUndoOptions, createBoardUndoManager } from './undo';

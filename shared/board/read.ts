@@ -14,12 +14,12 @@
  *   position is unreadable is shown in the first column.
  */
 import type * as Y from 'yjs';
+import { type DescriptionSummary, sameSummary } from '../description-preview';
 import { compareByOrder } from './order';
 import {
   ASSIGNEE_KEY_PREFIX,
   childMap,
   DESCRIPTION_PREVIEW_KEY,
-  type DescriptionPreview,
   LABEL_KEY_PREFIX,
   numberField,
   PLACEHOLDER_ORDER,
@@ -52,7 +52,7 @@ export interface CardSnapshot {
    * The description's first words and checklist progress, as last stored by an open description
    * (shared/description-summary.ts); null if the card has none (never opened with content) or it is unreadable.
    */
-  readonly descriptionPreview: DescriptionPreview | null;
+  readonly descriptionPreview: DescriptionSummary | null;
 }
 
 export interface ColumnSnapshot {
@@ -393,13 +393,12 @@ function sameCard(a: CardSnapshot, b: CardSnapshot): boolean {
     a.createdAt === b.createdAt &&
     sameItems(a.labels, b.labels) &&
     sameItems(a.assignees, b.assignees) &&
-    samePreview(a.descriptionPreview, b.descriptionPreview)
+    sameOptional(a.descriptionPreview, b.descriptionPreview, sameSummary)
   );
 }
 
-function samePreview(a: DescriptionPreview | null, b: DescriptionPreview | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.text === b.text && a.done === b.done && a.total === b.total;
+function sameOptional<T>(a: T | null, b: T | null, same: (x: T, y: T) => boolean): boolean {
+  return a === null || b === null ? a === b : same(a, b);
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

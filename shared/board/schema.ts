@@ -29,7 +29,7 @@
  *   writes resolve last-writer-wins as a whole.
  */
 import * as Y from 'yjs';
-import { PREVIEW_MAX_CHARS } from '../description-preview';
+import { type DescriptionSummary, PREVIEW_MAX_CHARS } from '../description-preview';
 
 export const SCHEMA_VERSION = 1;
 
@@ -51,13 +51,6 @@ export const ASSIGNEE_KEY_PREFIX = 'assignee:';
 
 /** The card key of the stored description summary (see the layout above). */
 export const DESCRIPTION_PREVIEW_KEY = 'descriptionPreview';
-
-/** A card's description summary as stored: preview text, ticked and total checklist items. */
-export interface DescriptionPreview {
-  readonly text: string;
-  readonly done: number;
-  readonly total: number;
-}
 
 export interface StoredPos {
   column: string;
@@ -119,15 +112,27 @@ export function numberField(map: Y.Map<unknown>, key: string): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** A card's description summary as stored: preview text, ticked and total checklist items. */
+interface StoredDescriptionPreview {
+  readonly text: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** The value `descriptionPreview` stores for a summary. */
+export function storedDescriptionPreview(summary: DescriptionSummary): StoredDescriptionPreview {
+  return { text: summary.preview, done: summary.checklist.done, total: summary.checklist.total };
+}
+
 /**
  * A stored description summary, read defensively (peers may run other versions): null unless it is
  * `{ text, done, total }` with whole counts, `done <= total`; text longer than the preview is cut.
  */
-export function readDescriptionPreview(value: unknown): DescriptionPreview | null {
+export function readDescriptionPreview(value: unknown): DescriptionSummary | null {
   if (typeof value !== 'object' || value === null) return null;
   const { text, done, total } = value as Record<string, unknown>;
   if (typeof text !== 'string' || !isCount(done) || !isCount(total) || done > total) return null;
-  return { text: text.slice(0, PREVIEW_MAX_CHARS), done, total };
+  return { preview: text.slice(0, PREVIEW_MAX_CHARS), checklist: { done, total } };
 }
 
 function isCount(value: unknown): value is number {

@@ -208,7 +208,7 @@ describe('BoardView', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   it('renders the description slot and the card extras', () => {
     const { doc } = renderBoard({
       renderCardPanel: (cardId) => <p>Editor for {cardId}</p>,
-      cardExtras: (cardId) => <span data-testid={`extras-${cardId}`}>2/3 done</span>,
+      cardExtras: (card) => <span data-testid={`extras-${card.id}`}>2/3 done</span>,
     });
     act(() => {
       addCard(doc, { columnId: 'default-0', title: 'Card', createdBy: ada.id });
@@ -221,10 +221,10 @@ describe('BoardView', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
 
   it("passes each card's snapshot to the extras, with its stored description summary, as it changes", () => {
     const { doc } = renderBoard({
-      cardExtras: (cardId, card) => (
-        <span data-testid={`extras-${cardId}`}>
+      cardExtras: (card) => (
+        <span data-testid={`extras-${card.id}`}>
           {card.descriptionPreview
-            ? `${card.descriptionPreview.text} ${card.descriptionPreview.done}/${card.descriptionPreview.total}`
+            ? `${card.descriptionPreview.preview} ${card.descriptionPreview.checklist.done}/${card.descriptionPreview.checklist.total}`
             : 'none'}
         </span>
       ),

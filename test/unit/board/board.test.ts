@@ -515,13 +515,16 @@ describe('readBoard and onBoardChange', () => {
     const card = doc.getMap<Y.Map<unknown>>('cards').get(id);
     card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'Plan the launch', done: 1, total: 3 });
     const second = readBoard(doc, first);
-    expect(second.cards.get(id)?.descriptionPreview).toEqual({ text: 'Plan the launch', done: 1, total: 3 });
+    expect(second.cards.get(id)?.descriptionPreview).toEqual({
+      preview: 'Plan the launch',
+      checklist: { done: 1, total: 3 },
+    });
     expect(second.columns[0]?.cards[0]).toBe(second.cards.get(id));
     // The same summary written again keeps the snapshot; a different one replaces it.
     card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'Plan the launch', done: 1, total: 3 });
     expect(readBoard(doc, second)).toBe(second);
     card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'Plan the launch', done: 2, total: 3 });
-    expect(readBoard(doc, second).cards.get(id)?.descriptionPreview?.done).toBe(2);
+    expect(readBoard(doc, second).cards.get(id)?.descriptionPreview?.checklist.done).toBe(2);
     for (const garbage of [
       null,
       'text',
@@ -532,7 +535,7 @@ describe('readBoard and onBoardChange', () => {
       expect(readBoard(doc).cards.get(id)?.descriptionPreview).toBeNull();
     }
     card?.set(DESCRIPTION_PREVIEW_KEY, { text: 'x'.repeat(500), done: 0, total: 0 });
-    expect(readBoard(doc).cards.get(id)?.descriptionPreview?.text).toHaveLength(PREVIEW_MAX_CHARS);
+    expect(readBoard(doc).cards.get(id)?.descriptionPreview?.preview).toHaveLength(PREVIEW_MAX_CHARS);
   });
 
   it('onBoardChange fires once per changing transaction, for local and remote changes', () => {

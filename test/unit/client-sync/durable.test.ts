@@ -1,13 +1,9 @@
 import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-  countUnstored,
-  encodeDurableAck,
-  readDurableAck,
-  webStorageAckStore,
-} from '../../../client/sync/durable';
+import { countUnstored, readDurableAck, webStorageAckStore } from '../../../client/sync/durable';
 import { MessageType } from '../../../shared/protocol';
+import { encodeDurableAck } from '../../../shared/wire';
 
 describe('durable acks', () => {
   it('counts every clock unit the server has not stored, for every client', () => {

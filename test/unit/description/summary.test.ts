@@ -9,15 +9,9 @@ import {
   readBoard,
   updateCard,
 } from '../../../shared/board';
+import { DESCRIPTION_PREVIEW_KEY, readDescriptionPreview } from '../../../shared/board/schema';
 import type { DescriptionSummary } from '../../../shared/description-preview';
-import {
-  DESCRIPTION_SUMMARY_KEY,
-  onDescriptionSummaryChange,
-  parseSummary,
-  readDescriptionSummary,
-  summaryOf,
-  writeDescriptionSummary,
-} from '../../../shared/description-summary';
+import { writeDescriptionSummary } from '../../../shared/description-summary';
 
 const summary = (preview: string, done: number, total: number): DescriptionSummary => ({
   preview,
@@ -31,12 +25,15 @@ function boardWithCard(): { doc: Y.Doc; cardId: string } {
   return { doc, cardId };
 }
 
+/** The summary the board shows for the card (its snapshot's `descriptionPreview`). */
+const storedSummary = (doc: Y.Doc, cardId: string) => readBoard(doc).cards.get(cardId)?.descriptionPreview;
+
 describe('description summary stored on the board card', () => {
   it('writes, reads back, and skips a write that would change nothing', () => {
     const { doc, cardId } = boardWithCard();
-    expect(readDescriptionSummary(doc, cardId)).toBeNull();
+    expect(storedSummary(doc, cardId)).toBeNull();
     expect(writeDescriptionSummary(doc, cardId, summary('Hello', 1, 3))).toBe(true);
-    expect(readDescriptionSummary(doc, cardId)).toEqual(summary('Hello', 1, 3));
+    expect(storedSummary(doc, cardId)).toEqual(summary('Hello', 1, 3));
     const updates = vi.fn();
     doc.on('update', updates);
     expect(writeDescriptionSummary(doc, cardId, summary('Hello', 1, 3))).toBe(false);
@@ -59,7 +56,7 @@ describe('description summary stored on the board card', () => {
     writeDescriptionSummary(doc, cardId, summary('Notes', 0, 2));
     undo.undo();
     expect(readBoard(doc).cards.get(cardId)?.title).toBe('Card');
-    expect(readDescriptionSummary(doc, cardId)).toEqual(summary('Notes', 0, 2));
+    expect(storedSummary(doc, cardId)).toEqual(summary('Notes', 0, 2));
   });
 
   it('concurrent writes settle on one whole summary on every replica', () => {
@@ -70,46 +67,31 @@ describe('description summary stored on the board card', () => {
     writeDescriptionSummary(b, cardId, summary('from b', 2, 5));
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-    const onA = readDescriptionSummary(a, cardId);
-    expect(onA).toEqual(readDescriptionSummary(b, cardId));
+    const onA = storedSummary(a, cardId);
+    expect(onA).toEqual(storedSummary(b, cardId));
     expect([summary('from a', 1, 2), summary('from b', 2, 5)]).toContainEqual(onA);
   });
 
   it('rejects malformed stored values from other versions', () => {
-    expect(parseSummary(null)).toBeNull();
-    expect(parseSummary({ text: 'x', done: 3, total: 2 })).toBeNull();
-    expect(parseSummary({ text: 'x', done: -1, total: 2 })).toBeNull();
-    expect(parseSummary({ text: 5, done: 0, total: 0 })).toBeNull();
-    expect(parseSummary({ text: 'ok', done: 0, total: 0 })).toEqual(summary('ok', 0, 0));
-  });
-
-  it('notifies on a change to this card summary only', () => {
-    const { doc, cardId } = boardWithCard();
-    const other = addCard(doc, { columnId: defaultColumnId(0), title: 'Other', createdBy: 'me' });
-    const listener = vi.fn();
-    const stop = onDescriptionSummaryChange(doc, cardId, listener);
-    writeDescriptionSummary(doc, other, summary('other', 0, 0));
-    updateCard(doc, cardId, { title: 'Renamed' });
-    expect(listener).not.toHaveBeenCalled();
-    writeDescriptionSummary(doc, cardId, summary('mine', 0, 0));
-    expect(listener).toHaveBeenCalledTimes(1);
-    stop();
-    writeDescriptionSummary(doc, cardId, summary('again', 0, 0));
-    expect(listener).toHaveBeenCalledTimes(1);
+    expect(readDescriptionPreview(null)).toBeNull();
+    expect(readDescriptionPreview({ text: 'x', done: 3, total: 2 })).toBeNull();
+    expect(readDescriptionPreview({ text: 'x', done: -1, total: 2 })).toBeNull();
+    expect(readDescriptionPreview({ text: 5, done: 0, total: 0 })).toBeNull();
+    expect(readDescriptionPreview({ text: 'ok', done: 0, total: 0 })).toEqual(summary('ok', 0, 0));
   });
 
   it('[B13] the board reads what was stored as the card snapshot descriptionPreview', () => {
     const { doc, cardId } = boardWithCard();
     writeDescriptionSummary(doc, cardId, summary('Ship it', 2, 4));
-    const stored = readBoard(doc).cards.get(cardId)?.descriptionPreview;
-    expect(stored).toEqual({ text: 'Ship it', done: 2, total: 4 });
-    expect(stored && summaryOf(stored)).toEqual(readDescriptionSummary(doc, cardId));
+    const card = doc.getMap<Y.Map<unknown>>('cards').get(cardId);
+    expect(card?.get(DESCRIPTION_PREVIEW_KEY)).toEqual({ text: 'Ship it', done: 2, total: 4 });
+    expect(readBoard(doc).cards.get(cardId)?.descriptionPreview).toEqual(summary('Ship it', 2, 4));
   });
 
   it('stores one plain value under one key', () => {
     const { doc, cardId } = boardWithCard();
     writeDescriptionSummary(doc, cardId, summary('v', 0, 1));
     const card = doc.getMap<Y.Map<unknown>>('cards').get(cardId);
-    expect(card?.get(DESCRIPTION_SUMMARY_KEY)).toEqual({ text: 'v', done: 0, total: 1 });
+    expect(card?.get(DESCRIPTION_PREVIEW_KEY)).toEqual({ text: 'v', done: 0, total: 1 });
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { encodeDurableAck } from '../../../../client/sync/durable';
+import { encodeDurableAck } from '../../../../shared/wire';
 
 /**
  * The reference y-websocket server in-process, with hooks to play Trellis's durable acks and to
