@@ -23,6 +23,8 @@ import { decodeFrame, encodeSyncUpdate } from '../../shared/wire';
 import { buildServerBundle } from '../integration/support/build-server';
 import { instanceEnv, startScaleOutServices } from '../integration/support/scaleout-services';
 import { type ServerProcess, spawnServer, stopServer } from '../integration/support/server-process';
+import { REPO_ROOT } from './servers';
+import { percentile } from './stats';
 
 const P99_TARGET_MS = 100;
 /** Redis durability as the single node's LevelDB default: survives kill -9, not power loss. */
@@ -115,12 +117,6 @@ async function drive(links: Link[], rate: number, durationMs: number): Promise<v
   }
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 interface Measurement {
   label: string;
   rate: number;
@@ -195,8 +191,7 @@ async function main(): Promise<void> {
     const all: Measurement[] = [];
     for (let i = 0; i < runs; i++) all.push(await run(i));
     all.sort((x, y) => x.p99 - y.p99);
-    const median = all[Math.floor((all.length - 1) / 2)]!;
-    return median;
+    return all[Math.floor((all.length - 1) / 2)]!;
   };
   const latencyMs = quick ? 4_000 : 8_000;
   const stepMs = quick ? 3_000 : 5_000;
@@ -276,7 +271,7 @@ async function main(): Promise<void> {
         `  ${kind.padEnd(9)} ${m ? `${m.achievedPerSecond.toFixed(0)} updates/s (p99 ${m.p99.toFixed(1)} ms)` : 'none'}`,
       );
     }
-    const outDir = path.resolve('bench-results');
+    const outDir = path.join(REPO_ROOT, 'bench-results');
     mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `scaleout-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(

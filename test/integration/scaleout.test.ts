@@ -16,7 +16,7 @@ import {
 } from '../../sync-server/scaleout/keys';
 import { readEntriesAfter } from '../../sync-server/scaleout/redis-entries';
 import { ensureSchema, readSnapshot } from '../../sync-server/scaleout/snapshots';
-import { waitUntil } from '../support/wait';
+import { waitForAsync, waitUntil } from '../support/wait';
 import { cleanup, connectClient, sameState, type TestClient, whenSynced } from './support/harness';
 import { instanceEnv, type ScaleOutServices, startScaleOutServices } from './support/scaleout-services';
 import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
@@ -40,15 +40,6 @@ afterAll(async () => {
   await Promise.allSettled(instances.map((instance) => stopServer(instance)));
   await services?.stop();
 });
-
-/** Polls an asynchronous condition (a Redis or PostgreSQL read) until it holds. */
-async function waitForAsync(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function client(instance: number, room: string, token = writeToken): TestClient {
   return connectClient(instances[instance]!.wsUrl, room, { params: { token } });
@@ -201,13 +192,16 @@ describe('scale-out: three instances on Redis and PostgreSQL', () => {
       return snapshot !== null && compareStreamIds(snapshot.covers, lastId) >= 0;
     }, 'a snapshot covers the stream');
     // Entries go once every instance reading the room has reported reading them (each second):
-    // ask again until the stream is empty.
-    await waitForAsync(async () => {
-      if ((await redis.xlen(docStreamKey(room))) === 0) return true;
-      await redis.xadd(COMPACTION_QUEUE_KEY, '*', 'room', room);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      return false;
-    }, 'the covered entries are trimmed');
+    // ask again (at most every 200 ms, not to flood the queue) until the stream is empty.
+    await waitForAsync(
+      async () => {
+        if ((await redis.xlen(docStreamKey(room))) === 0) return true;
+        await redis.xadd(COMPACTION_QUEUE_KEY, '*', 'room', room);
+        return false;
+      },
+      'the covered entries are trimmed',
+      { intervalMs: 200 },
+    );
     const late = client(2, room);
     await whenSynced(late);
     await waitUntil(() => converged([a, b, late]), 'the late joiner has everything');

@@ -1,24 +1,15 @@
 import { $createParagraphNode, $createTextNode, $getRoot } from 'lexical';
-import { ObservableV2 } from 'lib0/observable';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createEditorBridge } from '../../../client/description/collab-bridge';
-import type { DocHandle } from '../../../client/sync/types';
 import { summarizeDescription } from '../../../shared/description-preview';
-import { type BoundEditor, boundEditor } from './lexical-fixture';
+import { type BoundEditor, boundEditor, sharedHandle } from './lexical-fixture';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-function sharedHandle(doc = new Y.Doc()): Pick<DocHandle, 'doc' | 'awareness' | 'provider'> {
-  const awareness = new Awareness(doc);
-  cleanups.push(() => awareness.destroy());
-  const provider = new ObservableV2<Record<string, (...args: unknown[]) => void>>();
-  return { doc, awareness, provider: provider as unknown as DocHandle['provider'] };
-}
 
 function editorOn(editorDoc: Y.Doc): BoundEditor {
   const bound = boundEditor(editorDoc);

@@ -1,13 +1,10 @@
 import { $createParagraphNode, $createTextNode, $getRoot } from 'lexical';
-import { ObservableV2 } from 'lib0/observable';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createEditorBridge } from '../../../client/description/collab-bridge';
 import { collapseConcurrentEmptyParagraphs } from '../../../client/description/empty-paragraphs';
-import type { DocHandle } from '../../../client/sync/types';
 import { descriptionRoot } from '../../../shared/description-preview';
-import { type BoundEditor, boundEditor } from './lexical-fixture';
+import { type BoundEditor, boundEditor, settle, sharedHandle } from './lexical-fixture';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -69,14 +66,7 @@ describe('collapsing the empty paragraphs several editors add at once', () => {
     const shared = [new Y.Doc(), new Y.Doc()];
     const editors: BoundEditor[] = [];
     for (const doc of shared) {
-      const awareness = new Awareness(doc);
-      cleanups.push(() => awareness.destroy());
-      const provider = new ObservableV2<Record<string, (...args: unknown[]) => void>>();
-      const bridge = createEditorBridge({
-        doc,
-        awareness,
-        provider: provider as unknown as DocHandle['provider'],
-      });
+      const bridge = createEditorBridge(sharedHandle(doc));
       const editor = boundEditor(bridge.editorDoc, { flushRemote: false });
       cleanups.push(
         () => editor.destroy(),
@@ -108,7 +98,3 @@ describe('collapsing the empty paragraphs several editors add at once', () => {
     }
   });
 });
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i += 1) await Promise.resolve();
-}

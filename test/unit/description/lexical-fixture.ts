@@ -10,8 +10,11 @@ import {
   syncYjsChangesToLexical,
 } from '@lexical/yjs';
 import { $getRoot, createEditor, type LexicalEditor } from 'lexical';
+import { ObservableV2 } from 'lib0/observable';
+import { onTestFinished } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { DocHandle } from '../../../client/sync/types';
 
 export interface BoundEditor {
   editor: LexicalEditor;
@@ -113,4 +116,28 @@ export function linkDocs(a: Y.Doc, b: Y.Doc): () => void {
     a.off('update', toB);
     b.off('update', toA);
   };
+}
+
+/**
+ * The parts of a DocHandle the editor bridge uses: `doc`, its awareness and a provider stand-in that only
+ * relays events. An awareness made here (none given) is destroyed when the test ends; a given one stays
+ * the caller's.
+ */
+export function sharedHandle(
+  doc = new Y.Doc(),
+  awareness?: Awareness,
+): Pick<DocHandle, 'doc' | 'awareness' | 'provider'> {
+  let ownAwareness = awareness;
+  if (ownAwareness === undefined) {
+    const created = new Awareness(doc);
+    onTestFinished(() => created.destroy());
+    ownAwareness = created;
+  }
+  const provider = new ObservableV2<Record<string, (...args: unknown[]) => void>>();
+  return { doc, awareness: ownAwareness, provider: provider as unknown as DocHandle['provider'] };
+}
+
+/** Lets queued microtasks (Lexical's commits and the updates they trigger) run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i += 1) await Promise.resolve();
 }

@@ -7,14 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { decodeFrame, encodeAwarenessFrame, encodeSyncUpdate } from '../../shared/wire';
-import { parseConfig } from '../../sync-server/config';
-import type { DocFeed, FeedHandlers } from '../../sync-server/core/doc-feed';
-import type { DocStore, StoredDoc } from '../../sync-server/core/doc-store';
-import { MemoryDocStore } from '../../sync-server/core/memory-doc-store';
-import type { SyncSocket } from '../../sync-server/core/ports';
-import { SyncCore } from '../../sync-server/core/sync-core';
-import { waitUntil } from '../support/wait';
+import { decodeFrame, encodeAwarenessFrame, encodeSyncUpdate } from '../../../shared/wire';
+import { parseConfig } from '../../../sync-server/config';
+import type { DocFeed, FeedHandlers } from '../../../sync-server/core/doc-feed';
+import type { DocStore, StoredDoc } from '../../../sync-server/core/doc-store';
+import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
+import type { SyncSocket } from '../../../sync-server/core/ports';
+import { SyncCore } from '../../../sync-server/core/sync-core';
+import { waitUntil } from '../../support/wait';
 
 class FakeFeed implements DocFeed {
   readonly subscriptions = new Map<string, { cursor: string | undefined; handlers: FeedHandlers }>();
