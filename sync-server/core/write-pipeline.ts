@@ -69,6 +69,11 @@ export class WritePipeline {
   private open: OpenBatch | null = null;
   private writing: OpenBatch | null = null;
   private scheduled = false;
+  /**
+   * True from the start of a drain until it ends. One drain at a time: a compaction awaits its
+   * replace with nothing in `writing`, and a second drain started then would append beside it.
+   */
+  private draining = false;
   private entries: number;
   private compactRequested = false;
   private drainWaiters: Array<() => void> = [];
@@ -89,7 +94,9 @@ export class WritePipeline {
 
   /** True while some update is not yet stored. */
   get busy(): boolean {
-    return this.open !== null || this.writing !== null || this.scheduled || this.compactRequested;
+    return (
+      this.open !== null || this.writing !== null || this.scheduled || this.draining || this.compactRequested
+    );
   }
 
   add(update: Uint8Array, origin: unknown): void {
@@ -129,7 +136,8 @@ export class WritePipeline {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.writing !== null) return;
+    // A running drain picks up whatever is added meanwhile before it ends.
+    if (this.scheduled || this.draining) return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
@@ -144,14 +152,19 @@ export class WritePipeline {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped) {
-      if (this.open !== null) {
-        await this.writeBatch(this.open);
-      } else if (this.compactRequested) {
-        await this.compact();
-      } else {
-        break;
+    this.draining = true;
+    try {
+      while (!this.stopped) {
+        if (this.open !== null) {
+          await this.writeBatch(this.open);
+        } else if (this.compactRequested) {
+          await this.compact();
+        } else {
+          break;
+        }
       }
+    } finally {
+      this.draining = false;
     }
     const waiters = this.drainWaiters;
     this.drainWaiters = [];

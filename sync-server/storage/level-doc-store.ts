@@ -8,6 +8,11 @@ import type { DocStore, RoomSummary, StoredDoc } from '../core/doc-store';
  * Room names never contain `!`, so a room's keys form one contiguous range. A write is handed to
  * the kernel before its promise resolves, so it survives `kill -9` of the server; `sync: true`
  * (the `fsync` option) also survives power loss, at a large cost in latency.
+ *
+ * The writes of one room run one at a time, in the order they were issued: each allocates its
+ * sequence number from the room's metadata, and two writes reading the same metadata would write
+ * the same key (the later one silently replacing the earlier). A replace thereby deletes exactly
+ * the entries issued before it, which its state covers, in the same atomic batch that writes it.
  */
 interface RoomMeta {
   seq: number;
@@ -29,6 +34,8 @@ const metaKey = (room: string) => `m!${room}`;
 export class LevelDocStore implements DocStore {
   private readonly db: ClassicLevel<string, Uint8Array>;
   private readonly metas = new Map<string, RoomMeta>();
+  /** The last write issued per room; the next one starts after it settles. */
+  private readonly tails = new Map<string, Promise<void>>();
   private readonly sync: boolean;
   private readonly now: () => number;
 
@@ -51,7 +58,15 @@ export class LevelDocStore implements DocStore {
     return { updates };
   }
 
-  async append(room: string, update: Uint8Array): Promise<void> {
+  append(room: string, update: Uint8Array): Promise<void> {
+    return this.inOrder(room, () => this.appendNow(room, update));
+  }
+
+  replace(room: string, state: Uint8Array): Promise<void> {
+    return this.inOrder(room, () => this.replaceNow(room, state));
+  }
+
+  private async appendNow(room: string, update: Uint8Array): Promise<void> {
     const meta = await this.meta(room);
     const next: RoomMeta = {
       seq: meta.seq + 1,
@@ -69,11 +84,12 @@ export class LevelDocStore implements DocStore {
     this.metas.set(room, next);
   }
 
-  async replace(room: string, state: Uint8Array): Promise<void> {
+  private async replaceNow(room: string, state: Uint8Array): Promise<void> {
     const meta = await this.meta(room);
-    const old: string[] = [];
-    for await (const key of this.db.keys(roomRange(room))) old.push(key);
     const next: RoomMeta = { seq: meta.seq + 1, entries: 1, bytes: state.byteLength, updatedAt: this.now() };
+    // Only entries below the new one: everything issued before this replace, nothing after it.
+    const old: string[] = [];
+    for await (const key of this.db.keys({ gt: `u!${room}!`, lt: updateKey(room, next.seq) })) old.push(key);
     // One atomic batch: a crash leaves either the old log or the merged state, never neither.
     await this.db.batch(
       [
@@ -100,7 +116,20 @@ export class LevelDocStore implements DocStore {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.tails.values());
     await this.db.close();
+  }
+
+  /** Runs `write` after every earlier write of `room` has settled (succeeded or failed). */
+  private inOrder(room: string, write: () => Promise<void>): Promise<void> {
+    const previous = this.tails.get(room);
+    const run = previous ? previous.then(write) : write();
+    const tail = run.catch(() => {});
+    this.tails.set(room, tail);
+    void tail.then(() => {
+      if (this.tails.get(room) === tail) this.tails.delete(room);
+    });
+    return run;
   }
 
   private async meta(room: string): Promise<RoomMeta> {

@@ -33,7 +33,7 @@ const implementations: Array<{
       };
     },
   },
-  // Scale-out (issue 7): starts redis-server and postgres; fails (never skips) when they are missing.
+  // Scale-out: starts redis-server and postgres; fails (never skips) when they are missing.
   { name: 'RedisDocStore', open: openScaleOutStoreForContract },
 ];
 // Starting redis-server and postgres takes longer than one test's timeout.
@@ -95,6 +95,29 @@ for (const impl of implementations) {
       const { updates } = await store.load('r');
       expect(updates).toHaveLength(2);
       expect(textOf(updates)).toBe('0;1;2;3;4;after;');
+      await store.close();
+    });
+
+    it('[S3] appends issued together all land, in the order they were issued', async () => {
+      const { store } = await impl.open();
+      const doc = new Y.Doc();
+      const updates = Array.from({ length: 30 }, (_, i) => update(`${i};`, doc));
+      // Not awaited one by one: a room's first appends race for its sequence numbers.
+      await Promise.all(updates.map((u) => store.append('fresh', u)));
+      const loaded = (await store.load('fresh')).updates;
+      expect(loaded).toHaveLength(30);
+      expect(textOf(loaded)).toBe(doc.getText('t').toString());
+      await store.close();
+    });
+
+    it('[S3] a replace keeps every append issued after it, even while it is still running', async () => {
+      const { store } = await impl.open();
+      const doc = new Y.Doc();
+      for (let i = 0; i < 10; i++) await store.append('r', update(`${i};`, doc));
+      const snapshot = Y.encodeStateAsUpdate(doc);
+      const later = Array.from({ length: 10 }, (_, i) => update(`later${i};`, doc));
+      await Promise.all([store.replace('r', snapshot), ...later.map((u) => store.append('r', u))]);
+      expect(textOf((await store.load('r')).updates)).toBe(doc.getText('t').toString());
       await store.close();
     });
 
