@@ -14,14 +14,27 @@ export interface SyncSocket {
   terminate(): void;
 }
 
+/**
+ * Every timer and timestamp of the core goes through this, so a simulation on a fake clock replays
+ * exactly from its seed.
+ */
 export interface Clock {
+  /** Wall-clock epoch milliseconds (idle-room ages, token buckets). */
   now(): number;
+  /** Milliseconds from an arbitrary origin with sub-millisecond resolution, for durations. */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Runs `fn` once the I/O callbacks of the current event-loop turn have run (`setImmediate`). */
+  afterIo(fn: () => void): void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
+  afterIo: (fn) => {
+    setImmediate(fn);
+  },
   setTimeout: (fn, ms) => {
     const handle = setTimeout(fn, ms);
     handle.unref?.();

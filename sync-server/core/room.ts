@@ -105,7 +105,7 @@ export class Room {
 
   /** Loads the stored document; messages wait for this. Rejects (and marks the room failed) on error. */
   async load(): Promise<void> {
-    const started = performance.now();
+    const started = this.deps.clock.monotonic();
     try {
       const { updates, cursor } = await this.deps.store.load(this.name);
       this.sizeEstimate = updates.reduce((sum, update) => sum + update.byteLength, 0);
@@ -135,7 +135,7 @@ export class Room {
           localAwareness: () => this.localAwarenessUpdate(),
         }) ?? null;
       this.setState(RoomState.ready);
-      this.deps.metrics.roomLoaded((performance.now() - started) / 1000);
+      this.deps.metrics.roomLoaded((this.deps.clock.monotonic() - started) / 1000);
     } catch (error) {
       this.setState(RoomState.failed);
       throw error;
@@ -362,7 +362,7 @@ export class Room {
   private scheduleAwarenessFlush(): void {
     if (this.awarenessScheduled) return;
     this.awarenessScheduled = true;
-    setImmediate(() => this.flushAwareness());
+    this.deps.clock.afterIo(() => this.flushAwareness());
   }
 
   private flushAwareness(): void {

@@ -146,10 +146,14 @@ export class SyncCore {
   /** Shutdown: store every document, then close every socket with `code` and free the rooms. */
   async stop(code: number = CloseCode.goingAway): Promise<{ unstoredRooms: string[] }> {
     this.stopping = true;
+    let timer: unknown;
     const flushed = await Promise.race([
       this.rooms.flushAll().then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), this.shutdownTimeoutMs).unref()),
+      new Promise<false>((resolve) => {
+        timer = this.clock.setTimeout(() => resolve(false), this.shutdownTimeoutMs);
+      }),
     ]);
+    this.clock.clearTimeout(timer);
     const unstoredRooms = flushed
       ? []
       : this.rooms

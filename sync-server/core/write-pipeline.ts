@@ -143,12 +143,12 @@ export class WritePipeline {
       this.scheduled = false;
       void this.drain();
     };
-    // setImmediate runs after the I/O callbacks of this turn: every frame read in it joins the batch.
+    // afterIo runs after the I/O callbacks of this turn: every frame read in it joins the batch.
     // In a busy room a window of a few milliseconds also merges updates of nearby turns: fewer
     // frames (write syscalls) per recipient. In a quiet room it would only add latency.
     const window = this.options.batchWindowMs;
     if (window > 0 && this.meanGapMs < window) this.options.clock.setTimeout(run, window);
-    else setImmediate(run);
+    else this.options.clock.afterIo(run);
   }
 
   private async drain(): Promise<void> {
@@ -203,10 +203,10 @@ export class WritePipeline {
   private async withRetry(what: string, write: () => Promise<void>): Promise<{ seconds: number } | null> {
     let delay = RETRY_MIN_MS;
     for (;;) {
-      const started = performance.now();
+      const started = this.options.clock.monotonic();
       try {
         await write();
-        return { seconds: (performance.now() - started) / 1000 };
+        return { seconds: (this.options.clock.monotonic() - started) / 1000 };
       } catch (error) {
         this.options.metrics.persistFailed();
         this.options.logger.error(

@@ -11,7 +11,7 @@ function dropSocket(client: TestClient): void {
 }
 
 describe('awareness through the server', () => {
-  it('a closed socket’s presence is removed and the removal reaches the others', async () => {
+  it('[S5.2] a closed socket’s presence is removed and the removal reaches the others', async () => {
     const server = await startTestServer();
     const a = connectClient(server.wsUrl, 'room-presence');
     const b = connectClient(server.wsUrl, 'room-presence');
@@ -23,7 +23,7 @@ describe('awareness through the server', () => {
     await waitUntil(() => !b.provider.awareness.getStates().has(a.doc.clientID), 'b no longer sees a');
   });
 
-  it('a participant who drops and reconnects is visible to everyone again within a second (y-websocket #122)', async () => {
+  it('[S5.4] a participant who drops and reconnects is visible to everyone again within a second (y-websocket #122)', async () => {
     const server = await startTestServer();
     const a = connectClient(server.wsUrl, 'room-rejoin');
     const b = connectClient(server.wsUrl, 'room-rejoin');
@@ -51,7 +51,7 @@ describe('awareness through the server', () => {
     }
   });
 
-  it('a stock reconnect is seen by new joiners even when other stock clients echo the removal back', async () => {
+  it('[S5.3] a stock reconnect is seen by new joiners even when other stock clients echo the removal back', async () => {
     const server = await startTestServer();
     const a = connectClient(server.wsUrl, 'room-echo');
     // Stock providers re-send every awareness change they hear, removals included.
@@ -76,7 +76,7 @@ describe('awareness through the server', () => {
     expect(room.awareness.getStates().has(a.doc.clientID)).toBe(true);
   });
 
-  it('the server forgets a removed client’s clock, so a stock reconnect is accepted and new joiners see it', async () => {
+  it('[S5.4] the server forgets a removed client’s clock, so a stock reconnect is accepted and new joiners see it', async () => {
     const server = await startTestServer();
     const a = connectClient(server.wsUrl, 'room-forget');
     a.provider.awareness.setLocalState({ name: 'a' });

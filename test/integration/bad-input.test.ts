@@ -48,7 +48,7 @@ const cases: Array<{ name: string; frame: () => Uint8Array | string; code: numbe
 
 describe('bad input closes one socket and loses nothing', () => {
   for (const testCase of cases) {
-    it(`${testCase.name}: that socket is closed with ${testCase.code} and a logged reason; others carry on`, async () => {
+    it(`[S6.1] ${testCase.name}: that socket is closed with ${testCase.code} and a logged reason; others carry on`, async () => {
       const store = new MemoryDocStore();
       const logger = recordingLogger();
       const server = await startTestServer({ maxMessageBytes: 4096 }, { store, logger });

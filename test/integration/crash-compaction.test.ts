@@ -43,7 +43,7 @@ function missingStructs(doc: Y.Doc, update: Uint8Array): number {
 }
 
 describe('crash safety of the update log', () => {
-  it(`[S2][S3] kill -9 at seeded random moments while the log compacts loses nothing an observer received (seed ${SEED})`, async () => {
+  it(`[S2.1][S3.2] kill -9 at seeded random moments while the log compacts loses nothing an observer received (seed ${SEED})`, async () => {
     const random = seededRandom(SEED);
     dataDir = await mkdtemp(join(tmpdir(), 'trellis-crash-'));
     let totalEdits = 0;

@@ -21,7 +21,7 @@ async function tempDir(): Promise<string> {
 }
 
 describe('durability of the server process', () => {
-  it('kill -9 mid-edit loses nothing any client had received', async () => {
+  it('[S2.1] kill -9 mid-edit loses nothing any client had received', async () => {
     const dataDir = await tempDir();
     const first = await spawnServer({ DATA_DIR: dataDir });
     started.push(first);
@@ -57,7 +57,7 @@ describe('durability of the server process', () => {
     expect(restored.startsWith(seen)).toBe(true);
   });
 
-  it('a clean restart (SIGTERM) keeps every edit and exits 0', async () => {
+  it('[S2.1] a clean restart (SIGTERM) keeps every edit and exits 0', async () => {
     const dataDir = await tempDir();
     const first = await spawnServer({ DATA_DIR: dataDir });
     started.push(first);

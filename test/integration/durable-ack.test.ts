@@ -24,7 +24,7 @@ const ownClock = (client: TestClient) =>
   Y.decodeStateVector(Y.encodeStateVector(client.doc)).get(client.doc.clientID) ?? 0;
 
 describe('durable acknowledgement', () => {
-  it('a client that asks is told what the server stored, after it is stored', async () => {
+  it('[S9.1] a client that asks is told what the server stored, after it is stored', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({}, { store });
     const a = connectClient(server.wsUrl, 'room-ack', { params: { durable: '1' } });
@@ -45,7 +45,7 @@ describe('durable acknowledgement', () => {
     expect(stored.getText('t').toString()).toBe('hello');
   });
 
-  it('stock clients that did not ask never receive the Trellis message', async () => {
+  it('[S9.1] stock clients that did not ask never receive the Trellis message', async () => {
     const server = await startTestServer();
     const a = connectClient(server.wsUrl, 'room-no-ack');
     const acks = collectAcks(a);

@@ -66,7 +66,7 @@ describe('connections per client address', () => {
 });
 
 describe('rooms loaded at once', () => {
-  it('unloads the least recently used idle room to make space, and refuses with 4503 when none is idle', async () => {
+  it('[S4.2] unloads the least recently used idle room to make space, and refuses with 4503 when none is idle', async () => {
     const logger = recordingLogger();
     const server = await startTestServer({ maxRooms: 2, unloadDelayMs: 60_000 }, { logger });
     const older = connectClient(server.wsUrl, 'room-older');

@@ -17,7 +17,7 @@ function step1Frame(): Uint8Array {
 }
 
 describe('room lifecycle', () => {
-  it('concurrent first connections share one load, and nothing is answered before it finishes', async () => {
+  it('[S1.1][S1.2] concurrent first connections share one load, and nothing is answered before it finishes', async () => {
     const store = new MemoryDocStore();
     const seed = new Y.Doc();
     seed.getText('t').insert(0, 'stored before');
@@ -44,7 +44,7 @@ describe('room lifecycle', () => {
     expect(store.calls.load).toBe(1);
   });
 
-  it('an idle document is flushed, compacted and unloaded; the next connection loads it again', async () => {
+  it('[S4.1] an idle document is flushed, compacted and unloaded; the next connection loads it again', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({ unloadDelayMs: 50 }, { store });
     const a = connectClient(server.wsUrl, 'room-idle');
@@ -64,7 +64,7 @@ describe('room lifecycle', () => {
     expect(store.calls.load).toBe(3); // first join, the check above, the join after the unload
   });
 
-  it('a reloaded room answers fresh and returning clients from the stored state, then takes edits', async () => {
+  it('[S1.1] a reloaded room answers fresh and returning clients from the stored state, then takes edits', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({ unloadDelayMs: 20 }, { store });
     const writer = connectClient(server.wsUrl, 'room-reload');
@@ -97,7 +97,7 @@ describe('room lifecycle', () => {
     expect(stored.getText('t').toString()).toBe('new;stored;offline;');
   });
 
-  it('the update log is compacted once it passes the threshold, without losing anything', async () => {
+  it('[S3.1] the update log is compacted once it passes the threshold, without losing anything', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({ compactThreshold: 10 }, { store });
     const a = connectClient(server.wsUrl, 'room-compact');
@@ -117,7 +117,7 @@ describe('room lifecycle', () => {
     expect(restored.getText('t').toString()).toBe(a.text.toString());
   });
 
-  it('a log loaded past the threshold is compacted with deleted content garbage-collected', async () => {
+  it('[S3.1] a log loaded past the threshold is compacted with deleted content garbage-collected', async () => {
     const store = new MemoryDocStore();
     // A long log left by a server that stopped before compacting: a large text typed, then deleted.
     const writer = new Y.Doc();
@@ -140,7 +140,7 @@ describe('room lifecycle', () => {
     expect(client.text.toString()).toBe('kept');
   });
 
-  it('a store failure keeps the update in memory, broadcasts nothing until it is stored, then delivers it', async () => {
+  it('[S2.2] a store failure keeps the update in memory, broadcasts nothing until it is stored, then delivers it', async () => {
     const store = new MemoryDocStore();
     const server = await startTestServer({}, { store });
     const a = connectClient(server.wsUrl, 'room-fail');
@@ -157,7 +157,7 @@ describe('room lifecycle', () => {
     expect(stored.getText('t').toString()).toBe('precious');
   });
 
-  it('a failed load closes the waiting connections with a retryable code and a later connection retries', async () => {
+  it('[S1.3] a failed load closes the waiting connections with a retryable code and a later connection retries', async () => {
     const store = new MemoryDocStore();
     store.failNext(1);
     const server = await startTestServer({}, { store });

@@ -98,7 +98,7 @@ for (const impl of implementations) {
       await store.close();
     });
 
-    it('[S3] appends issued together all land, in the order they were issued', async () => {
+    it('[S3.2] appends issued together all land, in the order they were issued', async () => {
       const { store } = await impl.open();
       const doc = new Y.Doc();
       const updates = Array.from({ length: 30 }, (_, i) => update(`${i};`, doc));
@@ -110,7 +110,7 @@ for (const impl of implementations) {
       await store.close();
     });
 
-    it('[S3] a replace keeps every append issued after it, even while it is still running', async () => {
+    it('[S3.2] a replace keeps every append issued after it, even while it is still running', async () => {
       const { store } = await impl.open();
       const doc = new Y.Doc();
       for (let i = 0; i < 10; i++) await store.append('r', update(`${i};`, doc));

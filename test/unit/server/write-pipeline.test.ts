@@ -9,6 +9,8 @@ const WINDOW_MS = 5;
 /** A clock that reads the (faked) Date, so it moves with vi.advanceTimersByTime. */
 const clock: Clock = {
   now: () => Date.now(),
+  monotonic: () => Date.now(),
+  afterIo: (fn) => setImmediate(fn),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -177,7 +179,7 @@ async function storeHoldsAll(store: MemoryDocStore, durable: Uint8Array[]): Prom
 }
 
 describe('write pipeline and compaction', () => {
-  it('[S3] appends never interleave with a compaction in flight, and every stored batch stays stored', async () => {
+  it('[S3.1] appends never interleave with a compaction in flight, and every stored batch stays stored', async () => {
     const store = new GatedStore();
     const doc = new Y.Doc();
     const text = doc.getText('t');
