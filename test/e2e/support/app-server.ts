@@ -3,8 +3,11 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as Y from 'yjs';
 import type { ServerConfig } from '../../../sync-server/config';
+import type { DocStore } from '../../../sync-server/core/doc-store';
 import { type RunningServer, startServer } from '../../../sync-server/server';
+import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const CLIENT_DIST = join(REPO_ROOT, 'dist/client');
@@ -22,6 +25,73 @@ export interface AppServer {
   start(): Promise<void>;
   /** Stops and deletes the data directory. */
   dispose(): Promise<void>;
+  /**
+   * Resolves with the time (`Date.now()`) at which what the server has written to its store for `room`
+   * first satisfied `holds`: checked after every completed write, so the time is when it was stored, not
+   * when it was sent or broadcast. Follows the room across `stop()`/`start()` (a restart reloads it).
+   */
+  whenStored(room: string, holds: (stored: Y.Doc) => boolean): Promise<number>;
+}
+
+interface StoredWatch {
+  room: string;
+  holds: (stored: Y.Doc) => boolean;
+  resolve: (at: number) => void;
+}
+
+function checkWatches(room: string, watches: Set<StoredWatch>, mirrors: Map<string, Y.Doc>): void {
+  const mirror = mirrors.get(room);
+  if (mirror === undefined) return;
+  const at = Date.now();
+  for (const watch of [...watches]) {
+    if (watch.room === room && watch.holds(mirror)) {
+      watches.delete(watch);
+      watch.resolve(at);
+    }
+  }
+}
+
+/**
+ * The server's LevelDB store, with a copy of each room's stored content kept beside it: set from what the
+ * server loads (it loads a room before anything else touches it) and advanced by every write that completed.
+ */
+function observedStore(store: DocStore, watches: Set<StoredWatch>, mirrors: Map<string, Y.Doc>): DocStore {
+  const check = (room: string) => checkWatches(room, watches, mirrors);
+  const mirrorOf = (room: string, updates: Uint8Array[]) => {
+    const mirror = new Y.Doc();
+    for (const update of updates) Y.applyUpdate(mirror, update);
+    mirrors.get(room)?.destroy();
+    mirrors.set(room, mirror);
+  };
+  // A Proxy forwards every other method unchanged, whatever the store interface grows.
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (key === 'load') {
+        return async (room: string, ...rest: unknown[]) => {
+          const loaded = (await method.call(target, room, ...rest)) as { updates: Uint8Array[] };
+          mirrorOf(room, loaded.updates);
+          check(room);
+          return loaded;
+        };
+      }
+      if (key === 'append' || key === 'replace') {
+        return async (room: string, update: Uint8Array, ...rest: unknown[]) => {
+          const result = await method.call(target, room, update, ...rest);
+          if (key === 'replace') mirrorOf(room, [update]);
+          else {
+            const mirror = mirrors.get(room);
+            if (mirror) Y.applyUpdate(mirror, update);
+          }
+          check(room);
+          return result;
+        };
+      }
+      return method.bind(target);
+    },
+  });
 }
 
 const BUILD_FILES = ['index.html', 'sw.js', 'manifest.webmanifest'];
@@ -72,7 +142,13 @@ export async function startAppServer(overrides: Partial<ServerConfig> = {}): Pro
     shutdownTimeoutMs: 2_000,
     ...overrides,
   };
-  let server: RunningServer | null = await startServer({ ...config, port: 0 });
+  const watches = new Set<StoredWatch>();
+  const mirrors = new Map<string, Y.Doc>();
+  const start = async (port: number) => {
+    const store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync ?? false });
+    return startServer({ ...config, port }, { store: observedStore(store, watches, mirrors) });
+  };
+  let server: RunningServer | null = await start(0);
   const port = server.port;
   const appServer: AppServer = {
     url: `http://127.0.0.1:${port}`,
@@ -86,12 +162,18 @@ export async function startAppServer(overrides: Partial<ServerConfig> = {}): Pro
     },
     async start() {
       if (server !== null) return;
-      server = await startServer({ ...config, port });
+      server = await start(port);
     },
     async dispose() {
       await appServer.stop();
       await rm(dataDir, { recursive: true, force: true });
       await rm(staticDir, { recursive: true, force: true });
+    },
+    whenStored(room, holds) {
+      return new Promise((resolve) => {
+        watches.add({ room, holds, resolve });
+        checkWatches(room, watches, mirrors);
+      });
     },
   };
   return appServer;
