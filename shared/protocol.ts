@@ -50,6 +50,12 @@ export const CloseCode = {
   slowConsumer: 4508,
   /** The room's document could not be loaded from storage; retry later. */
   loadFailed: 4500,
+  /**
+   * The room's stored document cannot be decoded: the room is out of service until an operator
+   * restores it (`trellis-server verify`, `restore`). Retried with the provider's backoff, so clients
+   * come back by themselves once it is repaired; every other room keeps serving.
+   */
+  documentUnreadable: 4501,
   /** The token expired while connected. */
   tokenExpired: 4401,
   /** The token does not allow this room. */

@@ -65,6 +65,13 @@ export function createMetrics(): { registry: Registry; core: CoreMetrics } {
     registers: [registry],
   });
 
+  const damaged = new Counter({
+    name: 'trellis_documents_damaged_total',
+    help: 'Stored documents found damaged: undecodable (the room goes out of service) or with pending structs (served)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+
   const core: CoreMetrics = {
     connectionOpened: () => connections.inc(),
     connectionClosed: (code) => {
@@ -89,6 +96,7 @@ export function createMetrics(): { registry: Registry; core: CoreMetrics } {
       writeBytes.inc(bytes);
     },
     persistFailed: () => writeFailures.inc(),
+    documentDamaged: (kind) => damaged.inc({ kind }),
   };
   return { registry, core };
 }

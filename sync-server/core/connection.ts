@@ -4,6 +4,7 @@ import { decodeFrame, type InboundMessage, MalformedMessageError } from '../../s
 import { TokenBucket } from '../limits/token-bucket';
 import type { Clock, CoreMetrics, Logger, SyncSocket } from './ports';
 import { type Room, RoomState } from './room';
+import { RoomFailedError } from './stored-state';
 
 /** What every connection of one core shares: limits and services, held once, not per connection. */
 export interface ConnectionContext {
@@ -150,6 +151,8 @@ export class Connection {
       this.context.metrics.messageIn(message.kind, frame.byteLength);
       this.apply(message);
     } catch (error) {
+      // The room's stored document, not this message, is at fault: the room closed every socket (S7).
+      if (error instanceof RoomFailedError) return;
       const detail = (error as Error).message;
       const reason =
         error instanceof MalformedMessageError

@@ -63,7 +63,14 @@ export interface CoreMetrics {
   framesOut(frames: number, bytes: number): void;
   persisted(seconds: number, bytes: number): void;
   persistFailed(): void;
+  /**
+   * A stored document found damaged (S7): `undecodable` (its room goes out of service) or
+   * `pending_structs` (served; the missing parts wait for a client that has them).
+   */
+  documentDamaged(kind: DocumentDamage): void;
 }
+
+export type DocumentDamage = 'undecodable' | 'pending_structs';
 
 export const noopMetrics: CoreMetrics = {
   connectionOpened() {},
@@ -74,4 +81,5 @@ export const noopMetrics: CoreMetrics = {
   framesOut() {},
   persisted() {},
   persistFailed() {},
+  documentDamaged() {},
 };

@@ -1,7 +1,7 @@
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import type { Clock, CoreMetrics, Logger } from './ports';
-import { Room, RoomState } from './room';
+import { Room, type RoomDeps, RoomState } from './room';
 
 export interface RoomManagerOptions {
   store: DocStore;
@@ -31,8 +31,13 @@ export class RoomManager {
   private readonly unloading = new Set<Promise<void>>();
   /** Idle rooms being unloaded to make space; they no longer count against `maxRooms`. */
   private readonly evicting = new Set<Room>();
+  private readonly roomDeps: RoomDeps;
 
-  constructor(private readonly options: RoomManagerOptions) {}
+  constructor(private readonly options: RoomManagerOptions) {
+    // A room whose stored document cannot be decoded is forgotten at once (S7): the next
+    // connection loads it afresh, and an operator's restore takes effect without a restart.
+    this.roomDeps = { ...options, onFailed: (room) => this.forget(room) };
+  }
 
   get size(): number {
     return this.rooms.size;
@@ -60,7 +65,7 @@ export class RoomManager {
     if (maxRooms > 0 && this.rooms.size - this.evicting.size >= maxRooms && !this.evictIdleRoom()) {
       return null;
     }
-    const room = new Room(name, this.options);
+    const room = new Room(name, this.roomDeps);
     this.rooms.set(name, room);
     room.load().catch((error: unknown) => {
       this.options.logger.error({ room: name, err: error }, 'loading the document failed');
@@ -110,7 +115,7 @@ export class RoomManager {
       if (!force && (room.connections.size > 0 || room.writes.busy)) return;
     }
     if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
-    if (room.state !== RoomState.closed) {
+    if (room.state !== RoomState.closed && room.state !== RoomState.failed) {
       room.close();
       this.options.metrics.roomUnloaded();
       this.options.logger.debug({ room: room.name }, 'room unloaded');
@@ -141,6 +146,11 @@ export class RoomManager {
     });
     this.unloading.add(done);
     return true;
+  }
+
+  private forget(room: Room): void {
+    this.cancelUnload(room);
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
   }
 
   private cancelUnload(room: Room): void {

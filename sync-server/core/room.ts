@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { CloseCode } from '../../shared/protocol';
 import {
   encodeAwarenessFrame,
   encodeDurableAck,
@@ -13,6 +14,7 @@ import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import type { Clock, CoreMetrics, Logger } from './ports';
+import { RoomFailedError, readStoredState } from './stored-state';
 import { type DurableBatch, WritePipeline } from './write-pipeline';
 
 /** A room is `loading` until its stored document is in memory; only then are messages answered. */
@@ -44,6 +46,8 @@ export interface RoomDeps {
   batchWindowMs: number;
   /** Other instances' changes to the same documents (scale-out mode); absent on a single node. */
   feed?: DocFeed;
+  /** Told when the room goes out of service because its stored document cannot be decoded (S7). */
+  onFailed?: (room: Room) => void;
 }
 
 /**
@@ -61,6 +65,8 @@ export class Room {
    * real use (an update to apply), so a room that is only read never pays for it.
    */
   private stored: Uint8Array | null = null;
+  /** The state vector of `stored` (computed once, at load), while it is not applied. */
+  private storedVector: Uint8Array | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   state: RoomState = RoomState.loading;
@@ -109,7 +115,7 @@ export class Room {
     try {
       const { updates, cursor } = await this.deps.store.load(this.name);
       this.sizeEstimate = updates.reduce((sum, update) => sum + update.byteLength, 0);
-      if (updates.length > 0) this.stored = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      if (updates.length > 0 && !this.keepStored(updates)) return;
       this.pipeline = new WritePipeline({
         room: this.name,
         store: this.deps.store,
@@ -142,17 +148,74 @@ export class Room {
     }
   }
 
-  /** The document, built from the stored state on first use. */
+  /**
+   * The document, built from the stored state on first use. Throws RoomFailedError once the room is
+   * out of service, or if building fails (it then goes out of service, S7).
+   */
   get doc(): Y.Doc {
-    if (this.stored !== null) {
-      const stored = this.stored;
-      this.stored = null;
-      // Without an 'update' listener Yjs skips re-encoding what it applies (nothing to store here).
-      this.ydoc.off('update', this.handleDocUpdate);
-      Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN);
-      this.ydoc.on('update', this.handleDocUpdate);
-    }
+    if (this.state === RoomState.failed) throw new RoomFailedError(this.name);
+    if (this.stored !== null) this.build(this.stored);
     return this.ydoc;
+  }
+
+  /** Keeps the stored updates, checked, as one update; false once the room went out of service. */
+  private keepStored(updates: Uint8Array[]): boolean {
+    try {
+      const { state, stateVector } = readStoredState(updates);
+      this.stored = state;
+      this.storedVector = stateVector;
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  private build(stored: Uint8Array): void {
+    this.stored = null;
+    this.storedVector = null;
+    // Without an 'update' listener Yjs skips re-encoding what it applies (nothing to store here).
+    this.ydoc.off('update', this.handleDocUpdate);
+    try {
+      Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN);
+    } catch (error) {
+      this.fail(error);
+      throw new RoomFailedError(this.name);
+    }
+    this.ydoc.on('update', this.handleDocUpdate);
+    const { pendingStructs, pendingDs } = this.ydoc.store;
+    if (pendingStructs !== null || pendingDs !== null) {
+      // Served all the same: a client that holds the missing parts sends them at its next sync and
+      // they integrate; refusing the room would lock out the only copies that can repair it.
+      this.deps.metrics.documentDamaged('pending_structs');
+      this.deps.logger.warn(
+        { room: this.name, missing: pendingStructs ? Object.fromEntries(pendingStructs.missing) : {} },
+        'the stored document has updates whose dependencies are missing; they apply once a client sends them',
+      );
+    }
+  }
+
+  /**
+   * Takes the room out of service because its stored document cannot be decoded (S7): its
+   * connections are closed with `documentUnreadable`, nothing is written (the stored bytes stay for
+   * an operator to examine and restore), and the manager forgets it, so a later connection loads it
+   * afresh. No other room is touched.
+   */
+  private fail(error: unknown): void {
+    if (this.state === RoomState.failed || this.state === RoomState.closed) return;
+    if (this.state === RoomState.ready) this.deps.metrics.roomUnloaded();
+    this.state = RoomState.failed;
+    this.deps.metrics.documentDamaged('undecodable');
+    this.deps.logger.error(
+      { room: this.name, err: error },
+      'the stored document cannot be decoded: the room is out of service until it is restored',
+    );
+    this.deps.onFailed?.(this);
+    for (const connection of [...this.connections]) {
+      connection.close(CloseCode.documentUnreadable, 'stored document cannot be decoded');
+    }
+    this.release();
+    this.setState(RoomState.failed);
   }
 
   /** Resolves true once loaded, false if loading failed or the room closed. */
@@ -237,7 +300,7 @@ export class Room {
   }
 
   private stateVector(): Uint8Array {
-    return this.stored !== null ? Y.encodeStateVectorFromUpdate(this.stored) : Y.encodeStateVector(this.ydoc);
+    return this.storedVector ?? Y.encodeStateVector(this.ydoc);
   }
 
   add(connection: Connection): void {
@@ -271,14 +334,19 @@ export class Room {
 
   /** Frees the document; the room must not be used afterwards. */
   close(): void {
+    this.release();
+    this.setState(RoomState.closed);
+  }
+
+  private release(): void {
     this.unsubscribeFeed?.();
     this.unsubscribeFeed = null;
     this.pipeline?.stop();
-    this.setState(RoomState.closed);
     this.ydoc.off('update', this.handleDocUpdate);
     this.awareness.off('update', this.handleAwarenessUpdate);
     this.awareness.destroy();
     this.stored = null;
+    this.storedVector = null;
     this.ydoc.destroy();
   }
 
@@ -367,7 +435,7 @@ export class Room {
 
   private flushAwareness(): void {
     this.awarenessScheduled = false;
-    if (this.state === RoomState.closed) return;
+    if (this.state === RoomState.closed || this.state === RoomState.failed) return;
     const ids = [...this.awarenessDirty].filter((id) => this.awareness.meta.has(id));
     this.awarenessDirty = new Set();
     if (ids.length > 0) {

@@ -188,9 +188,10 @@ export class WritePipeline {
 
   private async compact(): Promise<void> {
     this.compactRequested = false;
-    // The snapshot may include updates of the open batch; storing them early is harmless.
-    const state = this.options.snapshot();
     try {
+      // The snapshot may include updates of the open batch; storing them early is harmless. It
+      // throws when the stored document cannot be built (the room then goes out of service, S7).
+      const state = this.options.snapshot();
       await this.options.store.replace(this.options.room, state);
       this.entries = 1;
     } catch (error) {
