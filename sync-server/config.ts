@@ -25,6 +25,12 @@ export interface ServerConfig {
   authPublicKey: string | null;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy), for limits and logs. */
   trustProxy: boolean;
+  /** The address people open (share links; its host and origin are always allowed). */
+  publicUrl: string | null;
+  /** Open mode: Host names accepted besides loopback names, IP literals and `publicUrl`'s host. */
+  allowedHosts: string[];
+  /** Open mode: browser origins accepted besides the server's own and `publicUrl`'s. */
+  allowedOrigins: string[];
   /** Abuse limits; 0 turns one off. */
   maxConnectionsPerAddress: number;
   maxRooms: number;
@@ -60,6 +66,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   authSecret: null,
   authPublicKey: null,
   trustProxy: false,
+  publicUrl: null,
+  allowedHosts: [],
+  allowedOrigins: [],
   // Generous: people behind one NAT share an address, and each open board uses a few sockets.
   maxConnectionsPerAddress: 500,
   maxRooms: DEFAULTS.maxRooms,
@@ -77,7 +86,7 @@ interface OptionSpec {
   key: keyof ServerConfig;
   flag: string;
   env: string;
-  kind: 'string' | 'int' | 'bool' | 'level';
+  kind: 'string' | 'int' | 'bool' | 'level' | 'list';
   help: string;
 }
 
@@ -119,7 +128,7 @@ const OPTIONS: OptionSpec[] = [
     flag: 'max-buffered-bytes',
     env: 'MAX_BUFFERED_BYTES',
     kind: 'int',
-    help: 'drop a client with more unsent bytes',
+    help: 'past this many unsent bytes, hold updates back from a slow client and catch it up once it drains',
   },
   {
     key: 'shutdownTimeoutMs',
@@ -169,6 +178,27 @@ const OPTIONS: OptionSpec[] = [
     env: 'TRUST_PROXY',
     kind: 'bool',
     help: 'client address from X-Forwarded-For (behind a proxy)',
+  },
+  {
+    key: 'publicUrl',
+    flag: 'public-url',
+    env: 'PUBLIC_URL',
+    kind: 'string',
+    help: 'the address people open (share links; its host and origin are allowed)',
+  },
+  {
+    key: 'allowedHosts',
+    flag: 'allowed-hosts',
+    env: 'ALLOWED_HOSTS',
+    kind: 'list',
+    help: 'without auth: comma-separated Host names accepted besides loopback names and IP addresses',
+  },
+  {
+    key: 'allowedOrigins',
+    flag: 'allowed-origins',
+    env: 'ALLOWED_ORIGINS',
+    kind: 'list',
+    help: 'without auth: comma-separated browser origins accepted besides the server’s own',
   },
   {
     key: 'maxConnectionsPerAddress',
@@ -285,6 +315,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, isTty = fals
         else config[spec.key] = n;
         break;
       }
+      case 'list':
+        config[spec.key] = String(raw)
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '');
+        break;
       case 'level':
         if ((LEVELS as readonly unknown[]).includes(raw)) config[spec.key] = raw;
         else problems.push(`${source}: expected one of ${LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -297,6 +333,14 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, isTty = fals
   if (result.maxMessageBytes < 1024) problems.push('max message bytes: must be at least 1024');
   if (result.maxBufferedBytes < 64 * 1024) problems.push('max buffered bytes: must be at least 65536');
   if (result.staticDir === 'none') result.staticDir = null;
+  if (result.publicUrl !== null && !/^https?:\/\/[^/]/.test(result.publicUrl)) {
+    problems.push(`public url: expected http(s)://host[:port], got ${JSON.stringify(result.publicUrl)}`);
+  }
+  for (const origin of result.allowedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      problems.push(`allowed origins: expected scheme://host[:port], got ${JSON.stringify(origin)}`);
+    }
+  }
   if (result.authSecret !== null && result.authPublicKey !== null) {
     problems.push('auth: set either an auth secret or an auth public key, not both');
   }

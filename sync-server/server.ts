@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '../shared/protocol';
 import { createAdminHandler } from './admin/http';
+import { writeAdminCredential, writeServerRecord } from './admin/local-files';
 import { AdminOps } from './admin/ops';
 import { createAccessHandler } from './auth/access-route';
 import { createTokenAuthorizer, isLoopbackHost } from './auth/authorizer';
@@ -11,6 +12,7 @@ import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import type { DocStore } from './core/doc-store';
 import type { Logger } from './core/ports';
 import { SyncCore } from './core/sync-core';
+import { createRequestGuard, type Refusal } from './http/request-guard';
 import { createRequestHandler } from './http/routes';
 import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
 import { createLogger } from './logger';
@@ -61,8 +63,9 @@ export async function startServer(
     });
     store = scaleout.store;
   }
+  // The data directory also holds the admin credential and the server record in scale-out mode.
+  await mkdir(config.dataDir, { recursive: true });
   if (!store) {
-    await mkdir(config.dataDir, { recursive: true });
     store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync });
   }
   const { registry, core: metrics } = createMetrics();
@@ -86,7 +89,24 @@ export async function startServer(
   const acceptsClients = () =>
     ready && (scaleout === null || (scaleout.role !== 'compactor' && scaleout.healthy()));
   const authorize = options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess);
-  const admin = createAdminHandler({ ops: new AdminOps(core, store), verifyKey, logger });
+  // Written before listening, so no admin request can arrive before the CLI can read it.
+  const adminCredential = await writeAdminCredential(config.dataDir);
+  const admin = createAdminHandler({ ops: new AdminOps(core, store), verifyKey, adminCredential, logger });
+  // Without a key anyone's browser is a client: refuse what a foreign page sends (request-guard.ts).
+  const guard =
+    verifyKey === null && !options.authorize
+      ? createRequestGuard({
+          publicUrl: config.publicUrl,
+          allowedHosts: config.allowedHosts,
+          allowedOrigins: config.allowedOrigins,
+        })
+      : null;
+  const refuse = (req: IncomingMessage, what: string, refusal: Refusal) => {
+    logger.warn(
+      { addr: req.socket.remoteAddress, host: req.headers.host, origin: req.headers.origin, url: req.url },
+      `${what} refused: ${refusal.reason}`,
+    );
+  };
   const access = createAccessHandler(authorize);
   const routes = createRequestHandler(
     {
@@ -100,6 +120,15 @@ export async function startServer(
     config.staticDir,
   );
   const http = createServer((req, res) => {
+    const refusal =
+      guard &&
+      (guard.checkHost(req) ?? (STATE_CHANGING.has(req.method ?? 'GET') ? guard.checkOrigin(req) : null));
+    if (refusal) {
+      refuse(req, 'request', refusal);
+      res.writeHead(refusal.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ error: refusal.reason }));
+      return;
+    }
     admin(req, res)
       .then((handled) => handled || access(req, res))
       .then((handled) => (handled ? undefined : routes(req, res)))
@@ -115,6 +144,13 @@ export async function startServer(
     heartbeatMs: config.heartbeatMs,
   });
   http.on('upgrade', (req, socket, head) => {
+    const refusal = guard && (guard.checkHost(req) ?? guard.checkOrigin(req));
+    if (refusal) {
+      refuse(req, 'websocket', refusal);
+      const text = refusal.status === 421 ? 'Misdirected Request' : 'Forbidden';
+      socket.end(`HTTP/1.1 ${refusal.status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     if (!acceptsClients()) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -138,6 +174,7 @@ export async function startServer(
   const { port } = http.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
+  await writeServerRecord(config.dataDir, { url: localUrl(config.host, port), pid: process.pid });
   logger.info(
     {
       url,
@@ -173,6 +210,15 @@ export async function startServer(
     return closing;
   };
   return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, scaleout, close };
+}
+
+/** Methods a page could use to change something: their Origin is checked in open mode. */
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** How a CLI on this machine reaches the server (a wildcard address is reached on loopback). */
+function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** RFC 6455 "try again later": the stock provider reconnects (it stops only on 4400–4499). */

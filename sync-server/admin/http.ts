@@ -1,7 +1,9 @@
 /**
  * The running server's admin endpoints, used by the CLI while the server holds the data directory
- * (LevelDB allows one process). With auth configured they need an `admin` token (the CLI signs one
- * with the same secret or private key); without auth they answer loopback clients only.
+ * (LevelDB allows one process). Every request needs, in its `Authorization: Bearer` header (never the
+ * query string, which proxy logs keep), either the admin credential the server wrote into its data
+ * directory (local-files.ts) or, with auth configured, an `admin` token. Without auth they also
+ * answer direct loopback clients only.
  *
  *   GET  /admin/rooms               rooms with size, update count, last change (JSON)
  *   POST /admin/backup              every room (backup format, streamed)
@@ -10,17 +12,19 @@
  *   POST /admin/compact[?room=]     merge update logs into one entry
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isValidId, isValidRoomName } from '../../shared/room-names';
-import { requestToken } from '../auth/authorizer';
+import { boardOfRoom, isValidId, isValidRoomName } from '../../shared/room-names';
 import { Role, type VerifyKey, verifyToken } from '../auth/tokens';
 import type { Logger } from '../core/ports';
 import { backupEndLine, backupHeaderLine, backupRoomLine, FormatError, parseBackup } from './formats';
+import { credentialMatches } from './local-files';
 import type { AdminOps } from './ops';
 
 export interface AdminHandlerOptions {
   ops: AdminOps;
   /** Null when the server runs open: then only loopback clients are answered. */
   verifyKey: VerifyKey | null;
+  /** The secret in the data directory that the CLI on this machine presents. */
+  adminCredential: string;
   logger: Logger;
   /** Largest accepted import body. */
   maxBodyBytes?: number;
@@ -30,7 +34,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** Rooms of a board: the board document and its card descriptions. */
 export function boardRooms(boardId: string): (room: string) => boolean {
-  return (room) => room === `board.${boardId}` || room.startsWith(`board.${boardId}.card.`);
+  // The rooms a token for this board can open, and no others (`board.x.card.y.z` is not one).
+  return (room) => boardOfRoom(room) === boardId;
 }
 
 /** Returns true when it answered the request (any path under /admin/). */
@@ -38,16 +43,19 @@ export function createAdminHandler(options: AdminHandlerOptions) {
   const { ops, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 512 * 1024 * 1024;
 
-  async function allowed(req: IncomingMessage, url: URL): Promise<string | null> {
+  async function allowed(req: IncomingMessage): Promise<string | null> {
     if (options.verifyKey === null) {
       // A reverse proxy on this machine also connects from loopback: refuse what it forwards.
       const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-      return LOOPBACK.has(req.socket.remoteAddress ?? '') && !proxied
-        ? null
-        : 'without an auth secret, admin endpoints answer direct loopback clients only';
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? '') || proxied) {
+        return 'without an auth secret, admin endpoints answer direct loopback clients only';
+      }
     }
-    const token = requestToken(req, url);
-    if (token === null) return 'missing admin token';
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+    if (token === '') return 'missing admin credential (Authorization: Bearer …)';
+    if (credentialMatches(options.adminCredential, token)) return null;
+    if (options.verifyKey === null) return 'wrong admin credential';
     const result = await verifyToken(options.verifyKey, token);
     if (!result.ok) return result.reason;
     return result.claims.role === Role.admin ? null : 'not an admin token';
@@ -56,13 +64,13 @@ export function createAdminHandler(options: AdminHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/admin/')) return false;
-    const refusal = await allowed(req, url);
+    const refusal = await allowed(req);
     if (refusal !== null) {
       logger.warn(
         { path: url.pathname, addr: req.socket.remoteAddress },
         `admin request refused: ${refusal}`,
       );
-      json(res, options.verifyKey === null ? 403 : 401, { error: refusal });
+      json(res, refusal.startsWith('without an auth secret') ? 403 : 401, { error: refusal });
       return true;
     }
     const route = `${req.method} ${url.pathname}`;

@@ -4,10 +4,12 @@
  * variables the server reads (AUTH_SECRET, AUTH_PUBLIC_KEY's private half AUTH_PRIVATE_KEY, PUBLIC_URL,
  * HOST, PORT, DATA_DIR).
  */
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isValidId, isValidRoomName } from '../../shared/room-names';
 import { buildExport, docOf, FormatError, inspectDoc, parseBackup, parseExport } from '../admin/formats';
+import { readAdminCredential } from '../admin/local-files';
 import type { RoomDump } from '../admin/ops';
 import { parseDuration, privateSignKey, Role, type SignKey, secretKey, signToken } from '../auth/tokens';
 import { DEFAULT_CONFIG } from '../config';
@@ -187,19 +189,22 @@ function serverBase(io: CliIo): string {
 
 async function target(values: Values, io: CliIo, localOnly: boolean, create: boolean): Promise<Target> {
   const key = signKeyFrom(values, io);
+  const dataDir = dataDirOf(values, io);
   return openTarget({
-    dataDir: dataDirOf(values, io),
+    dataDir,
     serverUrl: str(values, 'server') ?? null,
     defaultServerUrl: serverBase(io),
+    // The credential the server wrote into its data directory; else a short-lived admin token.
     adminToken: async () =>
-      key
+      (await readAdminCredential(dataDir)) ??
+      (key
         ? signToken(key, {
             boards: ['*'],
             role: Role.admin,
             name: 'trellis-server CLI',
             expiresInSeconds: 300,
           })
-        : null,
+        : null),
     localOnly,
     create,
   });

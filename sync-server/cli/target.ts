@@ -12,6 +12,7 @@ import {
   type RoomState,
 } from '../admin/formats';
 import { boardRooms } from '../admin/http';
+import { readServerRecord } from '../admin/local-files';
 import { AdminOps, type RoomDump, type RoomListing } from '../admin/ops';
 import type { DocStore } from '../core/doc-store';
 import { silentLogger } from '../core/ports';
@@ -212,7 +213,9 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
           'and connected clients would send their copies straight back)',
       );
     }
-    return new RemoteTarget(options.defaultServerUrl, await options.adminToken());
+    // The server records where it listens, so it is found whatever port it was started on.
+    const record = await readServerRecord(options.dataDir);
+    return new RemoteTarget(record?.url ?? options.defaultServerUrl, await options.adminToken());
   }
 }
 

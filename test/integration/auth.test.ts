@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
+import { readAdminCredential } from '../../sync-server/admin/local-files';
 import { privateSignKey, signToken } from '../../sync-server/auth/tokens';
 import { waitUntil } from '../support/wait';
 import { TEST_SECRET, token, tryUpgrade, whenProviderClosed } from './auth-support';
@@ -218,13 +219,21 @@ describe('tokens expiring while connected', () => {
 });
 
 describe('admin endpoints', () => {
-  it('on an open server answer direct loopback clients only, not what a local proxy forwards', async () => {
+  it('on an open server answer direct loopback clients with the admin credential only, not what a local proxy forwards', async () => {
     const server = await startTestServer();
-    expect((await fetch(`${server.url}/admin/rooms`)).status).toBe(200);
+    const authorization = `Bearer ${await readAdminCredential(server.dataDir)}`;
+    expect((await fetch(`${server.url}/admin/rooms`)).status).toBe(401);
+    expect((await fetch(`${server.url}/admin/rooms`, { headers: { authorization } })).status).toBe(200);
     const proxied = await fetch(`${server.url}/admin/rooms`, {
-      headers: { 'x-forwarded-for': '203.0.113.9' },
+      headers: { authorization, 'x-forwarded-for': '203.0.113.9' },
     });
     expect(proxied.status).toBe(403);
+  });
+
+  it('with auth configured, also accept the admin credential of the data directory', async () => {
+    const { server } = await securedServer();
+    const authorization = `Bearer ${await readAdminCredential(server.dataDir)}`;
+    expect((await fetch(`${server.url}/admin/rooms`, { headers: { authorization } })).status).toBe(200);
   });
 
   it('need an admin token when auth is configured', async () => {

@@ -237,7 +237,7 @@ describe('trellis-server export and import', () => {
     const exported = await cli(['export', 'exp1', '--out', out, '--data-dir', server.dataDir], {
       PORT: String(server.port),
     });
-    expect(exported.code).toBe(0);
+    expect(exported, exported.stderr).toMatchObject({ code: 0 });
     const json = JSON.parse(await readFile(`${out}.json`, 'utf8'));
     expect(json.rooms.map((r: { room: string }) => r.room).sort()).toEqual([
       'board.exp1',
@@ -251,7 +251,8 @@ describe('trellis-server export and import', () => {
     expect(markdown).toContain('**Ship it**');
 
     const fresh = await startTestServer({ dataDir: await tempDir() });
-    const imported = await cli(['import', `${out}.json`, '--server', fresh.url]);
+    // A server on this machine is reached with the credential in its data directory.
+    const imported = await cli(['import', `${out}.json`, '--server', fresh.url, '--data-dir', fresh.dataDir]);
     expect(imported).toMatchObject({ code: 0, stderr: 'imported board exp1: 2 rooms\n' });
     const copy = connectClient(fresh.wsUrl, 'board.exp1');
     const copyDescription = connectClient(fresh.wsUrl, `board.exp1.card.${cardId}`);
@@ -318,6 +319,21 @@ describe('trellis-server list, inspect and compact on a stopped server', () => {
     expect(doc.getMap('extra').size).toBe(5);
   });
 
+  it('find the running server through its data directory, whatever port it listens on', async () => {
+    const dataDir = await tempDir();
+    const server = await startTestServer({ dataDir });
+    const client = connectClient(server.wsUrl, 'board.found');
+    await whenSynced(client);
+    client.text.insert(0, 'x');
+    await waitUntil(() => server.core.rooms.get('board.found')?.writes.busy === false, 'the edit stored');
+    // No PORT, no --server: only the data directory says where the server is.
+    const listed = await cli(['list', '--json', '--data-dir', dataDir], {});
+    expect(listed, listed.stderr).toMatchObject({ code: 0 });
+    expect((JSON.parse(listed.stdout) as Array<{ room: string }>).map((r) => r.room)).toContain(
+      'board.found',
+    );
+  });
+
   it('compact merges an update log while the server runs', async () => {
     const dataDir = await tempDir();
     const server = await startTestServer({ dataDir, compactThreshold: 1_000 });
@@ -330,7 +346,7 @@ describe('trellis-server list, inspect and compact on a stopped server', () => {
     }
     const before = (await server.store.list()).find((r) => r.room === 'room-log')!;
     expect(before.entries).toBeGreaterThan(1);
-    const result = await cli(['compact', 'room-log', '--server', server.url]);
+    const result = await cli(['compact', 'room-log', '--server', server.url, '--data-dir', dataDir]);
     expect(result.code).toBe(0);
     expect((await server.store.list()).find((r) => r.room === 'room-log')!.entries).toBe(1);
     expect(
