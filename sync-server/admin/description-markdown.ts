@@ -7,14 +7,23 @@
  */
 import * as Y from 'yjs';
 import { descriptionRoot } from '../../shared/description-preview';
+import { escapeMarkdown } from './markdown-text';
 
 const BOLD = 1;
 const ITALIC = 2;
 const STRIKETHROUGH = 4;
 const CODE = 16;
 
-export function descriptionToMarkdown(doc: Y.Doc): string {
-  const blocks = renderBlocks(descriptionRoot(doc), '');
+export interface DescriptionMarkdownOptions {
+  /**
+   * Levels to add to every heading, so a description placed under a card's heading stays below it
+   * in the outline (capped at h6).
+   */
+  headingOffset?: number;
+}
+
+export function descriptionToMarkdown(doc: Y.Doc, options: DescriptionMarkdownOptions = {}): string {
+  const blocks = renderBlocks(descriptionRoot(doc), '', options.headingOffset ?? 0);
   return blocks
     .join('\n\n')
     .replace(/\n{3,}/g, '\n\n')
@@ -31,20 +40,20 @@ function attr(node: Y.XmlText, name: string): unknown {
   return node.getAttribute(name);
 }
 
-function renderBlocks(parent: Y.XmlText, indent: string): string[] {
+function renderBlocks(parent: Y.XmlText, indent: string, headingOffset: number): string[] {
   const out: string[] = [];
   for (const op of children(parent)) {
-    if (op.insert instanceof Y.XmlText) out.push(renderBlock(op.insert, indent));
+    if (op.insert instanceof Y.XmlText) out.push(renderBlock(op.insert, indent, headingOffset));
   }
   return out;
 }
 
-function renderBlock(node: Y.XmlText, indent: string): string {
+function renderBlock(node: Y.XmlText, indent: string, headingOffset: number): string {
   const type = attr(node, '__type');
   switch (type) {
     case 'heading': {
       const level = Number(String(attr(node, '__tag') ?? 'h1').slice(1)) || 1;
-      return `${'#'.repeat(level)} ${renderInline(node)}`;
+      return `${'#'.repeat(Math.min(6, level + headingOffset))} ${renderInline(node)}`;
     }
     case 'quote':
       return renderInline(node)
@@ -108,7 +117,7 @@ function renderInline(node: Y.XmlText, raw = false): string {
 function wrap(text: string, format: number): string {
   if (text === '') return text;
   if (format & CODE) return `\`${text}\``;
-  let out = text;
+  let out = escapeMarkdown(text);
   if (format & BOLD) out = `**${out}**`;
   if (format & ITALIC) out = `*${out}*`;
   if (format & STRIKETHROUGH) out = `~~${out}~~`;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { addCard, initBoard, readBoard, renameColumn } from '../../../shared/board';
 import { descriptionToMarkdown } from '../../../sync-server/admin/description-markdown';
 import {
   backupEndLine,
   backupHeaderLine,
   backupRoomLine,
+  buildExport,
   FormatError,
   inspectDoc,
   parseBackup,
@@ -71,6 +73,41 @@ describe('descriptions as Markdown', () => {
 
   it('an empty description is empty', () => {
     expect(descriptionToMarkdown(new Y.Doc())).toBe('');
+  });
+});
+
+describe('a board exported as Markdown', () => {
+  it('is a faithful outline: titles are escaped, description headings sit below their card', () => {
+    const board = new Y.Doc();
+    initBoard(board, { title: 'Ops #1', createdBy: 'm1' });
+    const column = readBoard(board).columns[0]!;
+    renameColumn(board, column.id, 'To_do [soon]');
+    const cardId = addCard(board, { columnId: column.id, title: 'Set up *backups*', createdBy: 'm1' });
+    const description = new Y.Doc();
+    const root = description.get('root', Y.XmlText);
+    block(root, { __type: 'heading', __tag: 'h1' }, [['Plan', 0]]);
+    block(root, { __type: 'heading', __tag: 'h3' }, [['Detail', 0]]);
+    block(root, { __type: 'paragraph' }, [
+      ['2 * 3 = 6, not ', 0],
+      ['bold', 1],
+    ]);
+    const dump = (room: string, doc: Y.Doc) => {
+      const state = Y.encodeStateAsUpdate(doc);
+      return { room, state, entries: 1, bytes: state.byteLength, updatedAt: 0 };
+    };
+    const { markdown } = buildExport(
+      'b1',
+      [dump('board.b1', board), dump(`board.b1.card.${cardId}`, description)],
+      new Date(0),
+    );
+    const lines = markdown.split('\n');
+    expect(lines).toContain('# Ops #1');
+    expect(lines).toContain('## To\\_do \\[soon\\]');
+    expect(lines).toContain('### Set up \\*backups\\*');
+    // h1 → h4 under the card's h3; a deeper heading stops at h6.
+    expect(lines).toContain('#### Plan');
+    expect(lines).toContain('###### Detail');
+    expect(lines).toContain('2 \\* 3 = 6, not **bold**');
   });
 });
 
