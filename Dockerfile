@@ -1,7 +1,9 @@
 # Trellis: the sync server (bundled by esbuild into dist/server) serving the built client.
 # Build: docker build -t trellis .
-# Run:   docker run -d --name trellis -p 1234:1234 -v trellis-data:/data \
+# Run:   docker run -d --name trellis --stop-timeout 30 -p 1234:1234 -v trellis-data:/data \
 #          -e AUTH_SECRET=<32+ random characters> -e PUBLIC_URL=https://trellis.example.org trellis
+# --stop-timeout must exceed --shutdown-timeout-ms (10 s): Docker's default 10 s could SIGKILL a
+# server still storing documents. More in docs/deploying.md.
 
 FROM node:20-slim AS build
 WORKDIR /app
@@ -22,6 +24,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+# `trellis-server` on the PATH, so `docker exec <container> trellis-server list` works.
+RUN chmod +x bin/trellis-server.js && ln -s /app/bin/trellis-server.js /usr/local/bin/trellis-server
 # The image's `node` user owns the data volume; the server never runs as root.
 RUN mkdir -p /data && chown node:node /data
 USER node
