@@ -64,6 +64,11 @@ export function createMetrics(): { registry: Registry; core: CoreMetrics } {
     help: 'Failed writes (retried)',
     registers: [registry],
   });
+  const readerPauses = new Counter({
+    name: 'trellis_slow_reader_pauses_total',
+    help: 'Times a connection read too slowly and was caught up once its socket drained',
+    registers: [registry],
+  });
 
   const damaged = new Counter({
     name: 'trellis_documents_damaged_total',
@@ -97,6 +102,7 @@ export function createMetrics(): { registry: Registry; core: CoreMetrics } {
     },
     persistFailed: () => writeFailures.inc(),
     documentDamaged: (kind) => damaged.inc({ kind }),
+    readerPaused: () => readerPauses.inc(),
   };
   return { registry, core };
 }

@@ -2,13 +2,17 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
 import { decodeFrame, type InboundMessage, MalformedMessageError } from '../../shared/wire';
 import { TokenBucket } from '../limits/token-bucket';
+import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger, SyncSocket } from './ports';
 import { type Room, RoomState } from './room';
 import { RoomFailedError } from './stored-state';
 
 /** What every connection of one core shares: limits and services, held once, not per connection. */
 export interface ConnectionContext {
-  /** Bytes a socket may have queued before the server drops it (a client that stopped reading). */
+  /**
+   * Bytes a socket may have queued before the server stops sending it updates and awareness until
+   * it drains, and then catches it up (S8).
+   */
   maxBufferedBytes: number;
   /** Inbound messages allowed per second (token bucket), or null for no limit; over it → 4429. */
   rateLimit: { perSecond: number; burst: number } | null;
@@ -36,6 +40,25 @@ export interface CloseReason {
 }
 
 /**
+ * Where a client that reads too slowly stands while the server holds back its frames: one state
+ * vector and two flags, however much it misses, instead of a queue of frames.
+ */
+interface Lag {
+  /**
+   * A state vector the client has reached, or will once the frames still allowed out reach it: a
+   * lower bound, so the catch-up (the diff from it) holds everything the client lacks.
+   */
+  vector: Uint8Array;
+  /**
+   * False until the updates applied before the pause are stored and broadcast: `vector` counts
+   * them as sent, so their frames still go out. From then on updates and awareness are held back.
+   */
+  holding: boolean;
+  awarenessOwed: boolean;
+  ackOwed: boolean;
+}
+
+/**
  * One client in one room: decodes its frames, applies them to the room and answers. Frames that
  * arrive while the room loads are queued and handled in order once it is ready, so no client is
  * ever answered from a document that has not loaded yet (the reference server does: y-websocket #81).
@@ -45,6 +68,8 @@ export class Connection {
   readonly wantsDurableAck: boolean;
   private queue: Uint8Array[] | null = [];
   private closed = false;
+  /** Set while the client reads too slowly (S8); null while it keeps up. */
+  private lag: Lag | null = null;
   private readonly bucket: TokenBucket | null;
 
   // Everything shared lives in `context`: thousands of idle connections each cost only their fields.
@@ -84,27 +109,25 @@ export class Connection {
     this.finish({ code, reason: reason || 'closed by client' });
   }
 
-  /** Sends one frame to this client and counts it. */
-  send(frame: Uint8Array): void {
-    if (this.deliver(frame)) this.context.metrics.framesOut(1, frame.byteLength);
+  /** Sends one frame to this client and counts it, unless a slow reader is owed it instead. */
+  send(frame: Uint8Array, kind: Outbound = Outbound.reply): void {
+    if (this.deliver(frame, kind)) this.context.metrics.framesOut(1, frame.byteLength);
   }
 
   /**
-   * Sends without counting (the room counts a broadcast once); false if the connection is closed.
-   * A client that has stopped reading is dropped here.
+   * Sends without counting (the room counts a broadcast once); false if nothing was sent: the
+   * connection is closed, or it reads too slowly and is owed a catch-up instead (S8).
    */
-  deliver(frame: Uint8Array): boolean {
+  deliver(frame: Uint8Array, kind: Outbound): boolean {
     if (this.closed) return false;
-    this.socket.send(frame);
-    if (this.socket.bufferedAmount > this.context.maxBufferedBytes) {
-      // The client is not reading: drop it rather than buffer without bound.
-      this.context.logger.warn(
-        { conn: this.id, room: this.room.name, buffered: this.socket.bufferedAmount },
-        'closing a connection that does not read its socket',
-      );
-      this.socket.terminate();
-      this.finish({ code: CloseCode.slowConsumer, reason: 'client is not reading' });
+    const lag = this.lag;
+    if (lag?.holding && kind !== Outbound.reply) {
+      if (kind === Outbound.awareness) lag.awarenessOwed = true;
+      else if (kind === Outbound.durableAck) lag.ackOwed = true;
+      return false;
     }
+    this.socket.send(frame);
+    if (lag === null && this.socket.bufferedAmount > this.context.maxBufferedBytes) this.pause();
     return true;
   }
 
@@ -119,10 +142,10 @@ export class Connection {
     const room = this.room;
     if (this.closed || room.state !== RoomState.ready) return;
     const awareness = room.awarenessSnapshot();
-    if (awareness !== null) this.send(awareness);
+    if (awareness !== null) this.send(awareness, Outbound.awareness);
     if (this.wantsDurableAck) {
       const ack = room.durableAckNow();
-      room.writes.afterDurable(() => this.send(ack));
+      room.writes.afterDurable(() => this.send(ack, Outbound.durableAck));
     }
     const queued = this.queue ?? [];
     this.queue = null;
@@ -167,7 +190,12 @@ export class Connection {
     const room = this.room;
     switch (message.kind) {
       case 'syncStep1': {
-        Y.decodeStateVector(message.stateVector); // throws on a malformed vector
+        const asked = Y.decodeStateVector(message.stateVector); // throws on a malformed vector
+        if (this.lag?.holding) {
+          // Answered by the catch-up: it then starts from where this client says it stands too.
+          this.lag.vector = lowerBound(this.lag.vector, asked);
+          return;
+        }
         const reply = room.syncStep2For(message.stateVector);
         // The reply may hold updates still being written: it leaves once they are stored.
         room.writes.afterDurable(() => this.send(reply));
@@ -196,7 +224,7 @@ export class Connection {
         return;
       case 'queryAwareness': {
         const snapshot = room.awarenessSnapshot();
-        if (snapshot !== null) this.send(snapshot);
+        if (snapshot !== null) this.send(snapshot, Outbound.awareness);
         return;
       }
       case 'durableAck':
@@ -206,13 +234,69 @@ export class Connection {
     }
   }
 
+  /**
+   * The client reads too slowly (its socket has more than `maxBufferedBytes` queued): stop sending
+   * it updates and awareness and remember where it stands, until the socket drains (S8). A client
+   * that reads slowly but reads is never dropped; one that stopped answering pings is, by the
+   * transport's heartbeat. Updates applied before now may still be on their way to the store, and
+   * the vector counts them as sent: holding starts once they have gone out.
+   */
+  private pause(): void {
+    const room = this.room;
+    const lag: Lag = { vector: room.stateVector(), holding: false, awarenessOwed: false, ackOwed: false };
+    this.lag = lag;
+    this.context.metrics.readerPaused();
+    this.context.logger.debug(
+      { conn: this.id, room: room.name, buffered: this.socket.bufferedAmount },
+      'slow reader: holding back updates until its socket drains',
+    );
+    room.writes.afterDurable(() => {
+      lag.holding = true;
+    });
+    this.socket.onDrain(() => this.catchUp(lag));
+  }
+
+  /**
+   * The socket drained: one diff from where the client stood, one awareness snapshot and one
+   * durable ack replace everything held back. Updates flow again from now on; those applied since
+   * the diff was taken may arrive before it, which Yjs accepts in any order.
+   */
+  private catchUp(lag: Lag): void {
+    if (this.closed || this.lag !== lag) return;
+    this.lag = null;
+    if (!lag.holding) return; // nothing was held back
+    const room = this.room;
+    if (lag.awarenessOwed) {
+      const snapshot = room.awarenessSnapshot();
+      if (snapshot !== null) this.send(snapshot, Outbound.awareness);
+    }
+    const diff = room.syncStep2For(lag.vector);
+    const ack = lag.ackOwed ? room.durableAckNow() : null;
+    // The diff may hold updates still being written: it (and the ack) leave once they are stored.
+    room.writes.afterDurable(() => {
+      this.send(diff);
+      if (ack !== null) this.send(ack);
+    });
+  }
+
   private finish(reason: CloseReason): void {
     if (this.closed) return;
     this.closed = true;
     this.queue = null;
+    this.lag = null;
     this.room.remove(this);
     this.context.connectionClosed(this, reason);
   }
+}
+
+/** The smaller clock of each client of `vector` in both (a client missing from one counts as 0). */
+function lowerBound(vector: Uint8Array, other: Map<number, number>): Uint8Array {
+  const lower = new Map<number, number>();
+  for (const [client, clock] of Y.decodeStateVector(vector)) {
+    const min = Math.min(clock, other.get(client) ?? 0);
+    if (min > 0) lower.set(client, min);
+  }
+  return Y.encodeStateVector(lower);
 }
 
 function assertNever(value: never): never {

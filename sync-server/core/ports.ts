@@ -10,8 +10,12 @@ export interface SyncSocket {
   readonly bufferedAmount: number;
   /** Close with a code and reason the client sees. */
   close(code: number, reason: string): void;
-  /** Drop the connection at once, releasing its buffers (the client cannot read anyway). */
-  terminate(): void;
+  /**
+   * Calls `fn` once, when `bufferedAmount` has fallen to 0 (everything queued was handed to the
+   * kernel); possibly never, if the socket closes first. How the server learns that a client it
+   * stopped sending to reads again.
+   */
+  onDrain(fn: () => void): void;
 }
 
 /**
@@ -68,6 +72,8 @@ export interface CoreMetrics {
    * `pending_structs` (served; the missing parts wait for a client that has them).
    */
   documentDamaged(kind: DocumentDamage): void;
+  /** A connection read too slowly: the server held back its updates until its socket drained (S8). */
+  readerPaused(): void;
 }
 
 export type DocumentDamage = 'undecodable' | 'pending_structs';
@@ -82,4 +88,5 @@ export const noopMetrics: CoreMetrics = {
   persisted() {},
   persistFailed() {},
   documentDamaged() {},
+  readerPaused() {},
 };

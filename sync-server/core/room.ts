@@ -13,6 +13,7 @@ import {
 import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
+import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger } from './ports';
 import { RoomFailedError, readStoredState } from './stored-state';
 import { type DurableBatch, WritePipeline } from './write-pipeline';
@@ -299,7 +300,8 @@ export class Room {
     return encodeDurableAck(this.stateVector());
   }
 
-  private stateVector(): Uint8Array {
+  /** The document's state vector now (including updates still being stored). */
+  stateVector(): Uint8Array {
     return this.storedVector ?? Y.encodeStateVector(this.ydoc);
   }
 
@@ -364,7 +366,7 @@ export class Room {
     this.sizeEstimate += update.byteLength;
     if (origin === REMOTE_ORIGIN) {
       // Only what was new to this document: the applied delta, already stored by its instance.
-      this.broadcast(encodeSyncUpdate(update), undefined);
+      this.broadcast(encodeSyncUpdate(update), undefined, Outbound.update);
       return;
     }
     this.writes.add(update, origin);
@@ -373,19 +375,22 @@ export class Room {
   private handleDurable(batch: DurableBatch): void {
     // A lone sender already has its own update; everyone else gets one shared frame.
     const skip = batch.origins.size === 1 ? batch.origins.values().next().value : undefined;
-    this.broadcast(encodeSyncUpdate(batch.update), skip);
+    this.broadcast(encodeSyncUpdate(batch.update), skip, Outbound.update);
     if (batch.stateVector === null) return;
     const ack = encodeDurableAck(batch.stateVector);
     for (const connection of this.connections) {
-      if (connection.wantsDurableAck) connection.send(ack);
+      if (connection.wantsDurableAck) connection.send(ack, Outbound.durableAck);
     }
   }
 
-  /** Sends one shared frame to every connection but `skip`, counting it once for the metrics. */
-  private broadcast(frame: Uint8Array, skip: unknown): void {
+  /**
+   * Sends one shared frame to every connection but `skip`, counting it once for the metrics. A
+   * connection that reads too slowly is owed it instead (S8).
+   */
+  private broadcast(frame: Uint8Array, skip: unknown, kind: Outbound): void {
     let sent = 0;
     for (const connection of this.connections) {
-      if (connection !== skip && connection.deliver(frame)) sent++;
+      if (connection !== skip && connection.deliver(frame, kind)) sent++;
     }
     this.deps.metrics.framesOut(sent, sent * frame.byteLength);
   }
@@ -442,7 +447,7 @@ export class Room {
       const frame = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
       // The sender gets its own state back too: for a client alone in a room that echo of its
       // 15 s renewal is the only traffic, and y-websocket drops a socket silent for 30 s.
-      this.broadcast(frame, undefined);
+      this.broadcast(frame, undefined, Outbound.awareness);
     }
     // Forget removed clients' clocks so a reconnect with the same clock is accepted (y-websocket #122).
     for (const id of this.forgetAfterFlush) {

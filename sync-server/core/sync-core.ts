@@ -59,7 +59,8 @@ export const DEFAULTS = {
   // (against none), 5 ms by another ~12 % (0.90× → 0.79× the raw relay), p99 within noise. Slower
   // rooms do not wait (100 × 1/s: p50 2.2 ms).
   batchWindowMs: 5,
-  maxBufferedBytes: 16 * 1024 * 1024,
+  // A few frames' worth: past it a slow reader costs a state vector, not a queue (S8).
+  maxBufferedBytes: 256 * 1024,
   shutdownTimeoutMs: 10_000,
   maxRooms: 1_000,
   maxMessagesPerSecond: 100,

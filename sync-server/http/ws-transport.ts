@@ -226,6 +226,7 @@ interface RawSocket {
   write(data: Buffer): boolean;
   cork(): void;
   uncork(): void;
+  once(event: 'drain', listener: () => void): unknown;
 }
 interface WsInternals {
   _socket?: RawSocket;
@@ -293,12 +294,18 @@ class WsSyncSocket implements SyncSocket {
     return this.ws.bufferedAmount;
   }
 
-  close(code: number, reason: string): void {
-    this.ws.close(code, reason);
+  /**
+   * `ws` has no drain event of its own; its TCP socket has, and emits it once all it queued was
+   * handed to the kernel (ws queues nothing itself with compression off).
+   */
+  onDrain(fn: () => void): void {
+    const socket = (this.ws as unknown as WsInternals)._socket;
+    if (this.ws.bufferedAmount === 0) setImmediate(fn);
+    else if (socket !== undefined) socket.once('drain', fn);
   }
 
-  terminate(): void {
-    this.ws.terminate();
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
   }
 }
 

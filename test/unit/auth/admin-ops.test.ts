@@ -26,7 +26,7 @@ class GatedStore extends MemoryDocStore {
   }
 }
 
-const socket: SyncSocket = { bufferedAmount: 0, send() {}, close() {}, terminate() {} };
+const socket: SyncSocket = { bufferedAmount: 0, send() {}, close() {}, onDrain() {} };
 
 function connectAndEdit(core: SyncCore, room: string, text: string): void {
   const doc = new Y.Doc();

@@ -15,7 +15,7 @@ function fakeSocket(): SyncSocket & { closed: { code: number; reason: string } |
     close(code, reason) {
       this.closed = { code, reason };
     },
-    terminate() {},
+    onDrain() {},
   };
 }
 

@@ -39,7 +39,7 @@ class CursorStore extends MemoryDocStore {
 
 function fakeSocket(): SyncSocket & { frames: Uint8Array[] } {
   const frames: Uint8Array[] = [];
-  return { frames, bufferedAmount: 0, send: (frame) => frames.push(frame), close() {}, terminate() {} };
+  return { frames, bufferedAmount: 0, send: (frame) => frames.push(frame), close() {}, onDrain() {} };
 }
 
 function updatesIn(frames: Uint8Array[]): Uint8Array[] {
