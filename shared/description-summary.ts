@@ -24,6 +24,14 @@ import { type DescriptionSummary, sameSummary } from './description-preview';
 const DESCRIPTION_SUMMARY_ORIGIN = 'trellis:description-summary';
 
 /**
+ * Whether a board transaction is a summary write: made on the person's behalf, it must reach the server but
+ * is not a change they made (the sync status does not count it).
+ */
+export function isDerivedWrite(origin: unknown): boolean {
+  return origin === DESCRIPTION_SUMMARY_ORIGIN;
+}
+
+/**
  * Stores the summary on the card if it differs from what is stored. Returns whether it wrote. A card that
  * does not exist (deleted, or not yet synced here) is left alone: a summary must never create a card.
  */

@@ -4,7 +4,14 @@ import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
 import { useDescriptionSlots } from '../description';
-import { boardToken, type DocHandle, useDocument, useSyncStatus } from '../sync';
+import {
+  boardToken,
+  type DocHandle,
+  retryNow,
+  useDescriptionsWaiting,
+  useDocument,
+  useSyncStatus,
+} from '../sync';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
 import { StatusBar } from './StatusBar';
 import { isReadOnlyToken } from './share-token';
@@ -13,6 +20,8 @@ import { isReadOnlyToken } from './share-token';
 export function BoardPage({ boardId, me }: { boardId: string; me: Participant }) {
   const handle = useDocument(boardRoom(boardId));
   const status = useSyncStatus(handle);
+  // "Saved" covers the board's descriptions too, open or not.
+  const cardsWaiting = useDescriptionsWaiting(boardId);
   // The server's answer decides; a read token's own claim makes the board read-only before that (and offline).
   // Re-read every render (one small localStorage entry): a new link for this board replaces the token.
   const readOnly = status.readOnly || isReadOnlyToken(boardToken(boardId));
@@ -42,7 +51,7 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
 
   return (
     <section className="board-page" data-testid="board-page" data-board-id={boardId}>
-      <StatusBar status={status} />
+      <StatusBar status={status} cardsWaiting={cardsWaiting} onRetry={retryNow} />
       {/* The view writes (noteMember…) on mount: only after the local copy loaded, or it writes blind. */}
       {handle === null || !status.localLoaded ? (
         <p className="loading">Opening board…</p>

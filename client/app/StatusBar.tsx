@@ -1,28 +1,89 @@
+import { useEffect, useState } from 'react';
 import type { ConnectionState, SyncStatus } from '../sync';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   online: 'Online',
   connecting: 'Connecting…',
-  offline: 'Offline',
+  offline: 'You are offline',
+  unreachable: 'Server unreachable',
   denied: 'Access denied',
 };
 
-export function savedLabel(status: SyncStatus): string {
-  if (status.saved) return 'Saved';
-  const count = status.pending === 1 ? '1 change' : `${status.pending} changes`;
-  // A read-only link's edits are dropped by the server: they are not waiting, they will not go.
-  return status.readOnly ? `${count} not saved (read only)` : `${count} waiting`;
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** Whether the board and every one of its descriptions are stored on the server. */
+export function isAllSaved(status: SyncStatus, cardsWaiting: number): boolean {
+  return status.saved && cardsWaiting === 0;
 }
 
-/** Always visible: whether we talk to the server, and whether everything is stored there. */
-export function StatusBar({ status }: { status: SyncStatus }) {
+/**
+ * What is not yet stored on the server, in a person's terms: the board's changes one per edit (a new card,
+ * a rename), and descriptions one per card, whether the card is open or not.
+ */
+export function savedLabel(status: SyncStatus, cardsWaiting = 0): string {
+  if (isAllSaved(status, cardsWaiting)) return 'Saved';
+  const changes = status.saved ? 0 : status.pending;
+  // A read-only link's edits are dropped by the server: they are not waiting, they will not go.
+  if (status.readOnly)
+    return changes > 0 ? `${plural(changes, 'change')} not saved (read only)` : 'Not saved';
+  if (cardsWaiting === 0) return changes > 0 ? `${plural(changes, 'change')} waiting` : 'Waiting to sync';
+  const cards = plural(cardsWaiting, 'card');
+  return changes > 0
+    ? `${plural(changes, 'change')} and ${cards} waiting to sync`
+    : `${cards} waiting to sync`;
+}
+
+/** ", retrying in 3 s" while a retry is scheduled; ", retrying…" while it is under way. */
+export function retryLabel(retryAt: number | null, now: number): string {
+  if (retryAt === null) return ', retrying…';
+  return `, retrying in ${Math.max(1, Math.ceil((retryAt - now) / 1_000))} s`;
+}
+
+/** Re-renders every second while `active`, for a countdown. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+/**
+ * Always visible: whether we talk to the server (no network at all is told apart from a server that does not
+ * answer), and whether everything of the board, descriptions included, is stored there.
+ */
+export function StatusBar({
+  status,
+  cardsWaiting = 0,
+  onRetry,
+}: {
+  status: SyncStatus;
+  /** The board's descriptions with changes the server has not stored (open or not). */
+  cardsWaiting?: number;
+  /** "Retry now" while the server is unreachable. */
+  onRetry?: () => void;
+}) {
+  const unreachable = status.connection === 'unreachable';
+  const now = useNow(unreachable && status.retryAt !== null);
+  const saved = isAllSaved(status, cardsWaiting);
   return (
-    // Only the connection is a live region: the pending count changes on every keystroke.
+    // Only the connection is a live region: the count and the countdown change too often to announce.
     <div className="status-bar">
       <span className={`status-dot status-${status.connection}`} aria-hidden="true" />
-      <span role="status" data-testid="sync-connection" data-state={status.connection}>
-        {CONNECTION_LABELS[status.connection]}
+      <span>
+        <span role="status" data-testid="sync-connection" data-state={status.connection}>
+          {CONNECTION_LABELS[status.connection]}
+        </span>
+        {unreachable ? <span data-testid="sync-retry">{retryLabel(status.retryAt, now)}</span> : null}
       </span>
+      {unreachable && onRetry ? (
+        <button type="button" className="status-retry" onClick={onRetry}>
+          Retry now
+        </button>
+      ) : null}
       <span className="status-sep" aria-hidden="true">
         ·
       </span>
@@ -33,10 +94,11 @@ export function StatusBar({ status }: { status: SyncStatus }) {
       ) : null}
       <span
         data-testid="sync-saved"
-        data-saved={status.saved ? 'true' : 'false'}
+        data-saved={saved ? 'true' : 'false'}
         data-pending={status.pending}
+        data-cards-waiting={cardsWaiting}
       >
-        {savedLabel(status)}
+        {savedLabel(status, cardsWaiting)}
       </span>
     </div>
   );

@@ -127,6 +127,11 @@ function connectionParts(status: SyncStatus): { connection: string; saving: stri
   switch (status.connection) {
     case 'offline':
       return { connection: 'Offline', saving: status.pending > 0 ? 'changes kept on this device' : '' };
+    case 'unreachable':
+      return {
+        connection: 'Server unreachable',
+        saving: status.pending > 0 ? 'changes kept on this device' : '',
+      };
     case 'connecting':
       return { connection: 'Connecting…', saving: '' };
     case 'denied':

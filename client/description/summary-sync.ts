@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { descriptionRoot, summarizeDescription } from '../../shared/description-preview';
+import { summarizeDescription } from '../../shared/description-preview';
 import { writeDescriptionSummary } from '../../shared/description-summary';
 import type { DocHandle } from '../sync/types';
 
@@ -9,7 +9,7 @@ export const SUMMARY_QUIET_MS = 400;
 export const SUMMARY_MAX_WAIT_MS = 2_000;
 
 export interface SummarySyncOptions {
-  description: Pick<DocHandle, 'doc' | 'getStatus' | 'onStatus'>;
+  description: Pick<DocHandle, 'doc' | 'getStatus' | 'onStatus' | 'isRemoteOrigin'>;
   boardDoc: Y.Doc;
   cardId: string;
   quietMs?: number;
@@ -17,13 +17,14 @@ export interface SummarySyncOptions {
 }
 
 /**
- * While a description is open, keeps its card's stored summary (preview + checklist) in step with it.
- * Every editor open on a writable board does this for remote changes too (a read-only one writes nothing),
- * so the stored value follows the converged text even when two writers raced; a write happens only when the
- * value differs.
+ * While a description is open, keeps its card's stored summary (preview + checklist) in step with it, but
+ * only in a browser whose own change made the description differ: one that changed it while it is open, or
+ * holds changes to it the server has not stored yet. A reader never writes: its copy may be older than the
+ * server's, or empty (never synced), and writing it would wipe the preview for everyone. From its first own
+ * change on, a writer follows remote changes too, so the stored value settles on the converged text even
+ * when two writers raced; a write happens only when the value differs. (A description closed before the
+ * server stored it is summarised once more when the background sync has stored it: background-previews.ts.)
  *
- * A description this browser has never synced and holds no local copy of reads as empty; writing that
- * would wipe the card's preview, so nothing is written until the server has synced it or it has content.
  * Returns a stop function that writes any pending change first.
  */
 export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
@@ -42,29 +43,37 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
     maxTimer = null;
   };
 
+  let ownChange = description.getStatus().pending > 0;
+
   const flush = () => {
     clearTimers();
-    if (!description.getStatus().serverSynced && descriptionRoot(doc).length === 0) return;
-    writeDescriptionSummary(boardDoc, cardId, summarizeDescription(doc));
+    if (ownChange) writeDescriptionSummary(boardDoc, cardId, summarizeDescription(doc));
   };
 
   const schedule = () => {
-    if (stopped) return;
+    if (stopped || !ownChange) return;
     if (quietTimer !== null) clearTimeout(quietTimer);
     quietTimer = setTimeout(flush, quietMs);
     if (maxTimer === null) maxTimer = setTimeout(flush, maxWaitMs);
   };
 
-  doc.on('update', schedule);
+  const handleUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (!description.isRemoteOrigin(origin)) ownChange = true;
+    schedule();
+  };
+  doc.on('update', handleUpdate);
+  // Changes made before this editor opened (offline, before a reload) are known once the copy has loaded.
   const stopStatus = description.onStatus((status) => {
-    if (status.serverSynced) schedule();
+    if (ownChange || status.pending === 0) return;
+    ownChange = true;
+    schedule();
   });
   schedule();
 
   return () => {
     if (stopped) return;
     stopped = true;
-    doc.off('update', schedule);
+    doc.off('update', handleUpdate);
     stopStatus();
     if (quietTimer !== null || maxTimer !== null) flush();
     clearTimers();

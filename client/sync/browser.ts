@@ -1,10 +1,14 @@
+import type * as Y from 'yjs';
+import { isDerivedWrite } from '../../shared/description-summary';
 import { TOKEN_PARAM } from '../../shared/protocol';
-import { boardOfRoom } from '../../shared/room-names';
+import { boardOfRoom, parseRoom } from '../../shared/room-names';
 import { httpAccessCheck } from './access';
 import { webStorageAckStore } from './durable';
 import type { NetworkSignal } from './network';
 import { createDocumentRegistry, type DocumentRegistry } from './open-document';
+import { indexedDbPendingStore, memoryPendingStore } from './pending-store';
 import type { DocHandle } from './types';
+import { UnsavedDocuments } from './unsaved';
 
 /** The sync server serves the app too, so by default it is the page's own host (ws/wss). */
 export function defaultServerUrl(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -61,6 +65,7 @@ const RELEASE_DELAY_MS = 2_000;
 const RESYNC_INTERVAL_MS = 12_000;
 
 let registry: DocumentRegistry | null = null;
+const savedInBackground = new Set<(room: string, doc: Y.Doc) => void>();
 
 function browserRegistry(): DocumentRegistry {
   if (registry === null) {
@@ -71,6 +76,11 @@ function browserRegistry(): DocumentRegistry {
       accessCheck: httpAccessCheck(serverUrl),
       network: browserNetwork(),
       ackStore: webStorageAckStore(window.localStorage),
+      unsaved: new UnsavedDocuments('indexedDB' in window ? indexedDbPendingStore() : memoryPendingStore()),
+      isDerivedOrigin: isDerivedWrite,
+      onSavedInBackground(room, doc) {
+        for (const listener of [...savedInBackground]) listener(room, doc);
+      },
       releaseDelayMs: RELEASE_DELAY_MS,
       resyncIntervalMs: RESYNC_INTERVAL_MS,
       paramsFor(room): Record<string, string> {
@@ -89,4 +99,41 @@ function browserRegistry(): DocumentRegistry {
  */
 export function openDocument(room: string): DocHandle {
   return browserRegistry().open(room);
+}
+
+/**
+ * Starts syncing, in the background, every document this browser holds unsaved changes of (from before a
+ * reload or a browser restart too), whatever page is shown. Call once at startup.
+ */
+export function startBackgroundSync(): void {
+  browserRegistry();
+}
+
+/** Every document waiting to retry its connection tries now. */
+export function retryNow(): void {
+  browserRegistry().retryNow();
+}
+
+/** How many of the board's card descriptions hold changes the server has not stored, open or not. */
+export function descriptionsWaiting(boardId: string): number {
+  let count = 0;
+  for (const room of browserRegistry().unsaved.rooms()) {
+    const parsed = parseRoom(room);
+    if (parsed.kind === 'description' && parsed.boardId === boardId) count += 1;
+  }
+  return count;
+}
+
+/** Called whenever the record of documents with unsaved changes changes; returns an unsubscribe function. */
+export function onUnsavedChange(listener: () => void): () => void {
+  return browserRegistry().unsaved.onChange(listener);
+}
+
+/**
+ * Called when a document nothing had open was synced in the background and every change made here is
+ * stored, just before it is closed; returns an unsubscribe function.
+ */
+export function onSavedInBackground(listener: (room: string, doc: Y.Doc) => void): () => void {
+  savedInBackground.add(listener);
+  return () => savedInBackground.delete(listener);
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
-import { openDocument } from './browser';
+import { descriptionsWaiting, onUnsavedChange, openDocument } from './browser';
 import type { DocHandle, SyncStatus } from './types';
 
 /** Opens `room` while the component is mounted; null until the handle exists. */
@@ -25,6 +25,7 @@ const NO_STATUS: SyncStatus = {
   localLoaded: false,
   serverSynced: false,
   readOnly: false,
+  retryAt: null,
 };
 
 export function useSyncStatus(handle: DocHandle | null): SyncStatus {
@@ -35,6 +36,12 @@ export function useSyncStatus(handle: DocHandle | null): SyncStatus {
   );
   const read = useCallback(() => (handle ? handle.getStatus() : NO_STATUS), [handle]);
   return useSyncExternalStore(subscribe, read);
+}
+
+/** How many of the board's descriptions (open or not) hold changes the server has not stored yet. */
+export function useDescriptionsWaiting(boardId: string): number {
+  const read = useCallback(() => descriptionsWaiting(boardId), [boardId]);
+  return useSyncExternalStore(onUnsavedChange, read);
 }
 
 export type AwarenessStates = ReadonlyMap<number, Record<string, unknown>>;

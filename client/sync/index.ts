@@ -1,3 +1,17 @@
-export { boardToken, defaultServerUrl, openDocument, rememberBoardToken } from './browser';
-export { type AwarenessStates, useAwarenessStates, useDocument, useSyncStatus } from './hooks';
+export {
+  boardToken,
+  defaultServerUrl,
+  onSavedInBackground,
+  openDocument,
+  rememberBoardToken,
+  retryNow,
+  startBackgroundSync,
+} from './browser';
+export {
+  type AwarenessStates,
+  useAwarenessStates,
+  useDescriptionsWaiting,
+  useDocument,
+  useSyncStatus,
+} from './hooks';
 export type { ConnectionState, DocHandle, SyncStatus } from './types';

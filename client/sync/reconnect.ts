@@ -5,11 +5,14 @@ import type { NetworkSignal } from './network';
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Epoch milliseconds (when the next retry is due, for the status). */
+  now(): number;
 }
 
 export const realTimers: Timers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: () => Date.now(),
 };
 
 export interface ReconnectOptions {
@@ -47,6 +50,8 @@ export class ReconnectController {
   denied: DeniedReason | null = null;
   networkOnline: boolean;
   private retryTimer: unknown = null;
+  /** When the scheduled retry fires (Timers.now()), or null when none is scheduled. */
+  private retryDueAt: number | null = null;
   private started = false;
   /** Whether the current socket reached `connected`; a refused upgrade never does. */
   private opened = false;
@@ -81,6 +86,24 @@ export class ReconnectController {
 
   get retrying(): boolean {
     return this.retryTimer !== null;
+  }
+
+  /** When the next attempt is due (Timers.now() time), or null when none is scheduled. */
+  get retryAt(): number | null {
+    return this.retryDueAt;
+  }
+
+  /** Started, not refused, and no socket open or opening: an attempt could be made now. */
+  get waiting(): boolean {
+    return this.started && this.denied === null && !this.provider.wsconnected && this.provider.ws === null;
+  }
+
+  /** The person asked to retry: connect now instead of at the scheduled time. */
+  retryNow(): void {
+    if (!this.waiting) return;
+    this.clearRetry();
+    this.provider.connect();
+    this.options.onChange();
   }
 
   start(): void {
@@ -158,8 +181,10 @@ export class ReconnectController {
       this.options.random,
       this.options.backoff ?? DEFAULT_BACKOFF,
     );
+    this.retryDueAt = this.options.timers.now() + delay;
     this.retryTimer = this.options.timers.setTimeout(() => {
       this.retryTimer = null;
+      this.retryDueAt = null;
       if (this.started && this.networkOnline && this.denied === null) this.provider.connect();
       this.options.onChange();
     }, delay);
@@ -169,5 +194,6 @@ export class ReconnectController {
     if (this.retryTimer === null) return;
     this.options.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.retryDueAt = null;
   }
 }

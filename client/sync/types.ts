@@ -2,14 +2,21 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 
-/** Connection state shown to the user. */
-export type ConnectionState = 'online' | 'connecting' | 'offline' | 'denied';
+/**
+ * Connection state shown to the user: `offline` when the browser reports no network, `unreachable` when it
+ * has one but the server did not answer (a retry is scheduled or in progress).
+ */
+export type ConnectionState = 'online' | 'connecting' | 'offline' | 'unreachable' | 'denied';
 
 export interface SyncStatus {
   connection: ConnectionState;
-  /** Local changes the server has not yet durably stored (from the server's durable acks). */
+  /**
+   * Changes made in this browser (one per edit a person made: a keystroke, a new card, a rename) that the
+   * server has not yet durably stored. Writes the app makes on the person's behalf (a card's preview) wait
+   * without being counted.
+   */
   pending: number;
-  /** True when every local change is durably stored on the server. */
+  /** True when the server has durably stored everything this copy of the document holds. */
   saved: boolean;
   /** True once the IndexedDB copy has been loaded into the document. */
   localLoaded: boolean;
@@ -20,6 +27,8 @@ export interface SyncStatus {
    * count as pending. Known after connecting with a token; false otherwise.
    */
   readOnly: boolean;
+  /** When the next connection attempt is due (epoch ms), while one is scheduled; otherwise null. */
+  retryAt: number | null;
 }
 
 /**
@@ -37,6 +46,11 @@ export interface DocHandle {
   onStatus(listener: (status: SyncStatus) => void): () => void;
   /** Resolves once the local IndexedDB copy is loaded. */
   whenLocalLoaded(): Promise<void>;
+  /**
+   * Whether a transaction with this origin came from elsewhere (the server, another tab, the IndexedDB copy)
+   * rather than from a change made in this page.
+   */
+  isRemoteOrigin(origin: unknown): boolean;
   /** Drop this reference; the last release disconnects and destroys the document. */
   release(): void;
 }

@@ -40,8 +40,14 @@ async function whenDescriptionSynced(page: Page, timeout = 20_000): Promise<void
     .waitFor({ timeout });
 }
 
+/** No connection: the browser reports no network, or the server does not answer. */
 async function whenDescriptionOffline(page: Page): Promise<void> {
-  await page.locator('[data-testid="description-editor"][data-connection="offline"]').waitFor();
+  await page
+    .locator(
+      '[data-testid="description-editor"][data-connection="offline"], ' +
+        '[data-testid="description-editor"][data-connection="unreachable"]',
+    )
+    .waitFor();
 }
 
 /** The editor's top-level blocks (paragraphs, headings, lists…) as text, one entry each. */

@@ -20,6 +20,7 @@ const status = (overrides: Partial<SyncStatus>): SyncStatus => ({
   localLoaded: true,
   serverSynced: true,
   readOnly: false,
+  retryAt: null,
   ...overrides,
 });
 

@@ -45,6 +45,7 @@ describe('sync hooks', () => {
       localLoaded: false,
       serverSynced: false,
       readOnly: false,
+      retryAt: null,
     };
     const fake = fakeHandle(base);
     render(<StatusText handle={fake.handle} />);

@@ -60,6 +60,7 @@ function manualTimers() {
     clearTimeout(handle) {
       pending.delete(handle as number);
     },
+    now: () => Date.now(),
   };
   return {
     timers,
@@ -89,38 +90,59 @@ describe('openDocument', () => {
     expect(first.provider.shouldConnect).toBe(false);
   });
 
-  it('[saved] local edits wait until the server durably acks them', async () => {
+  it('[saved] local edits wait until the server durably acks them, counted one per change', async () => {
     const handle = registry().open(freshRoom());
     await whenSynced(handle);
     expect(handle.getStatus()).toMatchObject({ connection: 'online', saved: true, pending: 0 });
     const seen: number[] = [];
     handle.onStatus((status) => seen.push(status.pending));
     handle.doc.getText('t').insert(0, 'abc');
-    expect(handle.getStatus()).toMatchObject({ saved: false, pending: 3 });
-    await waitFor(() => server.serverDoc(handle.room)?.getText('t').toString() === 'abc', 'server has edit');
+    handle.doc.getMap('m').set('card', { title: 'one' });
+    // Two changes a person made, whatever their size in Yjs clock units (3 + 1).
+    expect(handle.getStatus()).toMatchObject({ saved: false, pending: 2 });
+    await waitFor(() => server.serverDoc(handle.room)?.getMap('m').has('card') === true, 'server has edits');
     server.ack(handle.room);
     await waitFor(() => handle.getStatus().saved, 'saved');
     expect(handle.getStatus().pending).toBe(0);
-    expect(seen).toEqual([3, 0]);
+    expect(seen).toEqual([1, 2, 0]);
   });
 
-  it('[saved] compares the whole state vector: changes from other clients count too', async () => {
+  it('[saved] a partial ack stores only the changes it reaches', async () => {
+    const handle = registry().open(freshRoom());
+    await whenSynced(handle);
+    const text = handle.doc.getText('t');
+    text.insert(0, 'ab');
+    text.insert(2, 'cd');
+    expect(handle.getStatus().pending).toBe(2);
+    server.ack(handle.room, encodeVector(new Map([[handle.doc.clientID, 2]])));
+    await waitFor(() => handle.getStatus().pending === 1, 'the first change stored');
+    expect(handle.getStatus().saved).toBe(false);
+    await waitFor(() => server.serverDoc(handle.room)?.getText('t').toString() === 'abcd', 'server has both');
+    server.ack(handle.room);
+    await waitFor(() => handle.getStatus().saved, 'saved');
+  });
+
+  it("[saved] compares the whole state vector: another client's changes this copy holds keep it unsaved", async () => {
     const handle = registry().open(freshRoom());
     await whenSynced(handle);
     handle.doc.getText('t').insert(0, 'me');
     const other = new Y.Doc();
     other.getText('t').insert(0, 'them!');
-    // As if IndexedDB handed us another client's offline edits.
-    Y.applyUpdate(handle.doc, Y.encodeStateAsUpdate(other), 'indexeddb');
-    expect(handle.getStatus().pending).toBe(7);
+    // As if another tab handed us its offline edits: not ours to count, but not stored either.
+    Y.applyUpdate(handle.doc, Y.encodeStateAsUpdate(other), handle.provider);
+    expect(handle.getStatus()).toMatchObject({ saved: false, pending: 1 });
     server.ack(handle.room, encodeVector(new Map([[handle.doc.clientID, 2]])));
-    await waitFor(() => handle.getStatus().pending === 5, 'only the other client pending');
+    await waitFor(() => handle.getStatus().pending === 0, 'our change stored');
     expect(handle.getStatus().saved).toBe(false);
+    // That tab's socket brings them to the server.
+    const serverDoc = server.serverDoc(handle.room);
+    if (serverDoc === undefined) throw new Error('no server document');
+    Y.applyUpdate(serverDoc, Y.encodeStateAsUpdate(other));
     server.ack(handle.room);
     await waitFor(() => handle.getStatus().saved, 'saved');
   });
 
-  it('[saved] a delete-only change waits for the next ack', async () => {
+  it('[saved] a delete-only change is stored once a sync step 2 from the server shows the deletion', async () => {
     const handle = registry().open(freshRoom());
     await whenSynced(handle);
     handle.doc.getMap('m').set('card', 1);
@@ -128,10 +150,11 @@ describe('openDocument', () => {
     server.ack(handle.room);
     await waitFor(() => handle.getStatus().saved, 'saved after insert');
     handle.doc.getMap('m').delete('card');
+    // No clock moved: the state vector alone cannot tell the deletion is stored.
     expect(handle.getStatus()).toMatchObject({ saved: false, pending: 1 });
-    await waitFor(() => !server.serverDoc(handle.room)?.getMap('m').has('card'), 'server has delete');
-    server.ack(handle.room);
+    // The client asks for a step 2 (its step 1) and finds the deletion in the reply; no ack needed.
     await waitFor(() => handle.getStatus().saved, 'saved after delete');
+    expect(server.serverDoc(handle.room)?.getMap('m').has('card')).toBe(false);
   });
 
   it('[reconnect] retries after a dropped socket with a jittered backoff delay', async () => {
@@ -139,7 +162,7 @@ describe('openDocument', () => {
     const handle = registry({ timers: clock.timers, random: () => 0.5 }).open(freshRoom());
     await whenSynced(handle);
     for (const ws of server.socketsOf(handle.room)) ws.terminate();
-    await waitFor(() => handle.getStatus().connection === 'offline', 'offline after the drop');
+    await waitFor(() => handle.getStatus().connection === 'unreachable', 'unreachable after the drop');
     expect(clock.delays()).toEqual([reconnectDelayMs(1, () => 0.5, FAST_BACKOFF)]);
     // y-websocket queued its own 0 ms retry at the close; a timer queued now runs after it.
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -242,7 +265,7 @@ describe('openDocument', () => {
     // A null answer changes nothing observable, so there is no condition to wait for: a macrotask runs
     // after every microtask, hence after the controller has acted on that answer, however many hops it took.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(handle.getStatus().connection).toBe('offline');
+    expect(handle.getStatus().connection).toBe('unreachable');
     expect(clock.delays()).toHaveLength(1);
   });
 
