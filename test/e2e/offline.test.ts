@@ -22,7 +22,10 @@ describe('offline and sync status', () => {
     // The browser has a network: the server is what does not answer.
     await expectConnection(ada.page, 'unreachable');
     expect(await ada.page.getByTestId('sync-connection').textContent()).toBe('Server unreachable');
-    await ada.page.getByTestId('sync-retry').filter({ hasText: /^, retrying (in \d+ s|…)$/ }).waitFor();
+    await ada.page
+      .getByTestId('sync-retry')
+      .filter({ hasText: /^, retrying (in \d+ s|…)$/ })
+      .waitFor();
     await addCardViaUi(ada.page, 'Written while the server was down');
     const saved = ada.page.getByTestId('sync-saved');
     await expect(saved.getAttribute('data-saved')).resolves.toBe('false');
