@@ -69,6 +69,7 @@ export async function startServer(
     store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync });
   }
   const { registry, core: metrics } = createMetrics();
+  scaleout?.registerMetrics(registry);
   const core = new SyncCore({
     store,
     ...(scaleout ? { feed: scaleout.feed } : {}),
@@ -85,9 +86,18 @@ export async function startServer(
     maxDocumentBytes: config.maxDocumentBytes,
   });
   let ready = true;
-  // Scale-out: without Redis no write can be stored, and a compactor-only instance serves no clients.
+  // Scale-out: without Redis no write can be stored, without PostgreSQL no document can be opened,
+  // and a compactor-only instance serves no clients.
   const acceptsClients = () =>
     ready && (scaleout === null || (scaleout.role !== 'compactor' && scaleout.healthy()));
+  const notReady = () => {
+    if (!ready) return { status: 'shutting down' };
+    const down = scaleout?.unavailable() ?? [];
+    return {
+      status: scaleout?.role === 'compactor' ? 'compactor role: serves no clients' : 'unavailable',
+      down,
+    };
+  };
   const authorize = options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess);
   // Written before listening, so no admin request can arrive before the CLI can read it.
   const adminCredential = await writeAdminCredential(config.dataDir);
@@ -113,6 +123,7 @@ export async function startServer(
       version: VERSION,
       startedAt: Date.now(),
       ready: acceptsClients,
+      notReady,
       connections: () => core.connectionCount,
       rooms: () => core.rooms.size,
     },
@@ -160,7 +171,7 @@ export async function startServer(
 
   // Redis went away: updates already received stay in memory and are retried, but clients are sent
   // away with a retryable code (1013 "try again later") rather than told their edits are live.
-  scaleout?.onUnhealthy(() => {
+  scaleout?.onRedisLost(() => {
     for (const ws of transport.wss.clients) ws.close(STORE_UNAVAILABLE_CLOSE, 'storage unavailable; retry');
   });
 

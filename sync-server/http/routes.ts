@@ -7,6 +7,11 @@ export interface HttpState {
   startedAt: number;
   /** False from the moment shutdown begins, so load balancers stop sending traffic. */
   ready(): boolean;
+  /**
+   * Why it is not ready, for the `/readyz` body: a status, and what it cannot reach (`down`, e.g.
+   * `['postgresql']`). Asked only when `ready()` is false; without it the status is `shutting down`.
+   */
+  notReady?(): { status: string; down?: string[] };
   connections(): number;
   rooms(): number;
 }
@@ -27,8 +32,8 @@ export function createRequestHandler(state: HttpState, registry: Registry, stati
         });
       }
       if (path === '/readyz') {
-        const ready = state.ready();
-        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting down' });
+        if (state.ready()) return json(res, 200, { status: 'ready' });
+        return json(res, 503, state.notReady?.() ?? { status: 'shutting down' });
       }
       if (path === '/metrics') {
         const body = await registry.metrics();

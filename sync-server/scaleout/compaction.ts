@@ -31,6 +31,14 @@ export interface CompactionOptions {
   now?: () => number;
 }
 
+/** Hears every run of one `Compaction` (the metrics). */
+export interface CompactionObserver {
+  /** A run ended: its status, or `failed` when it threw (PostgreSQL or Redis unreachable). */
+  ran(result: CompactionResult['status'] | 'failed'): void;
+  /** The stream was trimmed: entries before `keepFrom` are gone, `removed` of them by this trim. */
+  trimmed(keepFrom: string, removed: number): void;
+}
+
 /**
  * Merges a room's snapshot and stream into a new snapshot, then trims the stream. The order is what
  * makes it safe: the snapshot is committed first (under a PostgreSQL advisory lock, so two workers
@@ -39,13 +47,32 @@ export interface CompactionOptions {
  */
 export class Compaction {
   private readonly now: () => number;
+  private readonly observers = new Set<CompactionObserver>();
 
   constructor(private readonly options: CompactionOptions) {
     this.now = options.now ?? Date.now;
   }
 
+  /** Returns the unsubscribe. */
+  observe(observer: CompactionObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   /** `extra` (optional) is merged in too: a migration's document, or a state a caller asked to store. */
   async compact(room: string, extra?: Uint8Array): Promise<CompactionResult> {
+    let result: CompactionResult;
+    try {
+      result = await this.run(room, extra);
+    } catch (error) {
+      for (const observer of this.observers) observer.ran('failed');
+      throw error;
+    }
+    for (const observer of this.observers) observer.ran(result.status);
+    return result;
+  }
+
+  private async run(room: string, extra?: Uint8Array): Promise<CompactionResult> {
     const { redis, pool } = this.options;
     const key = docStreamKey(room);
     const result = await inTransaction(pool, async (client): Promise<CompactionResult> => {
@@ -70,7 +97,9 @@ export class Compaction {
     // Also when nothing was new: entries an earlier run kept for a slow reader may go now.
     if (result.status !== 'busy' && result.covers !== STREAM_START) {
       // Committed above; only now may the covered entries go. A failed trim only leaves them longer.
-      await redis.xtrim(key, 'MINID', await this.trimBoundary(room, result.covers));
+      const keepFrom = await this.trimBoundary(room, result.covers);
+      const removed = await redis.xtrim(key, 'MINID', keepFrom);
+      for (const observer of this.observers) observer.trimmed(keepFrom, removed);
     }
     return result;
   }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import pg from 'pg';
+import type { Registry } from 'prom-client';
 import type { StoredDoc } from '../core/doc-store';
 import type { Logger } from '../core/ports';
 import { Compaction } from './compaction';
 import { Compactor } from './compactor';
 import { compareStreamIds } from './keys';
+import { registerScaleOutMetrics } from './metrics';
+import { PostgresHealth } from './pg-health';
 import { RedisDocStore } from './redis-doc-store';
 import { RedisFeed } from './redis-feed';
 import { ensureSchema, readCovers } from './snapshots';
@@ -30,10 +33,20 @@ export interface ScaleOut {
   feed: RedisFeed;
   compaction: Compaction;
   compactor: Compactor | null;
-  /** Redis (the durable log) is reachable: writes can be stored. */
+  /**
+   * Redis (the durable log: writes) and PostgreSQL (the snapshots: opening a document) are both
+   * reachable, so this instance can serve a new client.
+   */
   healthy(): boolean;
-  /** Called whenever Redis becomes unreachable; returns the unsubscribe. */
-  onUnhealthy(listener: () => void): () => void;
+  /** What is unreachable now, named for an operator: `redis`, `postgresql`; empty when healthy. */
+  unavailable(): string[];
+  /**
+   * Called whenever Redis becomes unreachable (no write can be stored); returns the unsubscribe.
+   * Not for PostgreSQL: documents already open keep working from the Redis log.
+   */
+  onRedisLost(listener: () => void): () => void;
+  /** Adds the scale-out figures to the instance's metrics registry. */
+  registerMetrics(registry: Registry): void;
   /** Stops the read loop and the worker, then closes every connection. */
   close(): Promise<void>;
 }
@@ -83,7 +96,12 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
   const subscriber = connect('sub', true);
   const worker = role === ScaleOutRole.sync ? null : connect('worker', false);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 8 });
-  pool.on('error', (error: Error) => logger.warn({ err: error.message }, 'postgres idle client error'));
+  const postgresHealth = new PostgresHealth({ databaseUrl: options.databaseUrl, logger });
+  pool.on('error', (error: Error) => {
+    logger.warn({ err: error.message }, 'postgres idle client error');
+    // Idle clients die together when PostgreSQL stops: readiness need not wait for the next probe.
+    postgresHealth.probeSoon();
+  });
 
   const clients = [redis, reader, subscriber, ...(worker ? [worker] : [])];
   try {
@@ -115,21 +133,22 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
     ? new Compactor({ redis: worker, compaction, consumer: instanceId, logger })
     : null;
   compactor?.start();
+  postgresHealth.start();
 
-  const unhealthyListeners = new Set<() => void>();
+  const redisLostListeners = new Set<() => void>();
   let wasHealthy = true;
-  const checkHealth = () => {
+  const checkRedis = () => {
     const healthy = redis.status === 'ready';
     if (wasHealthy && !healthy) {
       logger.error({}, 'redis unreachable: refusing clients until it is back');
-      for (const listener of unhealthyListeners) listener();
+      for (const listener of redisLostListeners) listener();
     } else if (!wasHealthy && healthy) {
       logger.info({}, 'redis reachable again');
     }
     wasHealthy = healthy;
   };
-  redis.on('close', checkHealth);
-  redis.on('ready', checkHealth);
+  redis.on('close', checkRedis);
+  redis.on('ready', checkRedis);
 
   let closing: Promise<void> | null = null;
   return {
@@ -139,14 +158,27 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
     feed,
     compaction,
     compactor,
-    healthy: () => redis.status === 'ready',
-    onUnhealthy(listener) {
-      unhealthyListeners.add(listener);
-      return () => unhealthyListeners.delete(listener);
+    healthy: () => redis.status === 'ready' && postgresHealth.healthy(),
+    unavailable: () => [
+      ...(redis.status === 'ready' ? [] : ['redis']),
+      ...(postgresHealth.healthy() ? [] : ['postgresql']),
+    ],
+    onRedisLost(listener) {
+      redisLostListeners.add(listener);
+      return () => redisLostListeners.delete(listener);
+    },
+    registerMetrics(registry) {
+      registerScaleOutMetrics(registry, {
+        feed,
+        compaction,
+        redisHealthy: () => redis.status === 'ready',
+        postgresHealthy: () => postgresHealth.healthy(),
+      });
     },
     close() {
       closing ??= (async () => {
-        redis.off('close', checkHealth);
+        redis.off('close', checkRedis);
+        await postgresHealth.stop();
         await compactor?.stop();
         await feed.stop();
         await Promise.all(

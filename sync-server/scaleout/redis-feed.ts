@@ -7,6 +7,7 @@ import {
   compareStreamIds,
   DOC_STREAM_PREFIX,
   docStreamKey,
+  parseStreamId,
   READER_REPORT_MS,
   READER_STALE_MS,
   readersKey,
@@ -159,6 +160,30 @@ export class RedisFeed implements DocFeed {
     } catch (error) {
       this.options.logger.warn({ room, err: error }, 'bad awareness message from another instance');
     }
+  }
+
+  /**
+   * How far behind this instance's read loop is: the age, by Redis's clock (no skew between hosts),
+   * of the oldest stream entry of an open room that it has not applied yet; 0 when it has applied
+   * every entry. One pipelined round trip reading at most one entry per open room.
+   */
+  async lagSeconds(): Promise<number> {
+    const rooms = [...this.rooms.keys()];
+    const pipeline = this.options.redis.pipeline().time();
+    for (const room of rooms) {
+      const cursor = this.minCursor(room);
+      pipeline.xrangeBuffer(docStreamKey(room), cursor === '0-0' ? '-' : `(${cursor}`, '+', 'COUNT', 1);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const [seconds, micros] = replies[0]![1] as [string, string];
+    const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    let oldestMs = nowMs;
+    for (const [, entries] of replies.slice(1)) {
+      const first = (entries as RawEntry[])[0];
+      if (first) oldestMs = Math.min(oldestMs, Number(parseStreamId(first[0].toString())[0]));
+    }
+    return Math.max(0, nowMs - oldestMs) / 1000;
   }
 
   /** Tells compaction how far this instance has read each open room (see `readersKey`): one round trip. */

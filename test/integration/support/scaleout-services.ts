@@ -174,6 +174,10 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServi
 export interface PostgresService {
   url: string;
   pool(): pg.Pool;
+  /** Stops the postmaster by PID (fast shutdown: its clients are disconnected); the data dir stays. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data dir. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -239,25 +243,32 @@ export async function startPostgres(): Promise<PostgresService> {
     '-c',
     'max_connections=100',
   ]);
-  const proc = spawnLogged(cmd, args);
   const url = `postgres://trellis@127.0.0.1:${port}/postgres`;
   const pools: pg.Pool[] = [];
-  await poll(
-    async () => {
-      const client = new pg.Client({ connectionString: url });
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-        return true;
-      } finally {
-        await client.end().catch(() => {});
-      }
-    },
-    'postgres',
-    () => proc.output.join(''),
-  );
+  let proc: Spawned;
+  const launch = async () => {
+    proc = spawnLogged(cmd, args);
+    await poll(
+      async () => {
+        const client = new pg.Client({ connectionString: url });
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } finally {
+          await client.end().catch(() => {});
+        }
+      },
+      'postgres',
+      () => proc.output.join(''),
+    );
+  };
+  await launch();
   return {
     url,
+    // SIGINT: fast shutdown (disconnects clients, no checkpoint wait worth having for a temp dir).
+    halt: () => stopPid(proc, 'SIGINT'),
+    restart: launch,
     pool() {
       const pool = new pg.Pool({ connectionString: url, max: 4 });
       pool.on('error', () => {});
