@@ -4,13 +4,20 @@
  * "Saved" in the status bar covers the board and all its descriptions, and shows only once the server
  * has stored them (checked against the server's store: the time each write completed).
  */
-import type { Page } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { childMap, DESCRIPTION_PREVIEW_KEY, readDescriptionPreview, roots } from '../../shared/board/schema';
 import { summarizeDescription } from '../../shared/description-preview';
 import { boardRoom, descriptionRoom } from '../../shared/room-names';
-import { addCardViaUi, createBoard, expectConnection, expectSaved, openBoard } from './support/board';
+import {
+  addCardViaUi,
+  createBoard,
+  expectConnection,
+  expectSaved,
+  openBoard,
+  whenServiceWorkerControls,
+} from './support/board';
 import { cardIdOf, closeDescription, content, openDescription, previewOn } from './support/description';
 import { setupE2ESession } from './support/session';
 
@@ -69,6 +76,11 @@ async function storedWithin(room: string, holds: (doc: Y.Doc) => boolean, what: 
   }
 }
 
+/** The status bar's account of what waits, e.g. "1 card waiting to sync". */
+async function waitingText(page: Page): Promise<string | null> {
+  return page.getByTestId('sync-saved').textContent();
+}
+
 /** Ada's board with one card, everything saved. */
 async function boardWithCard(title: string): Promise<{ ada: Page; boardId: string; cardId: string }> {
   const ada = (await session.newUser()).page;
@@ -114,6 +126,7 @@ describe('descriptions edited offline', () => {
     await expectConnection(ada, 'offline');
     await writeDescription(ada, title, text);
     await ada.waitForTimeout(OFFLINE_MS);
+    expect(await waitingText(ada)).toBe('1 card waiting to sync');
 
     await noteFirstSaved(ada);
     const stored = storedWithin(room, (doc) => storedText(doc) === text, 'the description');
@@ -126,4 +139,117 @@ describe('descriptions edited offline', () => {
 
     await graceSeesIt(boardId, cardId, title, text);
   });
+
+  it('[offline-desc] the same with a reload while offline: the record of unsaved documents survives it', async () => {
+    const title = 'Notes across a reload';
+    const text = 'Typed before the reload';
+    const { ada, boardId, cardId } = await boardWithCard(title);
+    const room = descriptionRoom(boardId, cardId);
+    await whenServiceWorkerControls(ada);
+
+    await ada.context().setOffline(true);
+    await expectConnection(ada, 'offline');
+    await writeDescription(ada, title, text);
+    await ada.waitForTimeout(OFFLINE_MS);
+    await ada.reload();
+    await previewOn(ada, title, text).waitFor();
+    await expectConnection(ada, 'offline');
+    // Known from the record kept in IndexedDB, with nothing open.
+    await ada.getByTestId('sync-saved').filter({ hasText: '1 card waiting to sync' }).waitFor();
+
+    await noteFirstSaved(ada);
+    const stored = storedWithin(room, (doc) => storedText(doc) === text, 'the description');
+    await ada.context().setOffline(false);
+    await expectConnection(ada, 'online');
+    await expectSaved(ada, 30_000);
+    const savedAt = await firstSavedAt(ada);
+    expect(await stored, '"Saved" showed before the server stored the description').toBeLessThanOrEqual(
+      savedAt,
+    );
+
+    await graceSeesIt(boardId, cardId, title, text);
+  });
+
+  it('[offline-desc] the same while the server is down (restarted on its data): "Retry now" reconnects everything', async () => {
+    const title = 'Written during an outage';
+    const text = 'The server was down';
+    const { ada, boardId, cardId } = await boardWithCard(title);
+    const room = descriptionRoom(boardId, cardId);
+
+    await session.server.stop();
+    // The browser has a network; the server does not answer.
+    await expectConnection(ada, 'unreachable');
+    await writeDescription(ada, title, text);
+    await ada.waitForTimeout(OFFLINE_MS);
+    expect(await waitingText(ada)).toBe('1 card waiting to sync');
+
+    await noteFirstSaved(ada);
+    const stored = storedWithin(room, (doc) => storedText(doc) === text, 'the description');
+    await session.server.start();
+    await ada.getByRole('button', { name: 'Retry now' }).click();
+    await expectConnection(ada, 'online');
+    await expectSaved(ada, 30_000);
+    const savedAt = await firstSavedAt(ada);
+    expect(await stored, '"Saved" showed before the server stored the description').toBeLessThanOrEqual(
+      savedAt,
+    );
+
+    await graceSeesIt(boardId, cardId, title, text);
+  });
+
+  it('[offline-desc] twenty descriptions edited offline all reach the server, a few sockets at a time, none reopened', async () => {
+    const count = 20;
+    const titles = Array.from({ length: count }, (_, i) => `Card ${i + 1}`);
+    const textOf = (i: number) => `Offline text number ${i + 1}`;
+    const ada = (await session.newUser()).page;
+    const boardId = await createBoard(ada);
+    for (const title of titles) await addCardViaUi(ada, title);
+    await expectSaved(ada);
+    const cardIds = await Promise.all(titles.map((title) => cardIdOf(ada, title)));
+
+    // Description sockets open at once, from now on.
+    let open = 0;
+    let mostOpen = 0;
+    let opened = 0;
+    ada.on('websocket', (socket: WebSocket) => {
+      if (!socket.url().includes('.card.')) return;
+      opened += 1;
+      open += 1;
+      mostOpen = Math.max(mostOpen, open);
+      socket.on('close', () => {
+        open -= 1;
+      });
+    });
+
+    await ada.context().setOffline(true);
+    await expectConnection(ada, 'offline');
+    for (const [i, title] of titles.entries()) await writeDescription(ada, title, textOf(i));
+    expect(await waitingText(ada)).toBe(`${count} cards waiting to sync`);
+
+    await noteFirstSaved(ada);
+    const stored = cardIds.map((cardId, i) =>
+      storedWithin(
+        descriptionRoom(boardId, cardId),
+        (doc) => storedText(doc) === textOf(i),
+        `description ${i + 1}`,
+      ),
+    );
+    await ada.context().setOffline(false);
+    await expectConnection(ada, 'online');
+    await expectSaved(ada, 60_000);
+    const savedAt = await firstSavedAt(ada);
+    const storedAt = await Promise.all(stored);
+    expect(
+      Math.max(...storedAt),
+      '"Saved" showed before the server stored every description',
+    ).toBeLessThanOrEqual(savedAt);
+    expect(opened).toBeGreaterThanOrEqual(count);
+    // client/sync's background queue connects three documents at a time; the socket of one just stored may
+    // still be closing when the next one opens.
+    expect(mostOpen).toBeLessThanOrEqual(4);
+
+    const grace = (await session.newUser()).page;
+    await openBoard(grace, boardId);
+    for (const [i, title] of titles.entries()) await previewOn(grace, title, textOf(i)).waitFor();
+  }, 180_000);
 });

@@ -1,10 +1,10 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Home } from '../../../client/app/Home';
 import { IdentityForm } from '../../../client/app/IdentityForm';
 import { loadIdentity } from '../../../client/app/identity';
 import { loadRecentBoards, rememberBoard } from '../../../client/app/recent-boards';
-import { StatusBar } from '../../../client/app/StatusBar';
+import { StatusBar, savedLabel } from '../../../client/app/StatusBar';
 import type { SyncStatus } from '../../../client/sync/types';
 
 beforeEach(() => {
@@ -35,7 +35,7 @@ describe('StatusBar', () => {
     const { rerender } = render(
       <StatusBar status={status({ connection: 'offline', saved: false, pending: 3 })} />,
     );
-    expect(screen.getByTestId('sync-connection').textContent).toBe('Offline');
+    expect(screen.getByTestId('sync-connection').textContent).toBe('You are offline');
     expect(screen.getByTestId('sync-saved').textContent).toBe('3 changes waiting');
     rerender(<StatusBar status={status({ connection: 'connecting', saved: false, pending: 1 })} />);
     expect(screen.getByTestId('sync-connection').textContent).toBe('Connecting…');
@@ -46,6 +46,55 @@ describe('StatusBar', () => {
     rerender(<StatusBar status={status({ readOnly: true, saved: false, pending: 2 })} />);
     expect(screen.getByTestId('sync-read-only').textContent).toBe('Read only');
     expect(screen.getByTestId('sync-saved').textContent).toBe('2 changes not saved (read only)');
+  });
+
+  it("counts in a person's terms: the board's changes one per edit, descriptions one per card", () => {
+    const unsaved = (pending: number) => status({ saved: false, pending });
+    expect(savedLabel(unsaved(2))).toBe('2 changes waiting');
+    expect(savedLabel(status({}), 1)).toBe('1 card waiting to sync');
+    expect(savedLabel(status({}), 2)).toBe('2 cards waiting to sync');
+    expect(savedLabel(unsaved(1), 3)).toBe('1 change and 3 cards waiting to sync');
+    // A card's preview (written for the person) waits without being counted as their change.
+    expect(savedLabel(unsaved(0), 1)).toBe('1 card waiting to sync');
+    expect(savedLabel(unsaved(0))).toBe('Waiting to sync');
+
+    // "Saved" covers every description of the board, open or not.
+    const { rerender } = render(<StatusBar status={status({})} cardsWaiting={1} />);
+    const saved = screen.getByTestId('sync-saved');
+    expect(saved.textContent).toBe('1 card waiting to sync');
+    expect(saved.getAttribute('data-saved')).toBe('false');
+    rerender(<StatusBar status={status({})} cardsWaiting={0} />);
+    expect(saved.textContent).toBe('Saved');
+    expect(saved.getAttribute('data-saved')).toBe('true');
+  });
+
+  it('tells no network apart from a server that does not answer, counts down to the retry, offers "Retry now"', () => {
+    vi.useFakeTimers({ now: 100_000 });
+    try {
+      const retry = vi.fn();
+      const { rerender } = render(<StatusBar status={status({ connection: 'offline' })} onRetry={retry} />);
+      expect(screen.getByTestId('sync-connection').textContent).toBe('You are offline');
+      expect(screen.queryByRole('button', { name: 'Retry now' })).toBeNull();
+
+      rerender(
+        <StatusBar status={status({ connection: 'unreachable', retryAt: 103_000 })} onRetry={retry} />,
+      );
+      expect(screen.getByTestId('sync-connection').textContent).toBe('Server unreachable');
+      expect(screen.getByTestId('sync-retry').textContent).toBe(', retrying in 3 s');
+      act(() => vi.advanceTimersByTime(1_000));
+      expect(screen.getByTestId('sync-retry').textContent).toBe(', retrying in 2 s');
+      fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+      expect(retry).toHaveBeenCalledTimes(1);
+
+      // The attempt is under way: no time to count down to.
+      rerender(<StatusBar status={status({ connection: 'unreachable', retryAt: null })} onRetry={retry} />);
+      expect(screen.getByTestId('sync-retry').textContent).toBe(', retrying…');
+      rerender(<StatusBar status={status({ connection: 'online' })} onRetry={retry} />);
+      expect(screen.queryByTestId('sync-retry')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Retry now' })).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -53,7 +53,7 @@ describe('openDocument with the Trellis sync server', () => {
 });
 
 describe('delete-only changes with the Trellis server', () => {
-  it("[saved] a deletion (no new clock) waits for the server's next ack", async () => {
+  it('[saved] a deletion (no new clock) is stored once a sync step 2 from the server shows it', async () => {
     const writer = docs.open('board.client-sync-delete');
     await waitFor(() => writer.getStatus().serverSynced, 'synced');
     writer.doc.getMap('cards').set('a', 'card');
