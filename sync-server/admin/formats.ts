@@ -2,33 +2,43 @@
  * File formats of the admin CLI.
  *
  * Backup (`trellis-server backup`): JSON lines, so a large store streams. A header line, one line per
- * room with its whole state as one base64 Yjs update, and an end line with the room count, so a
- * truncated file is detected before anything is restored.
- *   {"format":"trellis-backup","version":1,"createdAt":"…"}
- *   {"room":"board.x","entries":3,"bytes":1234,"updatedAt":…,"state":"<base64>"}
+ * room with its whole state as one base64 Yjs update and the SHA-256 of those bytes, and an end line
+ * with the room count, so a truncated or altered file is detected before anything is restored.
+ *   {"format":"trellis-backup","version":2,"createdAt":"…"}
+ *   {"room":"board.x","entries":3,"bytes":1234,"updatedAt":…,"sha256":"<hex>","state":"<base64>"}
  *   {"end":true,"rooms":1}
+ * Version 1 (before checksums) is the same without `sha256`; such backups still restore, checked by
+ * decoding only.
  *
  * Export (`trellis-server export <board>`): one JSON document with a readable board snapshot, each
  * description as Markdown, and the Yjs state of every room (what `import` applies), plus a Markdown
  * rendering of the whole board for people.
  */
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { readBoard } from '../../shared/board/read';
 import { parseRoom } from '../../shared/room-names';
+import type { FileRoom } from './check';
 import { descriptionToMarkdown } from './description-markdown';
 import type { RoomDump } from './ops';
 
 export const BACKUP_FORMAT = 'trellis-backup';
 export const EXPORT_FORMAT = 'trellis-board-export';
 export const FORMAT_VERSION = 1;
+/** Version 2 added a checksum per room; version 1 backups are still read. */
+export const BACKUP_VERSION = 2;
 
 export function backupHeaderLine(createdAt: Date): string {
-  return `${JSON.stringify({ format: BACKUP_FORMAT, version: FORMAT_VERSION, createdAt: createdAt.toISOString() })}\n`;
+  return `${JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: createdAt.toISOString() })}\n`;
 }
 
 export function backupRoomLine(dump: RoomDump): string {
   const { state, ...summary } = dump;
-  return `${JSON.stringify({ ...summary, state: Buffer.from(state).toString('base64') })}\n`;
+  return `${JSON.stringify({ ...summary, sha256: sha256(state), state: Buffer.from(state).toString('base64') })}\n`;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function backupEndLine(rooms: number): string {
@@ -44,8 +54,12 @@ export class FormatError extends Error {
   override name = 'FormatError';
 }
 
-/** Parses a whole backup; throws FormatError for a foreign, damaged or truncated file. */
-export function parseBackup(text: string): RoomState[] {
+/**
+ * Parses a whole backup; throws FormatError for a foreign, truncated or malformed file. Each room's
+ * checksum is compared here and reported with it (`verify` lists them; `restore` and `import` refuse
+ * a mismatch).
+ */
+export function parseBackup(text: string): FileRoom[] {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const parse = (line: string, n: number): Record<string, unknown> => {
     try {
@@ -56,15 +70,23 @@ export function parseBackup(text: string): RoomState[] {
   };
   const header = lines[0] === undefined ? null : parse(lines[0], 0);
   if (header?.format !== BACKUP_FORMAT) throw new FormatError('not a Trellis backup (no header line)');
-  if (header.version !== FORMAT_VERSION)
+  if (header.version !== 1 && header.version !== BACKUP_VERSION)
     throw new FormatError(`unsupported backup version ${header.version}`);
+  const withChecksums = header.version === BACKUP_VERSION;
   const end = lines.length > 1 ? parse(lines[lines.length - 1]!, lines.length - 1) : null;
   if (end?.end !== true) throw new FormatError('the backup is truncated (no end line)');
-  const rooms = lines.slice(1, -1).map((line, i) => roomState(parse(line, i + 1), i + 2));
+  const rooms = lines.slice(1, -1).map((line, i) => backupRoom(parse(line, i + 1), i + 2, withChecksums));
   if (end.rooms !== rooms.length) {
     throw new FormatError(`the backup is damaged: ${rooms.length} rooms, end line says ${end.rooms}`);
   }
   return rooms;
+}
+
+function backupRoom(entry: Record<string, unknown>, line: number, withChecksum: boolean): FileRoom {
+  const { room, state } = roomState(entry, line);
+  if (!withChecksum) return { room, state, checksum: 'absent' };
+  if (typeof entry.sha256 !== 'string') throw new FormatError(`line ${line}: expected the state's sha256`);
+  return { room, state, checksum: entry.sha256 === sha256(state) ? 'verified' : 'mismatch' };
 }
 
 function roomState(entry: Record<string, unknown>, line: number): RoomState {
@@ -83,8 +105,8 @@ export interface BoardExport {
   snapshot: unknown;
   /** Card id → description as Markdown. */
   descriptions: Record<string, string>;
-  /** Every room of the board with its whole state as a base64 Yjs update. */
-  rooms: Array<{ room: string; state: string }>;
+  /** Every room of the board with its whole state as a base64 Yjs update and its SHA-256 (hex). */
+  rooms: Array<{ room: string; sha256?: string; state: string }>;
 }
 
 export function docOf(state: Uint8Array): Y.Doc {
@@ -120,7 +142,11 @@ export function buildExport(
     exportedAt: now.toISOString(),
     snapshot: boardJson(doc),
     descriptions,
-    rooms: dumps.map((dump) => ({ room: dump.room, state: Buffer.from(dump.state).toString('base64') })),
+    rooms: dumps.map((dump) => ({
+      room: dump.room,
+      sha256: sha256(dump.state),
+      state: Buffer.from(dump.state).toString('base64'),
+    })),
   };
   return { json, markdown: boardMarkdown(doc, boardId, descriptions) };
 }
@@ -157,7 +183,7 @@ function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string,
 }
 
 /** Parses an export; throws FormatError for anything else. */
-export function parseExport(text: string): { board: string; rooms: RoomState[] } {
+export function parseExport(text: string): { board: string; rooms: FileRoom[] } {
   let data: Partial<BoardExport>;
   try {
     data = JSON.parse(text) as Partial<BoardExport>;
@@ -169,7 +195,10 @@ export function parseExport(text: string): { board: string; rooms: RoomState[] }
   }
   return {
     board: data.board,
-    rooms: data.rooms.map((entry, i) => roomState(entry as unknown as Record<string, unknown>, i + 1)),
+    rooms: data.rooms.map((entry, i) => {
+      const fields = entry as unknown as Record<string, unknown>;
+      return backupRoom(fields, i + 1, typeof fields.sha256 === 'string');
+    }),
   };
 }
 

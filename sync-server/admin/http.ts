@@ -8,13 +8,16 @@
  *   GET  /admin/rooms               rooms with size, update count, last change (JSON)
  *   POST /admin/backup              every room (backup format, streamed)
  *   GET  /admin/dump?board=|room=   one board with its descriptions, or one room (backup format)
- *   POST /admin/import              body in backup format: each room's state is merged into it
+ *   POST /admin/import?board=       body in backup format: the board's rooms, all checked, then each
+ *                                   room's state merged into it (all or nothing)
  *   POST /admin/compact[?room=]     merge update logs into one entry
+ *   GET  /admin/verify              every stored room decoded: ok, pending structs or undecodable (JSON)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boardOfRoom, isValidId, isValidRoomName } from '../../shared/room-names';
 import { Role, type VerifyKey, verifyToken } from '../auth/tokens';
 import type { Logger } from '../core/ports';
+import { CheckError } from './check';
 import { backupEndLine, backupHeaderLine, backupRoomLine, FormatError, parseBackup } from './formats';
 import { credentialMatches } from './local-files';
 import type { AdminOps } from './ops';
@@ -102,15 +105,19 @@ export function createAdminHandler(options: AdminHandlerOptions) {
           return true;
         }
         case 'POST /admin/import': {
-          const rooms = parseBackup(await readBody(req, maxBodyBytes));
-          for (const { room, state } of rooms) {
-            if (!isValidRoomName(room)) throw new FormatError(`invalid room name ${JSON.stringify(room)}`);
-            await ops.apply(room, state);
+          const board = url.searchParams.get('board');
+          if (board === null || !isValidId(board)) {
+            json(res, 400, { error: 'give the board the rooms belong to: board=<id>' });
+            return true;
           }
-          logger.info({ rooms: rooms.length }, 'admin: imported');
-          json(res, 200, { imported: rooms.map((r) => r.room) });
+          const imported = await ops.importRooms(board, parseBackup(await readBody(req, maxBodyBytes)));
+          logger.info({ board, rooms: imported.length }, 'admin: imported');
+          json(res, 200, { imported });
           return true;
         }
+        case 'GET /admin/verify':
+          json(res, 200, { rooms: await ops.verify() });
+          return true;
         case 'POST /admin/compact': {
           const room = url.searchParams.get('room') ?? undefined;
           if (room !== undefined && !isValidRoomName(room)) {
@@ -125,10 +132,12 @@ export function createAdminHandler(options: AdminHandlerOptions) {
           return true;
       }
     } catch (error) {
-      const status = error instanceof FormatError || error instanceof BodyTooLargeError ? 400 : 500;
+      const badRequest =
+        error instanceof FormatError || error instanceof BodyTooLargeError || error instanceof CheckError;
       logger.error({ err: error, path: url.pathname }, 'admin request failed');
-      if (!res.headersSent) json(res, status, { error: (error as Error).message });
-      else res.destroy(error as Error); // a cut stream has no end line, so the CLI notices
+      if (!res.headersSent) json(res, badRequest ? 400 : 500, { error: (error as Error).message });
+      // A stream cut short says why in a line of its own and has no end line, so the CLI notices.
+      else res.end(`${JSON.stringify({ error: (error as Error).message })}\n`);
       return true;
     }
   };

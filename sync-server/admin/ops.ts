@@ -5,10 +5,11 @@
  * them with its next compaction.
  */
 import * as Y from 'yjs';
-import type { DocStore, RoomSummary } from '../core/doc-store';
+import type { DocStore, RoomSummary, StoredRoom } from '../core/doc-store';
 import type { Room } from '../core/room';
 import { RoomState } from '../core/room';
 import type { SyncCore } from '../core/sync-core';
+import { CheckError, checkFileRooms, checkStored, type FileRoom, problemsOf, type RoomCheck } from './check';
 
 /** One room's whole stored state as a single Yjs update. */
 export interface RoomDump extends RoomSummary {
@@ -42,11 +43,61 @@ export class AdminOps {
   }
 
   /**
-   * The stored state of every room `include` accepts. Everything any loaded room received before
-   * this call is stored first; each room is then read from a storage snapshot (its log is only ever
-   * appended to or atomically replaced), so each dump is a consistent state of its room.
+   * The stored state of every room `include` accepts (S10). Everything any loaded room received
+   * before this call is stored first; then every room is read from one snapshot of the store (one
+   * point in time for all of them), or, on a store without whole-store snapshots, room by room (each
+   * consistent on its own: a log is only appended to or atomically replaced). A room whose stored
+   * log cannot be merged stops the dump with a DamagedRoomError rather than leave it out silently.
    */
   async *dump(include: (room: string) => boolean): AsyncGenerator<RoomDump> {
+    await this.storeLoadedRooms(include);
+    for await (const { updates, ...summary } of this.stored(include)) {
+      if (updates.length === 0) continue;
+      let state: Uint8Array;
+      try {
+        state = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      } catch (error) {
+        throw new DamagedRoomError(summary.room, error);
+      }
+      yield { ...summary, state };
+    }
+  }
+
+  /**
+   * Decodes every stored room (as `dump` reads them) and reports per room. Each room is built as a
+   * document, so on a running server the event loop is yielded between rooms.
+   */
+  async verify(): Promise<RoomCheck[]> {
+    const checks: RoomCheck[] = [];
+    for await (const { room, updates } of this.stored(() => true)) {
+      checks.push(checkStored(room, updates));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return checks;
+  }
+
+  /**
+   * Merges the rooms of a board's export into the store, all or nothing (S10): every room is checked
+   * (name, board, checksum, a full decode with nothing pending) and opened before the first one
+   * changes; a refusal throws CheckError and writes nothing.
+   */
+  async importRooms(board: string, rooms: readonly FileRoom[]): Promise<string[]> {
+    const problems = problemsOf(checkFileRooms(rooms, board));
+    if (problems.length > 0) throw new CheckError(problems, 'import');
+    const opened: Room[] = [];
+    try {
+      for (const { room } of rooms) opened.push(await this.openReady(room));
+      // Built first: a room whose stored document cannot be built refuses before any room changes.
+      const docs = opened.map((room) => room.doc);
+      for (const [i, doc] of docs.entries()) Y.applyUpdate(doc, rooms[i]!.state, ADMIN_ORIGIN);
+      await Promise.all(opened.map((room) => whenStored(room)));
+    } finally {
+      for (const room of opened) this.core.rooms.released(room);
+    }
+    return rooms.map(({ room }) => room);
+  }
+
+  private async storeLoadedRooms(include: (room: string) => boolean): Promise<void> {
     await Promise.all(
       this.core.rooms
         .all()
@@ -59,23 +110,16 @@ export class AdminOps {
           ),
         ),
     );
-    const rooms = (await this.store.list()).filter((summary) => include(summary.room));
-    rooms.sort((a, b) => a.room.localeCompare(b.room));
-    for (const summary of rooms) {
-      const { updates } = await this.store.load(summary.room);
-      if (updates.length === 0) continue;
-      const state = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      yield { ...summary, state };
-    }
   }
 
-  /** Merges `update` into `name` as if a client sent it: stored, then broadcast to connected clients. */
-  async apply(name: string, update: Uint8Array): Promise<void> {
-    Y.decodeUpdate(update); // throws on a malformed update before anything changes
-    await this.withRoom(name, async (room) => {
-      Y.applyUpdate(room.doc, update, ADMIN_ORIGIN);
-      await whenStored(room);
-    });
+  private async *stored(include: (room: string) => boolean): AsyncGenerator<StoredRoom> {
+    if (this.store.loadAll) {
+      yield* this.store.loadAll(include);
+      return;
+    }
+    const rooms = (await this.store.list()).filter((summary) => include(summary.room));
+    rooms.sort((a, b) => a.room.localeCompare(b.room));
+    for (const summary of rooms) yield { ...summary, updates: (await this.store.load(summary.room)).updates };
   }
 
   /** Merges the update log of `name` (or of every room) into one entry. */
@@ -92,14 +136,35 @@ export class AdminOps {
 
   /** Opens a room without a connection; it is held (not evicted) until `fn` settles, then released. */
   private async withRoom(name: string, fn: (room: Room) => Promise<void>): Promise<void> {
-    const room = this.core.rooms.open(name);
-    if (room === null) throw new Error(`cannot open ${name}: too many documents loaded`);
+    const room = await this.openReady(name);
     try {
-      if (!(await room.whenReady())) throw new Error(`cannot open ${name}: its document failed to load`);
       await fn(room);
     } finally {
       this.core.rooms.released(room);
     }
+  }
+
+  /** A loaded room, held until the caller releases it. */
+  private async openReady(name: string): Promise<Room> {
+    const room = this.core.rooms.open(name);
+    if (room === null) throw new Error(`cannot open ${name}: too many documents loaded`);
+    if (await room.whenReady()) return room;
+    this.core.rooms.released(room);
+    throw new Error(`cannot open ${name}: its stored document failed to load`);
+  }
+}
+
+/** A room whose stored update log cannot be decoded; `trellis-server verify` lists every such room. */
+export class DamagedRoomError extends Error {
+  override name = 'DamagedRoomError';
+
+  constructor(
+    readonly room: string,
+    cause: unknown,
+  ) {
+    super(
+      `room ${room}: its stored update log cannot be decoded (${cause instanceof Error ? cause.message : String(cause)}); \`trellis-server verify\` lists every damaged room`,
+    );
   }
 }
 

@@ -4,38 +4,29 @@
  * variables the server reads (AUTH_SECRET, AUTH_PUBLIC_KEY's private half AUTH_PRIVATE_KEY, PUBLIC_URL,
  * HOST, PORT, DATA_DIR).
  */
-
-import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { isValidId, isValidRoomName } from '../../shared/room-names';
-import { buildExport, docOf, FormatError, inspectDoc, parseBackup, parseExport } from '../admin/formats';
-import { readAdminCredential } from '../admin/local-files';
-import type { RoomDump } from '../admin/ops';
-import { parseDuration, privateSignKey, Role, type SignKey, secretKey, signToken } from '../auth/tokens';
-import { DEFAULT_CONFIG } from '../config';
+import { CheckError } from '../admin/check';
+import { FormatError } from '../admin/formats';
+import { DamagedRoomError } from '../admin/ops';
+import { parseDuration, Role, signToken } from '../auth/tokens';
 import { runStart } from '../start';
-import { CliError, LocalTarget, openTarget, type Target } from './target';
+import { runBackup, runRestore, runVerify } from './backup-commands';
+import { runExport, runImport, runInspect } from './board-commands';
+import {
+  type CliIo,
+  COMMON_HELP,
+  dataDirOf,
+  formatTable,
+  parse,
+  serverBase,
+  signKeyFrom,
+  str,
+  UsageError,
+  using,
+} from './options';
+import { CliError } from './target';
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-}
-
-const COMMON_FLAGS = {
-  'data-dir': { type: 'string' },
-  server: { type: 'string' },
-  'auth-secret': { type: 'string' },
-  'auth-private-key': { type: 'string' },
-  help: { type: 'boolean' },
-} as const;
-
-const COMMON_HELP = `Common options:
-  --data-dir <dir>          data directory when no server runs [env DATA_DIR, default ./data]
-  --server <url>            act through this running server's admin endpoints
-                            (default: the data directory; if a server holds it, http://127.0.0.1:PORT)
-  --auth-secret <secret>    HS256 secret, to sign admin/share tokens [env AUTH_SECRET]
-  --auth-private-key <pem>  PEM text or file, for ES256/RS256/EdDSA servers [env AUTH_PRIVATE_KEY]`;
+export type { CliIo };
 
 interface Command {
   summary: string;
@@ -76,8 +67,10 @@ const COMMANDS: Record<string, Command> = {
     run: runExport,
   },
   import: {
-    summary: 'merge an exported board (JSON from export) into the store',
-    usage: 'trellis-server import <file.json>',
+    summary: 'merge an exported board (JSON from export) into the store, all rooms checked first',
+    usage: `trellis-server import <file.json> [--board <id>]
+  Only the rooms of the file's board (or of --board, which must match it) are accepted. Every room is
+  decoded first; a name, checksum or state that fails the check refuses the whole import.`,
     run: runImport,
   },
   backup: {
@@ -86,9 +79,18 @@ const COMMANDS: Record<string, Command> = {
     run: runBackup,
   },
   restore: {
-    summary: 'replace stored rooms by those of a backup (server stopped)',
-    usage: 'trellis-server restore <file> [--force]   (--force: the data directory is not empty)',
+    summary: 'replace stored rooms by those of a backup (server stopped), all rooms checked first',
+    usage: `trellis-server restore <file> [--force]   (--force: the data directory is not empty)
+  Every room's checksum and state are checked before anything is written; one failure refuses the
+  whole restore. Backups written before checksums (version 1) restore, checked by decoding only.`,
     run: runRestore,
+  },
+  verify: {
+    summary: 'decode every room of the data directory, the running server or a backup file',
+    usage: `trellis-server verify [<backup file>] [--json]
+  Reports per room: ok, pending structs (parts wait for content it lacks), undecodable, or for a
+  backup also a checksum mismatch; with sizes. Exits 1 if any room is not ok.`,
+    run: runVerify,
   },
   compact: {
     summary: "merge a room's (or every room's) update log into one entry",
@@ -136,91 +138,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof CliError || error instanceof FormatError || error instanceof UsageError) {
-      io.err(`trellis-server ${name}: ${error.message}\n`);
-      return error instanceof UsageError ? 2 : 1;
-    }
-    throw error;
-  }
-}
-
-class UsageError extends Error {}
-
-type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-function parse(args: string[], flags: FlagSpec): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { ...COMMON_FLAGS, ...flags },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function str(values: Values, flag: string): string | undefined {
-  const value = values[flag];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function dataDirOf(values: Values, io: CliIo): string {
-  return str(values, 'data-dir') ?? io.env.DATA_DIR ?? DEFAULT_CONFIG.dataDir;
-}
-
-function signKeyFrom(values: Values, io: CliIo): SignKey | null {
-  const secret = str(values, 'auth-secret') ?? io.env.AUTH_SECRET;
-  if (secret) return secretKey(secret);
-  const privateKey = str(values, 'auth-private-key') ?? io.env.AUTH_PRIVATE_KEY;
-  if (privateKey) return privateSignKey(privateKey);
-  return null;
-}
-
-function serverBase(io: CliIo): string {
-  const host = io.env.HOST && !['0.0.0.0', '::'].includes(io.env.HOST) ? io.env.HOST : '127.0.0.1';
-  const port = io.env.PORT || String(DEFAULT_CONFIG.port);
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-async function target(values: Values, io: CliIo, localOnly: boolean, create: boolean): Promise<Target> {
-  const key = signKeyFrom(values, io);
-  const dataDir = dataDirOf(values, io);
-  return openTarget({
-    dataDir,
-    serverUrl: str(values, 'server') ?? null,
-    defaultServerUrl: serverBase(io),
-    // The credential the server wrote into its data directory; else a short-lived admin token.
-    adminToken: async () =>
-      (await readAdminCredential(dataDir)) ??
-      (key
-        ? signToken(key, {
-            boards: ['*'],
-            role: Role.admin,
-            name: 'trellis-server CLI',
-            expiresInSeconds: 300,
-          })
-        : null),
-    localOnly,
-    create,
-  });
-}
-
-async function using<T>(
-  values: Values,
-  io: CliIo,
-  fn: (t: Target) => Promise<T>,
-  { localOnly = false, create = false } = {},
-): Promise<T> {
-  const t = await target(values, io, localOnly, create);
-  try {
-    return await fn(t);
-  } finally {
-    await t.close();
+    if (name === 'start') throw error;
+    // An operator gets one line saying what went wrong, never a stack trace; TRELLIS_DEBUG=1 adds it.
+    const known = [CliError, FormatError, UsageError, CheckError, DamagedRoomError].some(
+      (type) => error instanceof type,
+    );
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`trellis-server ${name}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    if (!known && io.env.TRELLIS_DEBUG === '1' && error instanceof Error) io.err(`${error.stack}\n`);
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 
@@ -282,123 +208,7 @@ async function runList(args: string[], io: CliIo): Promise<number> {
     r.updatedAt ? new Date(r.updatedAt).toISOString() : '-',
     r.loaded ? `loaded, ${r.connections} connected` : '',
   ]);
-  const header = ['ROOM', 'BYTES', 'UPDATES', 'LAST CHANGE', ''];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  for (const row of [header, ...rows]) {
-    io.out(
-      `${row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
-  }
-  return 0;
-}
-
-async function collect(t: Target, selection: Parameters<Target['dump']>[0]): Promise<RoomDump[]> {
-  let text = '';
-  await t.dump(selection, async (line) => {
-    text += line;
-  });
-  const parsedRooms = parseBackup(text);
-  return parsedRooms.map(({ room, state }) => ({
-    room,
-    state,
-    entries: 0,
-    bytes: state.byteLength,
-    updatedAt: 0,
-  }));
-}
-
-async function runInspect(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
-  const room = positionals[0];
-  if (room === undefined || !isValidRoomName(room)) throw new UsageError('give a room name, e.g. board.<id>');
-  const [dump] = await using(values, io, async (t) => {
-    const found = await collect(t, { room });
-    if (found.length === 0) throw new CliError(`${t.description} holds no room ${room}`);
-    return found;
-  });
-  io.out(`${JSON.stringify(inspectDoc(room, docOf(dump!.state)), null, 2)}\n`);
-  return 0;
-}
-
-async function runExport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { out: { type: 'string' } });
-  const board = positionals[0];
-  if (board === undefined || !isValidId(board)) throw new UsageError('give a board id');
-  const dumps = await using(values, io, (t) => collect(t, { board }));
-  if (dumps.length === 0) throw new CliError(`board ${board} has nothing stored`);
-  const { json, markdown } = buildExport(board, dumps, new Date());
-  const base = (str(values, 'out') ?? `${board}-export`).replace(/\.(json|md)$/, '');
-  await writeFile(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  await writeFile(`${base}.md`, markdown);
-  io.out(`${base}.json\n${base}.md\n`);
-  io.err(`exported ${dumps.length} rooms of board ${board}\n`);
-  return 0;
-}
-
-async function runImport(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('give the exported JSON file');
-  const { board, rooms } = parseExport(await readFile(file, 'utf8'));
-  for (const { room } of rooms) {
-    if (!isValidRoomName(room)) throw new FormatError(`invalid room name ${JSON.stringify(room)}`);
-  }
-  const imported = await using(values, io, (t) => t.importRooms(rooms), { create: true });
-  io.err(`imported board ${board}: ${imported.length} rooms\n`);
-  return 0;
-}
-
-async function runBackup(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('give the backup file to write');
-  const partial = `${file}.partial`;
-  const { open, rename } = await import('node:fs/promises');
-  const handle = await open(partial, 'w');
-  let rooms: number;
-  try {
-    rooms = await using(values, io, async (t) => {
-      const n = await t.dump({ all: true }, async (line) => {
-        await handle.write(line);
-      });
-      io.err(`backup of ${t.description}: `);
-      return n;
-    });
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  // Check the copy end to end before it takes the final name: a cut stream has no end line.
-  parseBackup(await readFile(partial, 'utf8'));
-  await rename(partial, file);
-  io.err(`${rooms} rooms written to ${file}\n`);
-  return 0;
-}
-
-async function runRestore(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { force: { type: 'boolean' } });
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('give the backup file to restore');
-  const rooms = parseBackup(await readFile(file, 'utf8'));
-  await using(
-    values,
-    io,
-    async (t) => {
-      if (!(t instanceof LocalTarget)) throw new CliError('restore works on the data directory only');
-      const existing = await t.store.list();
-      if (existing.length > 0 && !values.force) {
-        throw new CliError(
-          `${t.description} already holds ${existing.length} rooms: restore into an empty directory, or add --force to replace the rooms in the backup (others stay)`,
-        );
-      }
-      for (const { room, state } of rooms) await t.store.replace(room, state);
-    },
-    { localOnly: true, create: true },
-  );
-  io.err(`restored ${rooms.length} rooms\n`);
+  io.out(formatTable(['ROOM', 'BYTES', 'UPDATES', 'LAST CHANGE', ''], rows));
   return 0;
 }
 

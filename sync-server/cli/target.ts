@@ -4,13 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import {
-  backupEndLine,
-  backupHeaderLine,
-  backupRoomLine,
-  parseBackup,
-  type RoomState,
-} from '../admin/formats';
+import type { FileRoom, RoomCheck } from '../admin/check';
+import { backupEndLine, backupHeaderLine, backupRoomLine, parseBackup } from '../admin/formats';
 import { boardRooms } from '../admin/http';
 import { readServerRecord } from '../admin/local-files';
 import { AdminOps, type RoomDump, type RoomListing } from '../admin/ops';
@@ -27,8 +22,11 @@ export interface Target {
   list(): Promise<RoomListing[]>;
   /** Writes the selection in backup format, line by line. */
   dump(selection: DumpSelection, write: (line: string) => Promise<void>): Promise<number>;
-  importRooms(rooms: RoomState[]): Promise<string[]>;
+  /** Merges a board's rooms into the store, all checked first; all or nothing (S10). */
+  importRooms(board: string, rooms: FileRoom[]): Promise<string[]>;
   compact(room?: string): Promise<string[]>;
+  /** Every stored room, decoded. */
+  verify(): Promise<RoomCheck[]>;
   close(): Promise<void>;
 }
 
@@ -70,13 +68,16 @@ export class LocalTarget implements Target {
     return rooms;
   }
 
-  async importRooms(rooms: RoomState[]): Promise<string[]> {
-    for (const { room, state } of rooms) await this.ops.apply(room, state);
-    return rooms.map((r) => r.room);
+  importRooms(board: string, rooms: FileRoom[]): Promise<string[]> {
+    return this.ops.importRooms(board, rooms);
   }
 
   compact(room?: string): Promise<string[]> {
     return this.ops.compact(room);
+  }
+
+  verify(): Promise<RoomCheck[]> {
+    return this.ops.verify();
   }
 
   async close(): Promise<void> {
@@ -120,6 +121,8 @@ export class RemoteTarget implements Target {
       while (newline >= 0) {
         const line = rest.slice(0, newline + 1);
         rest = rest.slice(newline + 1);
+        // The server says why it stopped in a line of its own (and writes no end line).
+        if (line.startsWith('{"error":')) throw new CliError((JSON.parse(line) as { error: string }).error);
         await write(line);
         rooms++;
         newline = rest.indexOf('\n');
@@ -129,7 +132,7 @@ export class RemoteTarget implements Target {
     return Math.max(0, rooms - 1);
   }
 
-  async importRooms(rooms: RoomState[]): Promise<string[]> {
+  async importRooms(board: string, rooms: FileRoom[]): Promise<string[]> {
     const body = [
       backupHeaderLine(new Date()),
       ...rooms.map(({ room, state }) =>
@@ -137,8 +140,12 @@ export class RemoteTarget implements Target {
       ),
       backupEndLine(rooms.length),
     ].join('');
-    const response = await this.request('POST', '/admin/import', body);
+    const response = await this.request('POST', `/admin/import?board=${encodeURIComponent(board)}`, body);
     return ((await response.json()) as { imported: string[] }).imported;
+  }
+
+  async verify(): Promise<RoomCheck[]> {
+    return ((await (await this.request('GET', '/admin/verify')).json()) as { rooms: RoomCheck[] }).rooms;
   }
 
   async compact(room?: string): Promise<string[]> {

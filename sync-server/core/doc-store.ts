@@ -15,6 +15,11 @@ export interface DocStore {
   replace(room: string, state: Uint8Array): Promise<void>;
   /** What the store holds, for operators (the admin CLI). */
   list(): Promise<RoomSummary[]>;
+  /**
+   * Every room `include` accepts with its stored updates, all as of one point in time (a backup of
+   * the whole store). Optional: without it, rooms are loaded one by one, each consistent on its own.
+   */
+  loadAll?(include: (room: string) => boolean): AsyncIterable<StoredRoom>;
   close(): Promise<void>;
 }
 
@@ -25,6 +30,11 @@ export interface StoredDoc {
    * `DocFeed` delivers what other instances append after it. Absent for single-node stores.
    */
   cursor?: string;
+}
+
+/** A room's stored updates with its summary. */
+export interface StoredRoom extends RoomSummary {
+  updates: Uint8Array[];
 }
 
 export interface RoomSummary {

@@ -1,5 +1,5 @@
 import { ClassicLevel } from 'classic-level';
-import type { DocStore, RoomSummary, StoredDoc } from '../core/doc-store';
+import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-store';
 
 /**
  * LevelDB layout (after y-leveldb's: an update log keyed by a per-room counter):
@@ -113,6 +113,32 @@ export class LevelDocStore implements DocStore {
       rooms.push({ room: key.slice(2), entries: meta.entries, bytes: meta.bytes, updatedAt: meta.updatedAt });
     }
     return rooms;
+  }
+
+  /**
+   * Every room `include` accepts with its stored updates, all read from one LevelDB snapshot taken
+   * when the iteration starts: the whole store at one point in time, however long the reading takes
+   * and whatever is written meanwhile (S10).
+   */
+  async *loadAll(include: (room: string) => boolean): AsyncGenerator<StoredRoom> {
+    const snapshot = this.db.snapshot();
+    try {
+      const rooms: RoomSummary[] = [];
+      for await (const [key, value] of this.db.iterator({ gt: 'm!', lt: 'm!~', snapshot })) {
+        const room = key.slice(2);
+        if (!include(room)) continue;
+        const meta = decodeMeta(value);
+        rooms.push({ room, entries: meta.entries, bytes: meta.bytes, updatedAt: meta.updatedAt });
+      }
+      for (const summary of rooms) {
+        const updates: Uint8Array[] = [];
+        for await (const value of this.db.values({ ...roomRange(summary.room), snapshot }))
+          updates.push(value);
+        yield { ...summary, updates };
+      }
+    } finally {
+      await snapshot.close();
+    }
   }
 
   async close(): Promise<void> {

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, initBoard, readBoard } from '../../shared/board';
-import { runCli } from '../../sync-server/cli/commands';
 import { waitUntil } from '../support/wait';
 import { TEST_SECRET, tryUpgrade } from './auth-support';
+import { cli } from './support/cli';
 import { cleanup, connectClient, startTestServer, whenSynced } from './support/harness';
 
 const dirs: string[] = [];
@@ -21,22 +21,6 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'trellis-cli-'));
   dirs.push(dir);
   return dir;
-}
-
-/** Runs the CLI in this process (as the bin does) and captures what it prints. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    out: (text) => {
-      stdout += text;
-    },
-    err: (text) => {
-      stderr += text;
-    },
-    env,
-  });
-  return { code, stdout, stderr };
 }
 
 function storedDoc(updates: Uint8Array[]): Y.Doc {
@@ -59,6 +43,7 @@ describe('trellis-server --help', () => {
       'import',
       'backup',
       'restore',
+      'verify',
       'compact',
       'migrate',
     ]) {

@@ -115,9 +115,24 @@ describe('backup format', () => {
   const state = Y.encodeStateAsUpdate(new Y.Doc());
   const room = { room: 'board.a', state, entries: 1, bytes: state.byteLength, updatedAt: 1 };
 
-  it('round-trips', () => {
+  it('round-trips, with a checksum per room', () => {
     const text = backupHeaderLine(new Date(0)) + backupRoomLine(room) + backupEndLine(1);
-    expect(parseBackup(text)).toEqual([{ room: 'board.a', state }]);
+    expect(parseBackup(text)).toEqual([{ room: 'board.a', state, checksum: 'verified' }]);
+  });
+
+  it('[S10] reports a room whose bytes no longer match their checksum; reads backups written before checksums', () => {
+    const line = JSON.parse(backupRoomLine(room)) as { state: string };
+    const altered = `${JSON.stringify({ ...line, state: Buffer.from([0, 1]).toString('base64') })}\n`;
+    expect(parseBackup(backupHeaderLine(new Date(0)) + altered + backupEndLine(1))).toMatchObject([
+      { room: 'board.a', checksum: 'mismatch' },
+    ]);
+    const unsigned = `${JSON.stringify({ room: 'board.a', state: Buffer.from(state).toString('base64') })}\n`;
+    const versionOne = `${JSON.stringify({ format: 'trellis-backup', version: 1, createdAt: 'x' })}\n`;
+    expect(parseBackup(versionOne + unsigned + backupEndLine(1))).toEqual([
+      { room: 'board.a', state, checksum: 'absent' },
+    ]);
+    // A current backup must carry them.
+    expect(() => parseBackup(backupHeaderLine(new Date(0)) + unsigned + backupEndLine(1))).toThrow(/sha256/);
   });
 
   it('refuses foreign, truncated and miscounted files', () => {

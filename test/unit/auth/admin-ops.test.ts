@@ -84,19 +84,20 @@ describe('AdminOps.dump', () => {
   });
 });
 
-describe('AdminOps.apply', () => {
-  it('merges an update through the room, so a loaded room and its store agree', async () => {
+describe('AdminOps.importRooms', () => {
+  it('merges a state through the room, so a loaded room and its store agree', async () => {
     const store = new MemoryDocStore();
     const core = new SyncCore({ store });
-    connectAndEdit(core, 'c', 'live');
-    await waitUntil(() => core.rooms.get('c')?.doc.getText('t').length === 4, 'applied');
+    connectAndEdit(core, 'board.c', 'live');
+    await waitUntil(() => core.rooms.get('board.c')?.doc.getText('t').length === 4, 'applied');
     const imported = new Y.Doc();
     imported.getText('t').insert(0, 'imported ');
-    await new AdminOps(core, store).apply('c', Y.encodeStateAsUpdate(imported));
-    const live = core.rooms.get('c')!.doc.getText('t').toString();
+    const state = Y.encodeStateAsUpdate(imported);
+    await new AdminOps(core, store).importRooms('c', [{ room: 'board.c', state, checksum: 'verified' }]);
+    const live = core.rooms.get('board.c')!.doc.getText('t').toString();
     expect(live).toContain('imported ');
     expect(live).toContain('live');
-    expect(await collect(new AdminOps(core, store))).toEqual(new Map([['c', live]]));
+    expect(await collect(new AdminOps(core, store))).toEqual(new Map([['board.c', live]]));
     await core.stop();
   });
 });
