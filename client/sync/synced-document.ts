@@ -37,6 +37,8 @@ export class SyncedDocument {
   private isLocalLoaded = false;
   private durable: StateVector | null;
   private readonly ledger = new ChangeLedger();
+  /** This page wrote (or restored from) the room's record of unsaved changes. */
+  private recorded = false;
   private readOnly = false;
   /** We sent a sync step 1 to learn whether our deletions are stored, and no step 2 has come since. */
   private probeOutstanding = false;
@@ -126,6 +128,7 @@ export class SyncedDocument {
       // Changes made before this page loaded: which items they touched is unknown, so they are stored once
       // everything this copy holds is.
       if (record !== undefined) {
+        this.recorded = true;
         this.ledger.restore(
           Y.decodeStateVector(Y.encodeStateVector(this.doc)),
           copyDeletions(Y.createDeleteSetFromStructStore(this.doc.store)),
@@ -304,10 +307,16 @@ export class SyncedDocument {
 
   private update(): void {
     if (this.destroyed) return;
-    // The durable record follows the ledger (once the record has been read and restored from).
+    // The durable record follows the ledger (once the record has been read and restored from). Only a record
+    // this page wrote or restored is removed here: another tab's record of its own changes is that tab's.
     if (this.isLocalLoaded) {
-      if (this.ledger.size > 0) this.config.unsaved.note(this.room, this.ledger.count);
-      else this.config.unsaved.clear(this.room);
+      if (this.ledger.size > 0) {
+        this.config.unsaved.note(this.room, this.ledger.count);
+        this.recorded = true;
+      } else if (this.recorded) {
+        this.config.unsaved.clear(this.room);
+        this.recorded = false;
+      }
     }
     const next = this.computeStatus();
     if (sameStatus(next, this.status)) return;

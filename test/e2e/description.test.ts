@@ -3,9 +3,16 @@
  * offline edits, no duplicated content across reconnects/reloads/simultaneous opens, the card preview, and
  * typing latency at the end of a long description.
  */
-import type { Locator, Page, WebSocket } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addCardViaUi, cardNamed, createBoard, openBoard, whenServiceWorkerControls } from './support/board';
+import {
+  CONTENT,
+  closeDescription,
+  content,
+  openDescription,
+  whenDescriptionSynced,
+} from './support/description';
 import { setupE2ESession } from './support/session';
 
 const session = setupE2ESession();
@@ -13,32 +20,6 @@ const session = setupE2ESession();
 const SUMMARY_MAX_WAIT_MS = 2_000;
 
 // ---- helpers ---------------------------------------------------------------------------------------------
-
-const CONTENT = '[data-testid="description-content"]';
-
-function content(page: Page): Locator {
-  return page.getByTestId('description-content');
-}
-
-/** Opens the card's side panel and waits for its description editor. */
-async function openDescription(page: Page, cardTitle: string): Promise<Locator> {
-  await cardNamed(page, cardTitle).locator('.card-open').click();
-  await page.getByTestId('card-panel').waitFor();
-  await content(page).waitFor();
-  return content(page);
-}
-
-async function closeDescription(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Close card' }).click();
-  await page.getByTestId('card-panel').waitFor({ state: 'detached' });
-}
-
-/** The server's sync reply has been applied to this page's description document in this connection. */
-async function whenDescriptionSynced(page: Page, timeout = 20_000): Promise<void> {
-  await page
-    .locator('[data-testid="description-editor"][data-synced="true"][data-connection="online"]')
-    .waitFor({ timeout });
-}
 
 /** No connection: the browser reports no network, or the server does not answer. */
 async function whenDescriptionOffline(page: Page): Promise<void> {
