@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './core/sync-core';
 import { DEFAULT_HEARTBEAT_MS } from './http/ws-transport';
+import { packageRoot } from './package-root';
 
 /** Everything the server can be told, from flags with environment-variable fallback. */
 export interface ServerConfig {
@@ -53,7 +55,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 1234,
   dataDir: './data',
-  staticDir: 'dist/client',
+  // The package's own build, wherever the server is started from.
+  staticDir: join(packageRoot() ?? '.', 'dist', 'client'),
   unloadDelayMs: DEFAULTS.unloadDelayMs,
   compactThreshold: DEFAULTS.compactThreshold,
   batchWindowMs: DEFAULTS.batchWindowMs,

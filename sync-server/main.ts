@@ -5,6 +5,9 @@
 import { runStart } from './start';
 
 runStart(process.argv.slice(2)).catch((error: unknown) => {
-  console.error('trellis-server: failed to start:', error);
+  // runStart explains the errors it knows; this is for the rest, still on one line.
+  console.error(
+    `trellis-server: failed to start: ${String((error as Error)?.message ?? error).split('\n')[0]}`,
+  );
   process.exit(1);
 });

@@ -1,7 +1,10 @@
 /** Starts the sync server with flags/environment; stops cleanly on SIGINT/SIGTERM. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { configHelp, parseConfig } from './config';
 import { createLogger } from './logger';
-import { startServer } from './server';
+import { type RunningServer, startServer } from './server';
+import { describeStartError } from './start-errors';
 
 export async function runStart(argv: string[]): Promise<void> {
   const parsed = parseConfig(argv, process.env, Boolean(process.stdout.isTTY));
@@ -18,7 +21,20 @@ export async function runStart(argv: string[]): Promise<void> {
   }
   const { config } = parsed;
   const logger = createLogger(config.logLevel, config.prettyLogs);
-  const server = await startServer(config, { logger });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { logger });
+  } catch (error) {
+    console.error(`trellis-server: ${describeStartError(error, config)}`);
+    // What did open (the store, a socket) would keep the process alive.
+    process.exit(1);
+  }
+  if (config.staticDir !== null && !existsSync(join(config.staticDir, 'index.html'))) {
+    logger.warn(
+      { staticDir: config.staticDir },
+      'no built client there: every page answers 404 (run `npm run build`, or set STATIC_DIR)',
+    );
+  }
   let signals = 0;
   const shutdown = (signal: string) => {
     signals++;

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+
+const SERVER_MAIN = 'dist/server/main.js';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -17,9 +20,13 @@ export interface ServerProcess {
  * no wrapper, so the PID is the server itself and `kill -9` hits it. The integration project's
  * global setup builds it.
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/main.js'], {
-    cwd: process.cwd(),
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  cwd = process.cwd(),
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--enable-source-maps', resolve(SERVER_MAIN)], {
+    cwd,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', PRETTY_LOGS: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,6 +57,38 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 20_00
     );
   });
   return { child, pid: child.pid!, url, wsUrl: url.replace(/^http/, 'ws'), logs, exited };
+}
+
+export interface FinishedRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built server to its end (for starts that must fail), with a time limit. */
+export function runServerToExit(env: Record<string, string>, timeoutMs = 20_000): Promise<FinishedRun> {
+  const child = spawn(process.execPath, [resolve(SERVER_MAIN)], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', PRETTY_LOGS: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Stops a server this test started, by PID; SIGKILL if it does not exit in time. */

@@ -1,10 +1,31 @@
+import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configHelp, DEFAULT_CONFIG, parseConfig } from '../../../sync-server/config';
 
 describe('server configuration', () => {
-  it('defaults to 127.0.0.1:1234 with ./data', () => {
+  it('defaults to 127.0.0.1:1234 with ./data, and the built client of the package itself', () => {
     const result = parseConfig([], {});
     expect(result).toEqual({ ok: true, config: DEFAULT_CONFIG });
+    expect(DEFAULT_CONFIG.staticDir).toBe(join(process.cwd(), 'dist', 'client'));
+    expect(isAbsolute(DEFAULT_CONFIG.staticDir ?? '')).toBe(true);
+  });
+
+  it('reads PUBLIC_URL, allowed hosts and origins, and refuses malformed ones', () => {
+    expect(
+      parseConfig(['--allowed-hosts', 'a.lan, b.lan'], {
+        PUBLIC_URL: 'https://boards.example.org',
+        ALLOWED_ORIGINS: 'http://localhost:5173',
+      }),
+    ).toMatchObject({
+      ok: true,
+      config: {
+        publicUrl: 'https://boards.example.org',
+        allowedHosts: ['a.lan', 'b.lan'],
+        allowedOrigins: ['http://localhost:5173'],
+      },
+    });
+    expect(parseConfig(['--allowed-origins', 'evil.example/path'], {})).toMatchObject({ ok: false });
+    expect(parseConfig(['--public-url', 'boards.example.org'], {})).toMatchObject({ ok: false });
   });
 
   it('reads the environment and lets flags override it', () => {
