@@ -1,5 +1,3 @@
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
@@ -10,6 +8,7 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '../../shared/wire';
+import { dropForeignRemovals } from './awareness-removals';
 import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
@@ -177,12 +176,7 @@ export class Room {
     this.storedVector = null;
     // Without an 'update' listener Yjs skips re-encoding what it applies (nothing to store here).
     this.ydoc.off('update', this.handleDocUpdate);
-    try {
-      Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN);
-    } catch (error) {
-      this.fail(error);
-      throw new RoomFailedError(this.name);
-    }
+    this.fromStored(() => Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN));
     this.ydoc.on('update', this.handleDocUpdate);
     const { pendingStructs, pendingDs } = this.ydoc.store;
     if (pendingStructs !== null || pendingDs !== null) {
@@ -193,6 +187,16 @@ export class Room {
         { room: this.name, missing: pendingStructs ? Object.fromEntries(pendingStructs.missing) : {} },
         'the stored document has updates whose dependencies are missing; they apply once a client sends them',
       );
+    }
+  }
+
+  /** Runs a first decoding of stored bytes: a failure takes the room out of service (S7). */
+  private fromStored<T>(decode: () => T): T {
+    try {
+      return decode();
+    } catch (error) {
+      this.fail(error);
+      throw new RoomFailedError(this.name);
     }
   }
 
@@ -242,7 +246,11 @@ export class Room {
       }
       return this.fullStateCache.frame;
     }
-    if (this.stored !== null) return encodeSyncStep2(Y.diffUpdate(this.stored, stateVector));
+    if (this.stored !== null) {
+      const stored = this.stored;
+      // The first read of the stored delete set (S7); the peer's vector was decoded before.
+      return encodeSyncStep2(this.fromStored(() => Y.diffUpdate(stored, stateVector)));
+    }
     return encodeSyncStep2(Y.encodeStateAsUpdate(this.ydoc, stateVector));
   }
 
@@ -455,43 +463,6 @@ export class Room {
     }
     this.forgetAfterFlush.clear();
   }
-}
-
-/**
- * The awareness update without the removals of clients `owns` rejects: the same bytes when nothing
- * is dropped, null when nothing is left. Throws on a malformed update, like applyAwarenessUpdate.
- */
-function dropForeignRemovals(update: Uint8Array, owns: (clientId: number) => boolean): Uint8Array | null {
-  // First pass on the raw bytes (no string decoding): most updates carry no removal at all.
-  const decoder = decoding.createDecoder(update);
-  const count = decoding.readVarUint(decoder);
-  const dropped = new Set<number>();
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder); // clock
-    if (isNullState(decoding.readVarUint8Array(decoder)) && !owns(clientId)) dropped.add(i);
-  }
-  if (dropped.size === 0) return update;
-  if (dropped.size === count) return null;
-  const again = decoding.createDecoder(update);
-  decoding.readVarUint(again);
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, count - dropped.size);
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(again);
-    const clock = decoding.readVarUint(again);
-    const state = decoding.readVarUint8Array(again);
-    if (dropped.has(i)) continue;
-    encoding.writeVarUint(encoder, clientId);
-    encoding.writeVarUint(encoder, clock);
-    encoding.writeVarUint8Array(encoder, state);
-  }
-  return encoding.toUint8Array(encoder);
-}
-
-/** Whether an encoded awareness state (a JSON string's UTF-8 bytes) is `null`: a removal. */
-function isNullState(json: Uint8Array): boolean {
-  return json.length === 4 && json[0] === 0x6e && json[1] === 0x75 && json[2] === 0x6c && json[3] === 0x6c;
 }
 
 function isEmptyStateVector(stateVector: Uint8Array): boolean {

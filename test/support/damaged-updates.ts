@@ -51,3 +51,15 @@ export function pendingStructsUpdate(
   text.insert(text.length, second);
   return { author, secondOnly: Y.encodeStateAsUpdate(author, before) };
 }
+
+/**
+ * A state whose structs are whole but whose delete set is cut short: its state vector reads, a diff
+ * or a build of it fails.
+ */
+export function cutDeleteSet(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, 'abcdef');
+  doc.getText('t').delete(1, 2);
+  const state = Y.encodeStateAsUpdate(doc);
+  return state.slice(0, state.length - 2);
+}

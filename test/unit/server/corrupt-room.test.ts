@@ -9,7 +9,7 @@ import { decodeFrame, encodeSyncStep1, encodeSyncUpdate } from '../../../shared/
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import { type CoreMetrics, type Logger, noopMetrics, type SyncSocket } from '../../../sync-server/core/ports';
 import { SyncCore, type SyncCoreOptions } from '../../../sync-server/core/sync-core';
-import { textState, unbuildableUpdate, undecodableBytes } from '../../support/damaged-updates';
+import { cutDeleteSet, textState, unbuildableUpdate, undecodableBytes } from '../../support/damaged-updates';
 import { waitUntil } from '../../support/wait';
 
 interface Client {
@@ -119,6 +119,20 @@ describe('[S7] a corrupt stored document costs one room (core)', () => {
     good.send(encodeSyncStep1(EMPTY_STATE_VECTOR));
     await waitUntil(() => textIn(good.frames).includes('x'), 'the good room takes updates');
     expect(good.closes).toEqual([]);
+    await core.stop();
+  });
+
+  it('[S7] a stored delete set that is cut short takes the room out of service at the first diff', async () => {
+    const store = new MemoryDocStore();
+    await store.replace('cut', cutDeleteSet());
+    const { core, connect, damaged } = setup(store);
+    const client = connect('cut');
+    const own = new Y.Doc();
+    own.getText('t').insert(0, 'mine');
+    client.send(encodeSyncStep1(Y.encodeStateVector(own)));
+    await waitUntil(() => client.closes.length > 0, 'the room went out of service');
+    expect(client.closes).toEqual([CloseCode.documentUnreadable]);
+    expect(damaged).toEqual(['undecodable']);
     await core.stop();
   });
 
