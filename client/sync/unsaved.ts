@@ -15,6 +15,8 @@ export class UnsavedDocuments {
   private readonly listeners = new Set<() => void>();
   private readonly loading: Promise<void>;
   private isLoaded = false;
+  /** One warning per page: a store that fails once (private mode, quota) fails on every write. */
+  private warned = false;
 
   constructor(
     private readonly store: PendingStore,
@@ -104,7 +106,8 @@ export class UnsavedDocuments {
           else await this.store.put({ ...record });
         } catch (error) {
           // Quota, private mode: this page still syncs it; only a reload before that would forget it.
-          console.warn(`Trellis: cannot keep the record of unsaved ${room}`, error);
+          if (!this.warned) console.warn(`Trellis: cannot keep the record of unsaved ${room}`, error);
+          this.warned = true;
         }
       }
     }
