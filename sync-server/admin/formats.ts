@@ -20,6 +20,7 @@ import { readBoard } from '../../shared/board/read';
 import { parseRoom } from '../../shared/room-names';
 import type { FileRoom } from './check';
 import { descriptionToMarkdown } from './description-markdown';
+import { escapeMarkdown } from './markdown-text';
 import type { RoomDump } from './ops';
 
 export const BACKUP_FORMAT = 'trellis-backup';
@@ -127,12 +128,17 @@ export function buildExport(
   now: Date,
 ): { json: BoardExport; markdown: string } {
   let boardDoc: Y.Doc | null = null;
+  /** Each description as written (JSON), and placed under its card's heading (the outline). */
   const descriptions: Record<string, string> = {};
+  const outlined: Record<string, string> = {};
   for (const dump of dumps) {
     const parsed = parseRoom(dump.room);
     if (parsed.kind === 'board') boardDoc = docOf(dump.state);
-    else if (parsed.kind === 'description')
-      descriptions[parsed.cardId] = descriptionToMarkdown(docOf(dump.state));
+    else if (parsed.kind === 'description') {
+      const description = docOf(dump.state);
+      descriptions[parsed.cardId] = descriptionToMarkdown(description);
+      outlined[parsed.cardId] = descriptionToMarkdown(description, { headingOffset: CARD_LEVEL });
+    }
   }
   const doc = boardDoc ?? new Y.Doc();
   const json: BoardExport = {
@@ -148,25 +154,26 @@ export function buildExport(
       state: Buffer.from(dump.state).toString('base64'),
     })),
   };
-  return { json, markdown: boardMarkdown(doc, boardId, descriptions) };
+  return { json, markdown: boardMarkdown(doc, boardId, outlined) };
 }
+
+/** A card's heading level in an exported outline (board h1, column h2, card h3). */
+const CARD_LEVEL = 3;
 
 function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string, string>): string {
   const board = readBoard(doc);
   const labelName = new Map(board.labels.map((label) => [label.id, label.name]));
   const memberName = new Map(board.members.map((member) => [member.id, member.name]));
-  const lines = [`# ${board.title || boardId}`, ''];
+  const lines = [`# ${escapeMarkdown(board.title || boardId)}`, ''];
   for (const column of board.columns) {
-    lines.push(`## ${column.title}`, '');
+    lines.push(`## ${escapeMarkdown(column.title)}`, '');
     for (const card of column.cards) {
-      lines.push(`### ${card.title}`, '');
+      lines.push(`### ${escapeMarkdown(card.title)}`, '');
+      const names = (ids: readonly string[], of: Map<string, string>) =>
+        ids.map((id) => escapeMarkdown(of.get(id) ?? id)).join(', ');
       const facts = [
-        card.labels.length > 0
-          ? `Labels: ${card.labels.map((id) => labelName.get(id) ?? id).join(', ')}`
-          : null,
-        card.assignees.length > 0
-          ? `Assignees: ${card.assignees.map((id) => memberName.get(id) ?? id).join(', ')}`
-          : null,
+        card.labels.length > 0 ? `Labels: ${names(card.labels, labelName)}` : null,
+        card.assignees.length > 0 ? `Assignees: ${names(card.assignees, memberName)}` : null,
         card.due ? `Due: ${card.due}` : null,
       ].filter((fact): fact is string => fact !== null);
       if (facts.length > 0) lines.push(...facts.map((fact) => `- ${fact}`), '');
@@ -176,7 +183,7 @@ function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string,
   }
   if (board.archivedCards.length > 0) {
     lines.push('## Archived', '');
-    for (const card of board.archivedCards) lines.push(`- ${card.title}`);
+    for (const card of board.archivedCards) lines.push(`- ${escapeMarkdown(card.title)}`);
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;
