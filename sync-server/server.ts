@@ -7,6 +7,7 @@ import { writeAdminCredential, writeServerRecord } from './admin/local-files';
 import { AdminOps } from './admin/ops';
 import { createAccessHandler } from './auth/access-route';
 import { createTokenAuthorizer, isLoopbackHost } from './auth/authorizer';
+import { createShareHandler } from './auth/share-route';
 import { publicVerifyKey, secretKey, type VerifyKey } from './auth/tokens';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import type { DocStore } from './core/doc-store';
@@ -118,6 +119,12 @@ export async function startServer(
     );
   };
   const access = createAccessHandler(authorize);
+  // Share links are signed with the HS256 secret; a public key alone can verify but not sign.
+  const share = createShareHandler({
+    verifyKey,
+    signKey: config.authSecret ? secretKey(config.authSecret) : null,
+    logger,
+  });
   const routes = createRequestHandler(
     {
       version: VERSION,
@@ -142,6 +149,7 @@ export async function startServer(
     }
     admin(req, res)
       .then((handled) => handled || access(req, res))
+      .then((handled) => handled || share(req, res))
       .then((handled) => (handled ? undefined : routes(req, res)))
       .catch(() => res.destroy());
   });
