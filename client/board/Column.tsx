@@ -17,11 +17,7 @@ import { useBoardContext } from './context';
 import { cardDndId, columnDndId, splitListeners } from './dnd';
 import { Icon } from './Icon';
 import { InlineEdit } from './InlineEdit';
-
-export interface CardPresenceIndex {
-  viewers: ReadonlyMap<string, readonly Participant[]>;
-  editors: ReadonlyMap<string, readonly Participant[]>;
-}
+import type { CardPresenceIndex } from './presence-index';
 
 export interface ColumnViewProps {
   column: ColumnSnapshot;

@@ -1,44 +1,48 @@
 /**
  * The board document's typed API: the only code that touches a board's Yjs types. The layout is described
- * in schema.ts, where cards in deleted columns are shown in read.ts, ordering in order.ts.
+ * in schema.ts, where cards in deleted columns are shown in read.ts, ordering in order.ts, the intent
+ * functions by entity in mutations/.
  */
 export { type Clock, defaultClock, defaultRandom, newId, type Random, seededRandom } from './ids';
 export {
-  type AddCardInput,
-  type AddColumnInput,
-  addCard,
-  addColumn,
-  addLabel,
-  BoardInputError,
-  type CardPatch,
-  type CardTarget,
   DEFAULT_COLUMN_TITLES,
-  type DeleteColumnResult,
   defaultColumnId,
-  deleteCard,
-  deleteColumn,
-  deleteLabel,
   type InitBoardInput,
   initBoard,
   isBoardInitialised,
-  LABEL_COLORS,
-  type LabelInput,
   MAX_BOARD_TITLE_LENGTH,
-  MAX_CARD_TITLE_LENGTH,
-  MAX_COLUMN_TITLE_LENGTH,
-  MAX_LABEL_NAME_LENGTH,
-  MEMBER_SEEN_RESOLUTION_MS,
-  type MemberInput,
-  type MutationOptions,
-  moveCard,
-  moveColumn,
-  noteMember,
   renameBoard,
+} from './mutations/board';
+export {
+  type AddCardInput,
+  addCard,
+  type CardPatch,
+  type CardTarget,
+  deleteCard,
+  MAX_CARD_TITLE_LENGTH,
+  moveCard,
+  updateCard,
+} from './mutations/cards';
+export {
+  type AddColumnInput,
+  addColumn,
+  type DeleteColumnResult,
+  deleteColumn,
+  MAX_COLUMN_TITLE_LENGTH,
+  moveColumn,
   renameColumn,
   restoreColumn,
-  updateCard,
+} from './mutations/columns';
+export { BoardInputError, type MutationOptions } from './mutations/common';
+export {
+  addLabel,
+  deleteLabel,
+  LABEL_COLORS,
+  type LabelInput,
+  MAX_LABEL_NAME_LENGTH,
   updateLabel,
-} from './mutations';
+} from './mutations/labels';
+export { MEMBER_SEEN_RESOLUTION_MS, type MemberInput, noteMember } from './mutations/members';
 export { compareByOrder, type Ordered } from './order';
 export {
   type BoardSnapshot,

@@ -1,0 +1,138 @@
+import {
+  type CollisionDetection,
+  closestCenter,
+  closestCorners,
+  type DragEndEvent,
+  type DragOverEvent,
+  type DragStartEvent,
+  KeyboardSensor,
+  PointerSensor,
+  type SensorDescriptor,
+  type SensorOptions,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { useCallback, useState } from 'react';
+import type * as Y from 'yjs';
+import {
+  type BoardSnapshot,
+  type CardSnapshot,
+  type MutationOptions,
+  moveCard,
+  moveColumn,
+} from '../../shared/board';
+import { boardKeyboardCoordinates, dropTarget, type Layout, layoutOf, moveInLayout, parseDndId } from './dnd';
+
+type DragState = { type: 'column'; id: string } | { type: 'card'; id: string; layout: Layout };
+
+export interface BoardDnd {
+  /** Spread on `<DndContext>`. */
+  context: {
+    sensors: SensorDescriptor<SensorOptions>[];
+    collisionDetection: CollisionDetection;
+    onDragStart: (event: DragStartEvent) => void;
+    onDragOver: (event: DragOverEvent) => void;
+    onDragEnd: (event: DragEndEvent) => void;
+    onDragCancel: () => void;
+  };
+  /** The cards to show in a column: its own, or the drag preview's while a card is dragged. */
+  cardsFor: (columnId: string, own: readonly CardSnapshot[]) => readonly CardSnapshot[];
+}
+
+/**
+ * The drag-and-drop state machine of the board. While a card is dragged the view shows a local layout that
+ * follows the pointer or keyboard across columns (dnd.ts); only the drop writes, as one moveCard (or one
+ * moveColumn for a column). Read-only: every column and card is a disabled sortable with no grip, so no
+ * sensor can start a drag, and a drag started just before the board turned read-only drops nowhere. (The
+ * sensors themselves stay: DndContext requires the same number of them on every render.)
+ */
+export function useBoardDnd(
+  board: BoardSnapshot,
+  doc: Y.Doc,
+  mutation: MutationOptions,
+  readOnly: boolean,
+): BoardDnd {
+  const [drag, setDrag] = useState<DragState | null>(null);
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: boardKeyboardCoordinates }),
+  );
+
+  const collisionDetection = useCallback<CollisionDetection>(
+    (args) => {
+      const wanted = drag?.type ?? 'card';
+      const droppableContainers = args.droppableContainers.filter((container) => {
+        const item = parseDndId(container.id);
+        return wanted === 'column' ? item?.type === 'column' : item !== null;
+      });
+      if (wanted === 'column') return closestCenter({ ...args, droppableContainers });
+      return closestCorners({ ...args, droppableContainers });
+    },
+    [drag?.type],
+  );
+
+  const onDragStart = ({ active }: DragStartEvent) => {
+    const item = parseDndId(active.id);
+    if (!item) return;
+    setDrag(
+      item.type === 'card'
+        ? { type: 'card', id: item.id, layout: layoutOf(board) }
+        : { type: 'column', id: item.id },
+    );
+  };
+
+  const onDragOver = ({ active, over }: DragOverEvent) => {
+    if (drag?.type !== 'card' || !over) return;
+    const target = parseDndId(over.id);
+    if (!target) return;
+    const overColumn = target.type === 'column' ? target.id : null;
+    const fromColumn = [...drag.layout].find(([, ids]) => ids.includes(drag.id))?.[0];
+    // Only crossing into another column changes the preview; within a column the sortable strategy animates.
+    const crossing =
+      overColumn !== null
+        ? overColumn !== fromColumn
+        : !drag.layout.get(fromColumn ?? '')?.includes(target.id);
+    if (!crossing) return;
+    const translated = active.rect.current.translated;
+    const after = translated !== null && translated.top > over.rect.top + over.rect.height / 2;
+    const layout = moveInLayout(drag.layout, drag.id, target, after);
+    if (layout !== drag.layout) setDrag({ ...drag, layout });
+  };
+
+  const onDragEnd = ({ over }: DragEndEvent) => {
+    const current = drag;
+    setDrag(null);
+    if (!current || !over || readOnly) return;
+    const target = parseDndId(over.id);
+    if (!target) return;
+    if (current.type === 'column') {
+      if (target.type !== 'column' || target.id === current.id) return;
+      const index = board.columns.findIndex((c) => c.id === target.id);
+      if (index >= 0) moveColumn(doc, current.id, index, mutation);
+      return;
+    }
+    const layout = moveInLayout(current.layout, current.id, target);
+    const drop = dropTarget(layout, current.id);
+    if (drop) moveCard(doc, current.id, drop, mutation);
+  };
+
+  const cardsFor = (columnId: string, own: readonly CardSnapshot[]): readonly CardSnapshot[] => {
+    if (drag?.type !== 'card') return own;
+    const ids = drag.layout.get(columnId);
+    if (!ids) return own;
+    return ids.flatMap((id) => board.cards.get(id) ?? []);
+  };
+
+  return {
+    context: {
+      sensors,
+      collisionDetection,
+      onDragStart,
+      onDragOver,
+      onDragEnd,
+      onDragCancel: () => setDrag(null),
+    },
+    cardsFor,
+  };
+}
