@@ -5,6 +5,7 @@ import { Home } from './app/Home';
 import { IdentityForm } from './app/IdentityForm';
 import { loadIdentity } from './app/identity';
 import { navigate, parseRoute, usePathname } from './app/routing';
+import { initials, textOn } from './board/format';
 
 export function App() {
   const [me, setMe] = useState<Participant | null>(loadIdentity);
@@ -29,9 +30,16 @@ export function App() {
             type="button"
             className="me"
             onClick={() => setEditingIdentity(true)}
-            title="Change name or colour"
+            aria-label={`${me.name} (you): change name or colour`}
           >
-            <span className="me-swatch" style={{ backgroundColor: me.color }} aria-hidden="true" />
+            {/* Initials in the person's colour, as on the board: a plain coloured dot read as a connection light. */}
+            <span
+              className="me-avatar"
+              style={{ backgroundColor: me.color, color: textOn(me.color) }}
+              aria-hidden="true"
+            >
+              {initials(me.name)}
+            </span>
             {me.name}
           </button>
         ) : null}

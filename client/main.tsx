@@ -6,6 +6,7 @@ import { captureShareToken } from './app/routing';
 import { previewAfterBackgroundSave } from './description/background-previews';
 import { onSavedInBackground, openDocument, startBackgroundSync } from './sync';
 import './app/styles.css';
+import './app/dialogs.css';
 
 captureShareToken();
 // Documents with changes the server has not stored sync whatever page is shown (after a reload too).

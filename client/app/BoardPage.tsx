@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { initBoard } from '../../shared/board';
 import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
@@ -7,13 +7,17 @@ import { useDescriptionSlots } from '../description';
 import {
   boardToken,
   type DocHandle,
+  defaultServerUrl,
   retryNow,
   useDescriptionsWaiting,
   useDocument,
   useSyncStatus,
 } from '../sync';
+import { AppIcon } from './AppIcon';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
+import { ShareDialog } from './ShareDialog';
 import { StatusBar } from './StatusBar';
+import { httpMintShareLink } from './share-api';
 import { isReadOnlyToken } from './share-token';
 
 /** One board: its document opened and synced, our presence announced, the status always shown. */
@@ -51,7 +55,10 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
 
   return (
     <section className="board-page" data-testid="board-page" data-board-id={boardId}>
-      <StatusBar status={status} cardsWaiting={cardsWaiting} onRetry={retryNow} />
+      <div className="board-page-bar">
+        <StatusBar status={status} cardsWaiting={cardsWaiting} onRetry={retryNow} />
+        <ShareButton boardId={boardId} />
+      </div>
       {/* The view writes (noteMember…) on mount: only after the local copy loaded, or it writes blind. */}
       {handle === null || !status.localLoaded ? (
         <p className="loading">Opening board…</p>
@@ -86,6 +93,38 @@ function LoadedBoard({
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
   return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} readOnly={readOnly} {...slots} />;
+}
+
+const copyToClipboard = (text: string): Promise<void> =>
+  navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject(new Error('no clipboard'));
+
+/** Opens the share dialog: the board's link, and on a server with auth, new view or edit links. */
+function ShareButton({ boardId }: { boardId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className="share-button" onClick={() => setOpen(true)} aria-haspopup="dialog">
+        <AppIcon name="share" /> Share
+      </button>
+      {open ? (
+        <ShareDialog
+          boardId={boardId}
+          boardTitle={loadRecentBoards().find((board) => board.id === boardId)?.title ?? ''}
+          ownToken={boardToken(boardId)}
+          origin={window.location.origin}
+          mint={httpMintShareLink(syncServerUrl())}
+          copy={copyToClipboard}
+          onClose={() => setOpen(false)}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** Where the sync server is (it also answers share requests): as client/sync connects. */
+function syncServerUrl(): string {
+  const configured = import.meta.env.VITE_SYNC_URL as string | undefined;
+  return configured || defaultServerUrl(window.location);
 }
 
 /** Our presence from the start, before the board view adds which card we have open. */

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionState, SyncStatus } from '../sync';
+import { AppIcon, type AppIconName } from './AppIcon';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   online: 'Online',
@@ -8,6 +9,19 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
   unreachable: 'Server unreachable',
   denied: 'Access denied',
 };
+
+/** How a badge is drawn: green, amber or red, each with its own icon (colour is never the only cue). */
+export type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
+
+const CONNECTION_LOOK: Record<ConnectionState, { tone: Tone; icon: AppIconName }> = {
+  online: { tone: 'ok', icon: 'check' },
+  connecting: { tone: 'warn', icon: 'sync' },
+  offline: { tone: 'bad', icon: 'offline' },
+  unreachable: { tone: 'bad', icon: 'alert' },
+  denied: { tone: 'bad', icon: 'lock' },
+};
+
+const TONE_RANK: Record<Tone, number> = { neutral: 0, ok: 0, warn: 1, bad: 2 };
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
@@ -69,36 +83,45 @@ export function StatusBar({
   const unreachable = status.connection === 'unreachable';
   const now = useNow(unreachable && status.retryAt !== null);
   const saved = isAllSaved(status, cardsWaiting);
+  const connection = CONNECTION_LOOK[status.connection];
+  // A read-only link's edits are not waiting for anything: no warning colour for them.
+  const savedTone: Tone = saved ? 'ok' : status.readOnly ? 'neutral' : 'warn';
+  // The bar takes the colour of its worst badge, so a problem shows across the page, not in a corner.
+  const barTone = TONE_RANK[connection.tone] >= TONE_RANK[savedTone] ? connection.tone : savedTone;
   return (
     // Only the connection is a live region: the count and the countdown change too often to announce.
-    <div className="status-bar">
-      <span className={`status-dot status-${status.connection}`} aria-hidden="true" />
-      <span>
-        <span role="status" data-testid="sync-connection" data-state={status.connection}>
-          {CONNECTION_LABELS[status.connection]}
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this groups two read-outs
+    <div className="status-bar" role="group" aria-label="Connection and saving" data-tone={barTone}>
+      <span className="status-badge-pill" data-tone={connection.tone}>
+        <AppIcon name={connection.icon} />
+        <span>
+          <span role="status" data-testid="sync-connection" data-state={status.connection}>
+            {CONNECTION_LABELS[status.connection]}
+          </span>
+          {unreachable ? <span data-testid="sync-retry">{retryLabel(status.retryAt, now)}</span> : null}
         </span>
-        {unreachable ? <span data-testid="sync-retry">{retryLabel(status.retryAt, now)}</span> : null}
       </span>
       {unreachable && onRetry ? (
         <button type="button" className="status-retry" onClick={onRetry}>
           Retry now
         </button>
       ) : null}
-      <span className="status-sep" aria-hidden="true">
-        ·
-      </span>
       {status.readOnly ? (
-        <span className="status-badge" data-testid="sync-read-only">
-          Read only
+        <span className="status-badge-pill" data-tone="neutral">
+          <AppIcon name="lock" />
+          <span data-testid="sync-read-only">Read only</span>
         </span>
       ) : null}
-      <span
-        data-testid="sync-saved"
-        data-saved={saved ? 'true' : 'false'}
-        data-pending={status.pending}
-        data-cards-waiting={cardsWaiting}
-      >
-        {savedLabel(status, cardsWaiting)}
+      <span className="status-badge-pill" data-tone={savedTone}>
+        <AppIcon name={saved ? 'check' : 'clock'} />
+        <span
+          data-testid="sync-saved"
+          data-saved={saved ? 'true' : 'false'}
+          data-pending={status.pending}
+          data-cards-waiting={cardsWaiting}
+        >
+          {savedLabel(status, cardsWaiting)}
+        </span>
       </span>
     </div>
   );

@@ -23,3 +23,13 @@ export function tokenRole(token: string): 'read' | 'write' | 'admin' | null {
 export function isReadOnlyToken(token: string | null): boolean {
   return token !== null && tokenRole(token) === 'read';
 }
+
+/** When the token says it expires (epoch ms), or null when it names no expiry or is not a JWT (a hint only). */
+export function tokenExpiry(token: string): number | null {
+  try {
+    const exp = decodeJwt(token).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
