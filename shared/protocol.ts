@@ -60,6 +60,11 @@ export const CloseCode = {
   tokenExpired: 4401,
   /** The token does not allow this room. */
   forbidden: 4403,
+  /**
+   * The board was deleted by an operator (`trellis-server delete`): nothing to reconnect to, so the
+   * stock provider stops (HTTP 410 Gone).
+   */
+  deleted: 4410,
   /** The room's document reached its size cap. */
   documentTooLarge: 4413,
   /** The connection sent updates faster than its allowed rate. */

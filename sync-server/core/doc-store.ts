@@ -13,6 +13,11 @@ export interface DocStore {
    * so far (a merged update or `Y.encodeStateAsUpdate` of the loaded document).
    */
   replace(room: string, state: Uint8Array): Promise<void>;
+  /**
+   * Removes the room and everything stored for it (S12.2), after the room's writes issued before it;
+   * a later append starts a new log. Deleting an unknown room does nothing.
+   */
+  delete(room: string): Promise<void>;
   /** What the store holds, for operators (the admin CLI). */
   list(): Promise<RoomSummary[]>;
   /**

@@ -45,6 +45,11 @@ export class MemoryDocStore implements DocStore {
     this.rooms.set(room, { updates: [state.slice()], updatedAt: this.now() });
   }
 
+  async delete(room: string): Promise<void> {
+    this.maybeFail('delete');
+    this.rooms.delete(room);
+  }
+
   async list(): Promise<RoomSummary[]> {
     return [...this.rooms].map(([room, { updates, updatedAt }]) => ({
       room,

@@ -29,6 +29,8 @@ export class RoomManager {
   private readonly rooms = new Map<string, Room>();
   private readonly unloadTimers = new Map<Room, unknown>();
   private readonly unloading = new Set<Promise<void>>();
+  /** Rooms being deleted (S12.2): a room of that name opened meanwhile loads once the delete is done. */
+  private readonly deleting = new Map<string, Promise<void>>();
   /** Idle rooms being unloaded to make space; they no longer count against `maxRooms`. */
   private readonly evicting = new Set<Room>();
   private readonly roomDeps: RoomDeps;
@@ -67,7 +69,15 @@ export class RoomManager {
     }
     const room = new Room(name, this.roomDeps);
     this.rooms.set(name, room);
-    room.load().catch((error: unknown) => {
+    // Loaded only once a delete of the same name has removed what is stored (or failed to).
+    const deletion = this.deleting.get(name);
+    const loading = deletion
+      ? deletion.then(
+          () => room.load(),
+          () => room.load(),
+        )
+      : room.load();
+    loading.catch((error: unknown) => {
       this.options.logger.error({ room: name, err: error }, 'loading the document failed');
       // Forget the room so the next connection tries again; connections were told by whenReady.
       if (this.rooms.get(name) === room) this.rooms.delete(name);
@@ -119,6 +129,37 @@ export class RoomManager {
       room.close();
       this.options.metrics.roomUnloaded();
       this.options.logger.debug({ room: room.name }, 'room unloaded');
+    }
+  }
+
+  /**
+   * Deletes a room (S12.2): the loaded room is forgotten at once (a connection arriving from now on
+   * opens a new room, which loads once the delete is done), `closeConnections` ends its
+   * connections, it is freed without storing what it holds, then the store deletes it.
+   */
+  async delete(name: string, closeConnections: (room: Room) => void): Promise<void> {
+    const previous = this.deleting.get(name);
+    const run = (async () => {
+      if (previous) await previous.catch(() => {});
+      const room = this.rooms.get(name);
+      if (room) {
+        this.rooms.delete(name);
+        this.cancelUnload(room);
+        closeConnections(room);
+        // A load in flight finishes first: a room closed while it loads would come back ready.
+        await room.whenReady();
+        if (room.state !== RoomState.closed && room.state !== RoomState.failed) {
+          room.close();
+          this.options.metrics.roomUnloaded();
+        }
+      }
+      await this.options.store.delete(name);
+    })();
+    this.deleting.set(name, run);
+    try {
+      await run;
+    } finally {
+      if (this.deleting.get(name) === run) this.deleting.delete(name);
     }
   }
 

@@ -144,6 +144,20 @@ export class SyncCore {
     return connection;
   }
 
+  /**
+   * Deletes a room and what is stored of it (S12.2): its connections are closed with `deleted`
+   * (4410, which stops the stock provider), nothing more of it is stored, and a connection arriving
+   * meanwhile waits for the delete and then finds an empty document.
+   */
+  async deleteRoom(name: string): Promise<void> {
+    await this.rooms.delete(name, (room) => {
+      for (const connection of [...room.connections]) {
+        connection.close(CloseCode.deleted, 'the board was deleted');
+      }
+    });
+    this.logger.info({ room: name }, 'room deleted');
+  }
+
   /** Shutdown: store every document, then close every socket with `code` and free the rooms. */
   async stop(code: number = CloseCode.goingAway): Promise<{ unstoredRooms: string[] }> {
     this.stopping = true;

@@ -216,6 +216,9 @@ export class WritePipeline {
         );
         if (this.stopped) return null;
         await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, delay));
+        // Stopped meanwhile (shutdown gave up, or the room was deleted): a write now would land
+        // after whatever the store did since.
+        if (this.stopped) return null;
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }

@@ -9,10 +9,18 @@ import {
   docStreamKey,
   ENTRY_INSTANCE_FIELD,
   ENTRY_UPDATE_FIELD,
+  readersKey,
   STREAM_START,
 } from './keys';
 import { readEntriesAfter } from './redis-entries';
-import { listSnapshots, readCovers, readSnapshot } from './snapshots';
+import {
+  deleteSnapshot,
+  inTransaction,
+  listSnapshots,
+  readCovers,
+  readSnapshot,
+  waitForCompactionLock,
+} from './snapshots';
 
 export interface RedisDocStoreOptions {
   /** Commands connection (not the blocking reader's). */
@@ -87,6 +95,21 @@ export class RedisDocStore implements DocStore {
       'room',
       room,
     );
+  }
+
+  /**
+   * Under the room's compaction lock (a compaction running now finishes first; one starting later
+   * finds nothing): the snapshot row goes, then the stream and its readers, then the row's deletion
+   * commits. The stream is deleted on the commands connection, after every append issued before.
+   * A failure before the commit leaves the room whole; one at the commit leaves the old snapshot,
+   * and a repeated delete removes it.
+   */
+  async delete(room: string): Promise<void> {
+    await inTransaction(this.options.pool, async (client) => {
+      await waitForCompactionLock(client, room);
+      await deleteSnapshot(client, room);
+      await this.options.redis.del(docStreamKey(room), readersKey(room));
+    });
   }
 
   async list(): Promise<RoomSummary[]> {

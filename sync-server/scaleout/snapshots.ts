@@ -70,6 +70,19 @@ export async function listSnapshots(
   }));
 }
 
+export async function deleteSnapshot(db: Pool | PoolClient, room: string): Promise<void> {
+  await db.query('DELETE FROM trellis_snapshots WHERE room = $1', [room]);
+}
+
+/** Waits for the room's compaction lock and holds it for the current transaction (a delete). */
+export async function waitForCompactionLock(client: PoolClient, room: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [compactionLockKey(room)]);
+}
+
+function compactionLockKey(room: string): string {
+  return `trellis:compact:${room}`;
+}
+
 /**
  * Takes the room's compaction lock for the current transaction without waiting: false when another
  * worker holds it (that worker's snapshot will cover what this one would have written).
@@ -77,7 +90,7 @@ export async function listSnapshots(
 export async function tryCompactionLock(client: PoolClient, room: string): Promise<boolean> {
   const { rows } = await client.query<{ locked: boolean }>(
     'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
-    [`trellis:compact:${room}`],
+    [compactionLockKey(room)],
   );
   return rows[0]?.locked === true;
 }

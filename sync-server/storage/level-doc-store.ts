@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-store';
 
@@ -45,6 +47,15 @@ export class LevelDocStore implements DocStore {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * True when `location` holds a LevelDB database: LevelDB keeps the name of its current manifest
+   * in a file named CURRENT and writes it when it creates one. Checked without opening, which would
+   * create the directory and a lock file.
+   */
+  static holdsStore(location: string): boolean {
+    return existsSync(join(location, 'CURRENT'));
+  }
+
   /** Opens (creating if needed) the database in `location`; rejects if another process holds it. */
   static async open(location: string, options: LevelDocStoreOptions = {}): Promise<LevelDocStore> {
     const store = new LevelDocStore(location, options);
@@ -64,6 +75,21 @@ export class LevelDocStore implements DocStore {
 
   replace(room: string, state: Uint8Array): Promise<void> {
     return this.inOrder(room, () => this.replaceNow(room, state));
+  }
+
+  /** The room's entries and metadata go in one atomic batch, after its earlier writes. */
+  delete(room: string): Promise<void> {
+    return this.inOrder(room, async () => {
+      const keys: string[] = [];
+      for await (const key of this.db.keys(roomRange(room))) keys.push(key);
+      await this.db.batch(
+        [...keys, metaKey(room)].map((key) => ({ type: 'del' as const, key })),
+        { sync: this.sync },
+      );
+      this.metas.delete(room);
+      const { gt, lt } = roomRange(room);
+      this.db.compactRange(gt, lt).catch(() => {});
+    });
   }
 
   private async appendNow(room: string, update: Uint8Array): Promise<void> {

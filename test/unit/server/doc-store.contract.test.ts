@@ -137,6 +137,50 @@ for (const impl of implementations) {
       await store.close();
     });
 
+    it('[S12.2] delete removes a room: it loads empty and leaves the list; rooms sharing its prefix stay', async () => {
+      const { store } = await impl.open();
+      const doc = new Y.Doc();
+      for (let i = 0; i < 3; i++) await store.append('board.a', update(`${i};`, doc));
+      await store.replace('board.a', Y.encodeStateAsUpdate(doc));
+      await store.append('board.a', update('more', doc));
+      await store.append('board.a.card.b', update('B'));
+      await store.append('board.ab', update('C'));
+      await store.delete('board.a');
+      expect((await store.load('board.a')).updates).toEqual([]);
+      expect((await store.list()).map((r) => r.room).sort()).toEqual(['board.a.card.b', 'board.ab']);
+      expect(textOf((await store.load('board.a.card.b')).updates)).toBe('B');
+      expect(textOf((await store.load('board.ab')).updates)).toBe('C');
+      await store.delete('never-stored');
+      await store.close();
+    });
+
+    it('[S12.2] a delete issued after writes removes them too; a room written again holds only the new writes', async () => {
+      const { store } = await impl.open();
+      const doc = new Y.Doc();
+      // Not awaited: the delete is issued while the appends are still running.
+      const appends = Array.from({ length: 10 }, (_, i) => store.append('r', update(`${i};`, doc)));
+      await Promise.all([...appends, store.delete('r')]);
+      expect((await store.load('r')).updates).toEqual([]);
+      await store.append('r', update('fresh', new Y.Doc()));
+      const { updates } = await store.load('r');
+      expect(updates).toHaveLength(1);
+      expect(textOf(updates)).toBe('fresh');
+      expect((await store.list()).map((r) => [r.room, r.entries])).toEqual([['r', 1]]);
+      await store.close();
+    });
+
+    it('[S12.2] a deleted room stays deleted after closing and reopening', async () => {
+      const { store, reopen } = await impl.open();
+      if (!reopen) return expect(store).toBeInstanceOf(MemoryDocStore);
+      await store.append('gone', update('x'));
+      await store.append('kept', update('y'));
+      await store.delete('gone');
+      const again = await reopen();
+      expect((await again.load('gone')).updates).toEqual([]);
+      expect((await again.list()).map((r) => r.room)).toEqual(['kept']);
+      await again.close();
+    });
+
     it('what was written survives closing and reopening', async () => {
       const { store, reopen } = await impl.open();
       if (!reopen) return expect(store).toBeInstanceOf(MemoryDocStore); // memory has nothing to reopen

@@ -60,6 +60,10 @@ class SimulatedStore implements DocStore {
     return this.write('replace', room, () => this.inner.replace(room, state));
   }
 
+  delete(room: string): Promise<void> {
+    return this.write('delete', room, () => this.inner.delete(room));
+  }
+
   list(): Promise<RoomSummary[]> {
     return this.inner.list();
   }
