@@ -193,7 +193,11 @@ export async function startServer(
   const { port } = http.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
-  await writeServerRecord(config.dataDir, { url: localUrl(config.host, port), pid: process.pid });
+  await writeServerRecord(config.dataDir, {
+    url: localUrl(config.host, port),
+    pid: process.pid,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   logger.info(
     {
       url,

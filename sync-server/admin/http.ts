@@ -10,7 +10,7 @@
  *   GET  /admin/dump?board=|room=   one board with its descriptions, or one room (backup format)
  *   POST /admin/import?board=       body in backup format: the board's rooms, all checked, then each
  *                                   room's state merged into it (all or nothing)
- *   POST /admin/compact[?room=]     merge update logs into one entry
+ *   POST /admin/compact[?room=]     merge update logs into one entry (404 for a room not stored)
  *   GET  /admin/verify              every stored room decoded: ok, pending structs or undecodable (JSON)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,7 +20,7 @@ import type { Logger } from '../core/ports';
 import { CheckError } from './check';
 import { backupEndLine, backupHeaderLine, backupRoomLine, FormatError, parseBackup } from './formats';
 import { credentialMatches } from './local-files';
-import type { AdminOps } from './ops';
+import { type AdminOps, NoSuchRoomError } from './ops';
 
 export interface AdminHandlerOptions {
   ops: AdminOps;
@@ -134,8 +134,9 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     } catch (error) {
       const badRequest =
         error instanceof FormatError || error instanceof BodyTooLargeError || error instanceof CheckError;
+      const status = error instanceof NoSuchRoomError ? 404 : badRequest ? 400 : 500;
       logger.error({ err: error, path: url.pathname }, 'admin request failed');
-      if (!res.headersSent) json(res, badRequest ? 400 : 500, { error: (error as Error).message });
+      if (!res.headersSent) json(res, status, { error: (error as Error).message });
       // A stream cut short says why in a line of its own and has no end line, so the CLI notices.
       else res.end(`${JSON.stringify({ error: (error as Error).message })}\n`);
       return true;

@@ -11,8 +11,11 @@ export const ADMIN_CREDENTIAL_FILE = 'admin-credential';
 export const SERVER_RECORD_FILE = 'server.json';
 
 export interface ServerRecord {
+  /** Where the server listens, reachable from this machine. */
   url: string;
   pid: number;
+  /** The address people open (`--public-url`), when the server was given one; share links use it. */
+  publicUrl?: string;
 }
 
 /** Writes a new random admin credential (0600) and returns it; each start makes a new one. */
@@ -48,9 +51,12 @@ export async function readServerRecord(dataDir: string): Promise<ServerRecord | 
     const record = JSON.parse(
       await readFile(join(dataDir, SERVER_RECORD_FILE), 'utf8'),
     ) as Partial<ServerRecord>;
-    return typeof record.url === 'string' && typeof record.pid === 'number'
-      ? { url: record.url, pid: record.pid }
-      : null;
+    if (typeof record.url !== 'string' || typeof record.pid !== 'number') return null;
+    return {
+      url: record.url,
+      pid: record.pid,
+      ...(typeof record.publicUrl === 'string' ? { publicUrl: record.publicUrl } : {}),
+    };
   } catch {
     return null;
   }

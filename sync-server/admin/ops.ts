@@ -122,8 +122,18 @@ export class AdminOps {
     for (const summary of rooms) yield { ...summary, updates: (await this.store.load(summary.room)).updates };
   }
 
-  /** Merges the update log of `name` (or of every room) into one entry. */
+  /**
+   * Merges the update log of `name` (or of every room) into one entry. A named room that is neither
+   * stored nor loaded is refused: opening it would report a compaction of nothing (a typo).
+   */
   async compact(name?: string): Promise<string[]> {
+    if (
+      name !== undefined &&
+      !this.core.rooms.get(name) &&
+      (await this.store.load(name)).updates.length === 0
+    ) {
+      throw new NoSuchRoomError(name);
+    }
     const names = name !== undefined ? [name] : (await this.store.list()).map((summary) => summary.room);
     for (const room of names) {
       await this.withRoom(room, async (loaded) => {
@@ -151,6 +161,15 @@ export class AdminOps {
     if (await room.whenReady()) return room;
     this.core.rooms.released(room);
     throw new Error(`cannot open ${name}: its stored document failed to load`);
+  }
+}
+
+/** A room named by the operator that the store does not hold. */
+export class NoSuchRoomError extends Error {
+  override name = 'NoSuchRoomError';
+
+  constructor(readonly room: string) {
+    super(`no room ${room} is stored`);
   }
 }
 

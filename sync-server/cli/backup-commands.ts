@@ -2,49 +2,87 @@
  * `backup`, `restore` and `verify`: every room of the store to one file and back, and the check of a
  * store or a file (S10).
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { CheckError, checkFileRooms, problemsOf, type RoomCheck } from '../admin/check';
 import { parseBackup } from '../admin/formats';
-import { type CliIo, formatTable, parse, UsageError, using } from './options';
+import { checkOutputDir, fileError, openPrivate, readInput } from './files';
+import { type CliIo, formatTable, parse, UsageError, using, type Values } from './options';
 import { CliError, LocalTarget } from './target';
 
 export async function runBackup(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(args, { stdout: { type: 'boolean' } });
   const file = positionals[0];
-  if (file === undefined) throw new UsageError('give the backup file to write');
-  const partial = `${file}.partial`;
-  const handle = await open(partial, 'w');
-  let rooms: number;
-  try {
-    rooms = await using(values, io, async (t) => {
-      const n = await t.dump({ all: true }, async (line) => {
-        await handle.write(line);
-      });
-      io.err(`backup of ${t.description}: `);
-      return n;
+  if (values.stdout === true) {
+    if (file !== undefined) throw new UsageError('give a file or --stdout, not both');
+    const write = io.write ?? (async (text: string) => io.out(text));
+    // Kept to be checked once complete, as a file is read back: the reader gets every byte sent,
+    // and a cut or altered stream still fails the command.
+    let copy = '';
+    const { rooms, from } = await dumpAll(values, io, async (line) => {
+      copy += line;
+      await write(line);
     });
-    await handle.sync();
-  } finally {
-    await handle.close();
+    checkCopy(copy, 'the backup');
+    io.err(`backup of ${from}: ${rooms} rooms written to standard output\n`);
+    return 0;
   }
-  // Check the copy end to end before it takes the final name: a cut stream has no end line, and
-  // every room's bytes must still match the checksum the server computed.
-  const altered = parseBackup(await readFile(partial, 'utf8')).filter((r) => r.checksum === 'mismatch');
+  if (file === undefined) throw new UsageError('give the backup file to write, or --stdout');
+  await checkOutputDir(file);
+  // Written under another name and renamed once checked, so `file` is never half a backup; on any
+  // failure the partial copy is removed, so nothing half-written is left to be mistaken for one.
+  const partial = `${file}.partial`;
+  try {
+    const handle = await openPrivate(partial);
+    let result: { rooms: number; from: string };
+    try {
+      result = await dumpAll(values, io, async (line) => {
+        try {
+          await handle.write(line);
+        } catch (error) {
+          throw fileError(error, 'write', partial);
+        }
+      });
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    checkCopy(await readFile(partial, 'utf8'), `the copy in ${file}`);
+    await rename(partial, file);
+    io.err(`backup of ${result.from}: ${result.rooms} rooms written to ${file}\n`);
+    return 0;
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/** Every room, in backup format, line by line; and where it came from. */
+function dumpAll(
+  values: Values,
+  io: CliIo,
+  write: (line: string) => Promise<void>,
+): Promise<{ rooms: number; from: string }> {
+  return using(values, io, async (t) => ({ rooms: await t.dump({ all: true }, write), from: t.description }));
+}
+
+/**
+ * Checks a written backup end to end: a cut stream has no end line, and every room's bytes must
+ * still match the checksum the server computed.
+ */
+function checkCopy(text: string, what: string): void {
+  const altered = parseBackup(text).filter((r) => r.checksum === 'mismatch');
   if (altered.length > 0) {
     throw new CliError(
-      `the copy of ${altered.map((r) => r.room).join(', ')} arrived altered; ${partial} kept`,
+      `${what}: ${altered.map((r) => r.room).join(', ')} arrived altered; nothing kept, try again`,
     );
   }
-  await rename(partial, file);
-  io.err(`${rooms} rooms written to ${file}\n`);
-  return 0;
 }
 
 export async function runRestore(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { force: { type: 'boolean' } });
   const file = positionals[0];
-  if (file === undefined) throw new UsageError('give the backup file to restore');
-  const rooms = parseBackup(await readFile(file, 'utf8'));
+  if (file === undefined) throw new UsageError('give the backup file to restore, or - for standard input');
+  const rooms = parseBackup(await readInput(file, io));
   // Everything is checked before the data directory is even opened: one bad room, nothing written.
   const problems = problemsOf(checkFileRooms(rooms));
   if (problems.length > 0) throw new CheckError(problems, 'restore');
@@ -76,10 +114,10 @@ export async function runVerify(args: string[], io: CliIo): Promise<number> {
   let checks: RoomCheck[];
   let where: string;
   if (file !== undefined) {
-    const rooms = parseBackup(await readFile(file, 'utf8'));
+    const rooms = parseBackup(await readInput(file, io));
     checks = checkFileRooms(rooms);
     const unchecked = rooms.length > 0 && rooms.every((r) => r.checksum === 'absent');
-    where = `the backup ${file}${unchecked ? ' (no checksums: written before they were added)' : ''}`;
+    where = `the backup ${file === '-' ? 'on standard input' : file}${unchecked ? ' (no checksums: written before they were added)' : ''}`;
   } else {
     [checks, where] = await using(values, io, async (t) => [await t.verify(), t.description] as const);
   }

@@ -1,5 +1,5 @@
 /** `inspect`, `export` and `import`: one room or one board, readable or as a file. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { isValidId, isValidRoomName } from '../../shared/room-names';
 import {
   CheckError,
@@ -11,6 +11,7 @@ import {
 } from '../admin/check';
 import { buildExport, docOf, FormatError, inspectDoc, parseBackup, parseExport } from '../admin/formats';
 import type { RoomDump } from '../admin/ops';
+import { checkOutputDir, fileError, readInput } from './files';
 import { type CliIo, parse, str, UsageError, using } from './options';
 import { CliError, type Target } from './target';
 
@@ -59,14 +60,23 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: 'string' } });
   const board = positionals[0];
   if (board === undefined || !isValidId(board)) throw new UsageError('give a board id');
+  const base = (str(values, 'out') ?? `${board}-export`).replace(/\.(json|md)$/, '');
+  await checkOutputDir(base);
   const dumps = await using(values, io, (t) => collect(t, { board }));
   if (dumps.length === 0) throw new CliError(`board ${board} has nothing stored`);
   const problems = damaged(dumps);
   if (problems.length > 0) throw new CheckError(problems, 'export');
   const { json, markdown } = buildExport(board, dumps, new Date());
-  const base = (str(values, 'out') ?? `${board}-export`).replace(/\.(json|md)$/, '');
-  await writeFile(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  await writeFile(`${base}.md`, markdown);
+  for (const [path, text] of [
+    [`${base}.json`, `${JSON.stringify(json, null, 2)}\n`],
+    [`${base}.md`, markdown],
+  ] as const) {
+    try {
+      await writeFile(path, text);
+    } catch (error) {
+      throw fileError(error, 'write', path);
+    }
+  }
   io.out(`${base}.json\n${base}.md\n`);
   io.err(`exported ${dumps.length} rooms of board ${board}\n`);
   return 0;
@@ -75,8 +85,8 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
 export async function runImport(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { board: { type: 'string' } });
   const file = positionals[0];
-  if (file === undefined) throw new UsageError('give the exported JSON file');
-  const { board, rooms } = parseExport(await readFile(file, 'utf8'));
+  if (file === undefined) throw new UsageError('give the exported JSON file, or - for standard input');
+  const { board, rooms } = parseExport(await readInput(file, io));
   if (!isValidId(board))
     throw new FormatError(`the export names an invalid board id ${JSON.stringify(board)}`);
   const expected = str(values, 'board');

@@ -7,9 +7,11 @@
 import { isValidId, isValidRoomName } from '../../shared/room-names';
 import { CheckError } from '../admin/check';
 import { FormatError } from '../admin/formats';
-import { DamagedRoomError } from '../admin/ops';
+import { readServerRecord } from '../admin/local-files';
+import { DamagedRoomError, NoSuchRoomError } from '../admin/ops';
 import { parseDuration, Role, signToken } from '../auth/tokens';
 import { runStart } from '../start';
+import { VERSION } from '../version';
 import { runBackup, runRestore, runVerify } from './backup-commands';
 import { runExport, runImport, runInspect } from './board-commands';
 import {
@@ -47,7 +49,9 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print a share link that opens a board with read or write access',
     usage: `trellis-server token --board <id> [--board <id>…] --role read|write [--expires 7d] [--name "…"] [--url <base>]
   --expires   30m, 12h, 7d, 2w or never [default 7d]
-  --url       the address people open [env PUBLIC_URL, default http://HOST:PORT]
+  --url       the address people open [env PUBLIC_URL; else the address the server running on
+              the data directory records (its --public-url, else where it listens); else
+              http://HOST:PORT]
   --token-only  print only the token`,
     run: runToken,
   },
@@ -68,33 +72,36 @@ const COMMANDS: Record<string, Command> = {
   },
   import: {
     summary: 'merge an exported board (JSON from export) into the store, all rooms checked first',
-    usage: `trellis-server import <file.json> [--board <id>]
+    usage: `trellis-server import <file.json>|- [--board <id>]   (-: read the file from standard input)
   Only the rooms of the file's board (or of --board, which must match it) are accepted. Every room is
   decoded first; a name, checksum or state that fails the check refuses the whole import.`,
     run: runImport,
   },
   backup: {
     summary: 'a consistent copy of every room, also while the server runs',
-    usage: 'trellis-server backup <file>',
+    usage: `trellis-server backup <file> | --stdout
+  The file is readable by its owner only (0600). It is written as <file>.partial, checked, then
+  renamed; on any failure nothing is left behind. --stdout writes the backup to standard output
+  (messages go to standard error), e.g. trellis-server backup --stdout | ssh host trellis-server restore -`,
     run: runBackup,
   },
   restore: {
     summary: 'replace stored rooms by those of a backup (server stopped), all rooms checked first',
-    usage: `trellis-server restore <file> [--force]   (--force: the data directory is not empty)
+    usage: `trellis-server restore <file>|- [--force]   (-: standard input; --force: the data directory is not empty)
   Every room's checksum and state are checked before anything is written; one failure refuses the
   whole restore. Backups written before checksums (version 1) restore, checked by decoding only.`,
     run: runRestore,
   },
   verify: {
     summary: 'decode every room of the data directory, the running server or a backup file',
-    usage: `trellis-server verify [<backup file>] [--json]
+    usage: `trellis-server verify [<backup file>|-] [--json]   (-: a backup on standard input)
   Reports per room: ok, pending structs (parts wait for content it lacks), undecodable, or for a
   backup also a checksum mismatch; with sizes. Exits 1 if any room is not ok.`,
     run: runVerify,
   },
   compact: {
     summary: "merge a room's (or every room's) update log into one entry",
-    usage: 'trellis-server compact [room]',
+    usage: 'trellis-server compact [room]   (a room that is not stored is refused)',
     run: runCompact,
   },
   migrate: {
@@ -103,7 +110,9 @@ const COMMANDS: Record<string, Command> = {
   --redis-url     [env REDIS_URL]
   --database-url  [env DATABASE_URL]
   Every document is merged into what the target holds and checked afterwards. to-level needs the
-  data directory free (no single-node server on it); to-scaleout may run beside live instances.`,
+  data directory free (no single-node server on it); to-scaleout may run beside live instances.
+  The data directory must exist (to-scaleout: and hold a store); Redis and PostgreSQL are both
+  checked before anything is copied.`,
     run: runMigrate,
   },
 };
@@ -116,12 +125,16 @@ export function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`),
     '',
-    'trellis-server <command> --help shows the options of a command.',
+    'trellis-server <command> --help shows the options of a command; trellis-server --version the version.',
   ].join('\n');
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(`${mainHelp()}\n`);
     return name === undefined ? 2 : 0;
@@ -140,7 +153,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (name === 'start') throw error;
     // An operator gets one line saying what went wrong, never a stack trace; TRELLIS_DEBUG=1 adds it.
-    const known = [CliError, FormatError, UsageError, CheckError, DamagedRoomError].some(
+    const known = [CliError, FormatError, UsageError, CheckError, DamagedRoomError, NoSuchRoomError].some(
       (type) => error instanceof type,
     );
     const message = error instanceof Error ? error.message : String(error);
@@ -184,7 +197,12 @@ async function runToken(args: string[], io: CliIo): Promise<number> {
     io.out(`${token}\n`);
     return 0;
   }
-  const base = (str(values, 'url') ?? io.env.PUBLIC_URL ?? serverBase(io)).replace(/\/+$/, '');
+  const base = (
+    str(values, 'url') ||
+    io.env.PUBLIC_URL ||
+    (await recordedUrl(dataDirOf(values, io))) ||
+    serverBase(io)
+  ).replace(/\/+$/, '');
   io.out(`${base}/b/${encodeURIComponent(boards[0]!)}?token=${token}\n`);
   const expiry =
     expiresInSeconds === null
@@ -192,6 +210,12 @@ async function runToken(args: string[], io: CliIo): Promise<number> {
       : `expires ${new Date(Date.now() + expiresInSeconds * 1000).toISOString()}`;
   io.err(`${role} access to ${boards.join(', ')}${name ? ` for ${name}` : ''}; ${expiry}\n`);
   return 0;
+}
+
+/** Where the server on `dataDir` said people reach it: its public URL if it has one, else where it listens. */
+async function recordedUrl(dataDir: string): Promise<string | null> {
+  const record = await readServerRecord(dataDir);
+  return record?.publicUrl ?? record?.url ?? null;
 }
 
 async function runList(args: string[], io: CliIo): Promise<number> {

@@ -13,6 +13,14 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /**
+   * Writes to standard output and resolves once the text is handed on, so a large stream (`backup
+   * --stdout`) waits for a slow reader; rejects with OutputClosedError when the reader has gone.
+   * Without it, `out` is used.
+   */
+  write?(text: string): Promise<void>;
+  /** All of standard input (`restore -`). */
+  readInput?(): Promise<string>;
 }
 
 export const COMMON_FLAGS = {

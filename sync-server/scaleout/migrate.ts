@@ -10,6 +10,7 @@
  * free (no single-node server running on it); `to-scaleout` may run beside live scale-out instances:
  * it appends each document to its stream, so instances that have it open receive it too.
  */
+import { existsSync } from 'node:fs';
 import Redis from 'ioredis';
 import pg from 'pg';
 import * as Y from 'yjs';
@@ -66,16 +67,100 @@ export function containsState(target: Uint8Array, source: Uint8Array): boolean {
   return !changed;
 }
 
+/** Refused before anything is connected or written; the message is meant for the operator. */
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/**
+ * A data directory given by mistake (a typo) is refused rather than created: an empty source would
+ * report "migrated 0 documents", an unintended target would receive the documents.
+ */
+function checkDataDir({ dataDir, direction }: MigrationOptions): void {
+  if (!existsSync(dataDir)) {
+    throw new MigrationError(
+      `no data directory at ${dataDir} (set --data-dir or DATA_DIR${direction === 'to-level' ? '; to migrate into a new one, create it first' : ''})`,
+    );
+  }
+  if (direction === 'to-scaleout' && !LevelDocStore.holdsStore(dataDir)) {
+    throw new MigrationError(`${dataDir} holds no Trellis data (no LevelDB store there): nothing to migrate`);
+  }
+}
+
+/** Host and port of a service URL, never its password. */
+function addressOf(url: string): string {
+  try {
+    const { host, pathname } = new URL(url);
+    return host || pathname;
+  } catch {
+    return 'the URL given';
+  }
+}
+
+/** Why a connection failed, in words (Node reports an unreachable address by its errno code). */
+function reasonOf(error: unknown): string {
+  // Several addresses tried (e.g. localhost as ::1 and 127.0.0.1): the first says enough.
+  const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  const code = (first as { code?: unknown } | null)?.code;
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'unknown host',
+    EAI_AGAIN: 'host name lookup failed',
+    ETIMEDOUT: 'timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ECONNRESET: 'connection reset',
+  };
+  if (typeof code === 'string' && known[code]) return known[code];
+  return (first instanceof Error ? first.message : String(first)).split('\n')[0] || 'failed';
+}
+
+/** Both services are tried at once, and every one that cannot be reached is named. */
+async function connectServices(redis: Redis, pool: pg.Pool, options: MigrationOptions): Promise<void> {
+  let redisError: unknown = null;
+  redis.on('error', (error) => {
+    redisError = error;
+  });
+  const [redisResult, pgResult] = await Promise.allSettled([redis.connect(), ensureSchema(pool)]);
+  const problems: string[] = [];
+  if (redisResult.status === 'rejected') {
+    // connect() rejects with "Connection is closed."; the reason came as an 'error' event.
+    problems.push(
+      `cannot reach Redis at ${addressOf(options.redisUrl)}: ${reasonOf(redisError ?? redisResult.reason)}`,
+    );
+  }
+  if (pgResult.status === 'rejected') {
+    problems.push(
+      `cannot reach PostgreSQL at ${addressOf(options.databaseUrl)}: ${reasonOf(pgResult.reason)}`,
+    );
+  }
+  if (problems.length > 0) throw new MigrationError(`${problems.join('; ')}; nothing migrated`);
+}
+
+async function openLevel(dataDir: string): Promise<LevelDocStore> {
+  try {
+    return await LevelDocStore.open(dataDir);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') {
+      throw new MigrationError(
+        `the data directory ${dataDir} is in use by another process (a running server? stop it first)`,
+      );
+    }
+    throw error;
+  }
+}
+
 export async function migrate(options: MigrationOptions): Promise<MigrationReport> {
   const log = options.log ?? (() => {});
+  checkDataDir(options);
   const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  redis.on('error', () => {});
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  // An idle client that loses its connection emits on the pool; unhandled, it would end the process.
+  pool.on('error', () => {});
   let level: LevelDocStore | null = null;
   try {
-    await redis.connect();
-    await ensureSchema(pool);
-    level = await LevelDocStore.open(options.dataDir);
+    // The data directory first: it is local, and a server holding it is the likelier mistake.
+    level = await openLevel(options.dataDir);
+    await connectServices(redis, pool, options);
     const compaction = new Compaction({ redis, pool, trimGraceMs: 60_000 });
     const scaleout = new RedisDocStore({
       redis,

@@ -6,8 +6,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `trellis-server` in this process (as the bin does) and captures what it prints. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/**
+ * Runs `trellis-server` in this process (as the bin does) and captures what it prints; `stdin` is
+ * what the command reads as standard input (`restore -`).
+ */
+export async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  { stdin }: { stdin?: string } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
@@ -16,6 +23,13 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
     },
     err: (text) => {
       stderr += text;
+    },
+    write: async (text) => {
+      stdout += text;
+    },
+    readInput: async () => {
+      if (stdin === undefined) throw new Error('no standard input given to this command');
+      return stdin;
     },
     env,
   });
