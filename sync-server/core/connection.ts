@@ -1,6 +1,12 @@
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
-import { decodeFrame, type InboundMessage, MalformedMessageError } from '../../shared/wire';
+import {
+  decodeFrame,
+  encodeAwarenessFrame,
+  type InboundMessage,
+  MalformedMessageError,
+} from '../../shared/wire';
 import { TokenBucket } from '../limits/token-bucket';
 import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger, SyncSocket } from './ports';
@@ -56,6 +62,11 @@ interface Lag {
   holding: boolean;
   awarenessOwed: boolean;
   ackOwed: boolean;
+  /**
+   * The awareness clients present when holding began, with their clocks: those gone by the catch-up
+   * get a removal with it, since a snapshot of present states cannot say who left (S5.2).
+   */
+  presence: Map<number, number> | null;
 }
 
 /**
@@ -243,7 +254,13 @@ export class Connection {
    */
   private pause(): void {
     const room = this.room;
-    const lag: Lag = { vector: room.stateVector(), holding: false, awarenessOwed: false, ackOwed: false };
+    const lag: Lag = {
+      vector: room.stateVector(),
+      holding: false,
+      awarenessOwed: false,
+      ackOwed: false,
+      presence: null,
+    };
     this.lag = lag;
     this.context.metrics.readerPaused();
     this.context.logger.debug(
@@ -252,6 +269,9 @@ export class Connection {
     );
     room.writes.afterDurable(() => {
       lag.holding = true;
+      const { meta } = room.awareness;
+      const ids = [...room.awareness.getStates().keys()];
+      if (ids.length > 0) lag.presence = new Map(ids.map((id) => [id, meta.get(id)?.clock ?? 0]));
     });
     this.socket.onDrain(() => this.catchUp(lag));
   }
@@ -269,6 +289,9 @@ export class Connection {
     if (lag.awarenessOwed) {
       const snapshot = room.awarenessSnapshot();
       if (snapshot !== null) this.send(snapshot, Outbound.awareness);
+      const states = room.awareness.getStates();
+      const gone = [...(lag.presence ?? [])].filter(([id]) => !states.has(id));
+      if (gone.length > 0) this.send(encodeAwarenessFrame(encodeRemovals(gone)), Outbound.awareness);
     }
     const diff = room.syncStep2For(lag.vector);
     const ack = lag.ackOwed ? room.durableAckNow() : null;
@@ -287,6 +310,22 @@ export class Connection {
     this.room.remove(this);
     this.context.connectionClosed(this, reason);
   }
+}
+
+/**
+ * An awareness update removing `clients` (id, clock when holding began): a null state at that clock
+ * is applied as a removal by y-protocols. The server forgot their later clocks (S5.4), and a clock
+ * above the one the client comes back with would make the reader refuse its return.
+ */
+function encodeRemovals(clients: Array<[number, number]>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, clients.length);
+  for (const [id, clock] of clients) {
+    encoding.writeVarUint(encoder, id);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, 'null');
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 /** The smaller clock of each client of `vector` in both (a client missing from one counts as 0). */

@@ -113,7 +113,7 @@ async function pausesOf(url: string): Promise<number> {
 }
 
 describe('backpressure', () => {
-  it('[S8] a stalled reader during a 25 MB flood adds less than 8 MB of server RSS and is never dropped', async () => {
+  it('[S8.1][S8.2] a stalled reader during a 25 MB flood adds less than 8 MB of server RSS and is never dropped', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'trellis-backpressure-'));
     dirs.push(dataDir);
     // The writer sends faster than the default message rate: this test is about the reader.
@@ -183,7 +183,7 @@ describe('backpressure', () => {
     expect(server.logs.filter((line) => line.includes('does not read'))).toEqual([]);
   }, 120_000);
 
-  it('[S8] a stalled reader, once it reads again, converges with a document that grew 25 MB while it was held back', async () => {
+  it('[S8.2] a stalled reader, once it reads again, converges with a document that grew 25 MB while it was held back', async () => {
     const server = await startTestServer({ maxMessagesPerSecond: 0 });
     const room = 'room-growing';
     const writer = connectClient(server.wsUrl, room);

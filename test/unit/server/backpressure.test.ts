@@ -169,7 +169,7 @@ async function joined(core: SyncCore, ...clients: Client[]): Promise<void> {
 }
 
 describe('backpressure in the core', () => {
-  it('[S8] a client that stops reading is held back past the limit instead of queued, never closed, and one diff on drain brings it level', async () => {
+  it('[S8.1][S8.2] a client that stops reading is held back past the limit instead of queued, never closed, and one diff on drain brings it level', async () => {
     const core = startCore();
     const writer = new Client(core);
     const reader = new Client(core);
@@ -198,7 +198,7 @@ describe('backpressure in the core', () => {
     await waitUntil(() => text(reader).endsWith('after;'), 'the next edit reaches the reader');
   });
 
-  it('[S8] awareness held back from a slow reader is replaced by one snapshot of the latest states on drain', async () => {
+  it('[S8.2] awareness held back from a slow reader is replaced by one snapshot of the latest states on drain', async () => {
     const core = startCore();
     const writer = new Client(core);
     const reader = new Client(core);
@@ -234,7 +234,45 @@ describe('backpressure in the core', () => {
     expect(reader.awareness.getStates().get(writer.doc.clientID)).toEqual({ cursor: 19 });
   });
 
-  it('[S8][S2] updates applied before the pause but stored after it still reach the reader, and the catch-up leaves only once stored', async () => {
+  it('[S8.2][S5.2] a client that left while a reader was held back is removed from that reader by its catch-up', async () => {
+    const core = startCore();
+    const writer = new Client(core);
+    const reader = new Client(core);
+    const leaver = new Client(core);
+    await joined(core, writer, reader, leaver);
+    const room = core.rooms.get(ROOM)!;
+    leaver.awareness.setLocalState({ name: 'leaver' });
+    leaver.handlers!.handleFrame(
+      encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(leaver.awareness, [leaver.doc.clientID])),
+    );
+    await waitUntil(
+      () => reader.awareness.getStates().has(leaver.doc.clientID),
+      'the reader sees the leaver',
+    );
+    reader.stall();
+    for (let i = 0; i < 60; i++) {
+      append(writer, `fill ${i};${'x'.repeat(100)}`);
+      await room.writes.whenDrained();
+    }
+    const queued = reader.unread.length;
+    leaver.handlers!.handleClose(1000, 'bye');
+    await waitUntil(
+      () => !room.awareness.getStates().has(leaver.doc.clientID),
+      'the server removed the leaver',
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reader.unread.length, 'the removal was held back').toBe(queued);
+
+    reader.read();
+    await waitUntil(() => text(reader) === text(writer), 'the reader caught up');
+    await waitUntil(
+      () => !reader.awareness.getStates().has(leaver.doc.clientID),
+      'the leaver is gone for the reader',
+      3_000,
+    );
+  });
+
+  it('[S8.1][S2.1] updates applied before the pause but stored after it still reach the reader, and the catch-up leaves only once stored', async () => {
     const store = new GatedStore();
     const core = startCore(store);
     const writer = new Client(core);
@@ -271,7 +309,7 @@ describe('backpressure in the core', () => {
     expect(reader.closedWith).toBeNull();
   });
 
-  it('[S8][S9] a held-back durable-ack client gets no acks while held back, and one covering everything after its catch-up', async () => {
+  it('[S8.2][S9.1] a held-back durable-ack client gets no acks while held back, and one covering everything after its catch-up', async () => {
     const core = startCore();
     const writer = new Client(core);
     const reader = new Client(core, true);
@@ -301,7 +339,7 @@ describe('backpressure in the core', () => {
     expect(acked).toEqual(Y.decodeStateVector(Y.encodeStateVector(writer.doc)));
   });
 
-  it('[S8] a sync request from a held-back client is answered by its catch-up, from where the request says it stands', async () => {
+  it('[S8.2] a sync request from a held-back client is answered by its catch-up, from where the request says it stands', async () => {
     const core = startCore();
     const writer = new Client(core);
     const reader = new Client(core);
