@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { MAX_COLUMN_TITLE_LENGTH } from '../../shared/board';
 
 /** The hint for an empty board, and the "+ Add column" form unless `onAdd` is null (read-only). */
@@ -11,6 +11,7 @@ export function AddColumnForm({
 }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState('');
+  const formRef = useRef<HTMLFormElement>(null);
   if (onAdd === null) return hint ? <p className="hint add-column">{hint}</p> : null;
   if (!open) {
     return (
@@ -28,9 +29,14 @@ export function AddColumnForm({
     if (clean === '') return;
     onAdd(clean);
     setTitle('');
+    // The new column renders at the end of the row, left of this form: scroll the row to its end once it has.
+    requestAnimationFrame(() => {
+      const row = formRef.current?.closest<HTMLElement>('.board-columns');
+      row?.scrollTo?.({ left: row.scrollWidth, behavior: 'smooth' });
+    });
   };
   return (
-    <form className="add-column add-column-form" onSubmit={submit}>
+    <form ref={formRef} className="add-column add-column-form" onSubmit={submit}>
       <input
         // biome-ignore lint/a11y/noAutofocus: the user just asked for this field
         autoFocus

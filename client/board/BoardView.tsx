@@ -3,7 +3,7 @@ import { horizontalListSortingStrategy, SortableContext } from '@dnd-kit/sortabl
 import { type ReactNode, useMemo, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { addColumn, type CardSnapshot } from '../../shared/board';
+import { addColumn, type CardSnapshot, type ColumnSnapshot } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { AddColumnForm } from './AddColumnForm';
 import { ArchivedCards } from './ArchivedCards';
@@ -101,6 +101,7 @@ export function BoardView({
   );
   const dnd = useBoardDnd(board, doc, context.mutation, readOnly);
   const columnIds = useMemo(() => board.columns.map((c) => columnDndId(c.id)), [board.columns]);
+  const columnNames = useMemo(() => distinctColumnNames(board.columns), [board.columns]);
   const openCard = open.card;
 
   return (
@@ -130,6 +131,8 @@ export function BoardView({
                     presence={presence.cards}
                     openCardId={open.cardId}
                     cardExtras={cardExtras}
+                    name={columnNames.get(column.id)}
+                    isDropTarget={dnd.dropColumnId === column.id}
                   />
                 ))}
                 <AddColumnForm
@@ -168,5 +171,22 @@ export function BoardView({
         ) : null}
       </div>
     </BoardContext.Provider>
+  );
+}
+
+/**
+ * Accessible names of the columns: the title, and where two columns share it, the position too ("To do
+ * (column 4 of 4)"), so screen readers get regions with distinct names.
+ */
+function distinctColumnNames(columns: readonly ColumnSnapshot[]): ReadonlyMap<string, string> {
+  const seen = new Map<string, number>();
+  for (const column of columns) seen.set(column.title, (seen.get(column.title) ?? 0) + 1);
+  return new Map(
+    columns.map((column, index) => [
+      column.id,
+      (seen.get(column.title) ?? 0) > 1
+        ? `${column.title} (column ${index + 1} of ${columns.length})`
+        : column.title,
+    ]),
   );
 }

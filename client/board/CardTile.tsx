@@ -43,11 +43,12 @@ export const CardTile = memo(function CardTile({
     <article
       ref={setNodeRef}
       style={style}
-      className={`board-card${isDragging ? ' dragging' : ''}${isOpen ? ' open' : ''}`}
+      className={`board-card${isDragging ? ' lifted' : ''}${isOpen ? ' open' : ''}`}
       data-testid={`card-${card.id}`}
       data-card-id={card.id}
       aria-label={card.title}
       onPointerDown={handlers.onPointerDown}
+      onTouchStart={handlers.onTouchStart}
     >
       {labels.length > 0 ? (
         <ul className="card-labels" aria-label="Labels">
@@ -100,7 +101,10 @@ export const CardTile = memo(function CardTile({
                   <li
                     key={id}
                     className="card-assignee"
-                    style={{ backgroundColor: member?.color ?? '#868e96' }}
+                    style={{
+                      backgroundColor: member?.color ?? '#868e96',
+                      color: textOn(member?.color ?? '#868e96'),
+                    }}
                     title={name}
                     aria-label={name}
                   >

@@ -26,6 +26,13 @@ export interface ColumnViewProps {
   presence: CardPresenceIndex;
   openCardId: string | null;
   cardExtras?: (card: CardSnapshot) => ReactNode;
+  /**
+   * The column's accessible name: its title, with its position when another column has the same title
+   * ("To do (column 4 of 4)"), so screen readers can tell the regions apart. Defaults to the title.
+   */
+  name?: string;
+  /** A dragged card would drop into this column: highlighted. */
+  isDropTarget?: boolean;
 }
 
 export const ColumnView = memo(function ColumnView({
@@ -34,6 +41,8 @@ export const ColumnView = memo(function ColumnView({
   presence,
   openCardId,
   cardExtras,
+  name = column.title,
+  isDropTarget = false,
 }: ColumnViewProps) {
   const { doc, me, mutation, confirm, readOnly } = useBoardContext();
   const [renaming, setRenaming] = useState(false);
@@ -60,11 +69,15 @@ export const ColumnView = memo(function ColumnView({
     <section
       ref={setNodeRef}
       style={style}
-      className={`board-column${isDragging ? ' dragging' : ''}${column.resurrected ? ' resurrected' : ''}`}
+      className={`board-column${isDragging ? ' dragging' : ''}${column.resurrected ? ' resurrected' : ''}${isDropTarget ? ' drop-target' : ''}`}
       data-testid={`column-${column.id}`}
-      aria-label={column.title}
+      aria-label={name}
     >
-      <header className="column-header" onPointerDown={handlers.onPointerDown}>
+      <header
+        className="column-header"
+        onPointerDown={handlers.onPointerDown}
+        onTouchStart={handlers.onTouchStart}
+      >
         {readOnly ? null : (
           <button
             type="button"
@@ -72,7 +85,7 @@ export const ColumnView = memo(function ColumnView({
             className="column-handle"
             {...attributes}
             onKeyDown={handlers.onKeyDown}
-            aria-label={`Move column: ${column.title}`}
+            aria-label={`Move column: ${name}`}
             aria-roledescription="draggable column"
           >
             <Icon name="grip" />
@@ -101,7 +114,7 @@ export const ColumnView = memo(function ColumnView({
               type="button"
               className="icon-button"
               onClick={() => setRenaming(true)}
-              aria-label={`Rename column ${column.title}`}
+              aria-label={`Rename column ${name}`}
               title="Rename column"
             >
               <Icon name="pencil" />
@@ -110,7 +123,7 @@ export const ColumnView = memo(function ColumnView({
               type="button"
               className="icon-button"
               onClick={askDelete}
-              aria-label={`Delete column ${column.title}`}
+              aria-label={`Delete column ${name}`}
               title="Delete column"
             >
               <Icon name="trash" />
@@ -142,7 +155,7 @@ export const ColumnView = memo(function ColumnView({
         </p>
       ) : null}
       <SortableContext id={column.id} items={cardIds} strategy={verticalListSortingStrategy}>
-        <ol className="card-list" aria-label={`Cards in ${column.title}`}>
+        <ol className="card-list" aria-label={`Cards in ${name}`}>
           {cards.map((card) => (
             <li key={card.id}>
               <CardTile
@@ -158,7 +171,7 @@ export const ColumnView = memo(function ColumnView({
       </SortableContext>
       {column.placeholder || readOnly ? null : (
         <AddCardForm
-          columnTitle={column.title}
+          columnTitle={name}
           onAdd={(title) => addCard(doc, { columnId: column.id, title, createdBy: me.id }, mutation)}
         />
       )}

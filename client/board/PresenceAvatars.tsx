@@ -1,5 +1,6 @@
 import type { Participant } from '../../shared/presence';
-import { initials } from './format';
+import { initials, textOn } from './format';
+import { Icon } from './Icon';
 
 /** One avatar per person (deduplicated by user id), the local user first. */
 export function PresenceAvatars({ people, me }: { people: readonly Participant[]; me: Participant }) {
@@ -13,7 +14,7 @@ export function PresenceAvatars({ people, me }: { people: readonly Participant[]
             className="board-avatar"
             data-testid="presence-avatar"
             data-participant={person.id}
-            style={{ backgroundColor: person.color }}
+            style={{ backgroundColor: person.color, color: textOn(person.color) }}
             title={name}
             aria-label={name}
           >
@@ -49,11 +50,23 @@ export function CardPresence({
             className={isEditing ? 'card-presence-marker editing' : 'card-presence-marker'}
             data-testid={isEditing ? 'card-editor' : 'card-viewer'}
             data-participant={person.id}
-            style={{ borderColor: person.color, backgroundColor: isEditing ? person.color : undefined }}
+            style={{
+              borderColor: person.color,
+              backgroundColor: isEditing ? person.color : undefined,
+              color: isEditing ? textOn(person.color) : undefined,
+            }}
             title={text}
             aria-label={text}
           >
-            <span aria-hidden="true">{isEditing ? '✎' : initials(person.name)}</span>
+            {/* Who, on screen: initials, and a pencil while editing (the name is the accessible name). */}
+            <span aria-hidden="true" className="card-presence-initials">
+              {initials(person.name)}
+            </span>
+            {isEditing ? (
+              <span aria-hidden="true" className="card-presence-pencil">
+                <Icon name="pencil" />
+              </span>
+            ) : null}
           </li>
         );
       })}

@@ -1,4 +1,5 @@
 import {
+  type Announcements,
   type CollisionDetection,
   closestCenter,
   closestCorners,
@@ -7,12 +8,14 @@ import {
   type DragStartEvent,
   KeyboardSensor,
   PointerSensor,
+  type ScreenReaderInstructions,
   type SensorDescriptor,
   type SensorOptions,
+  TouchSensor,
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import {
   type BoardSnapshot,
@@ -21,7 +24,16 @@ import {
   moveCard,
   moveColumn,
 } from '../../shared/board';
-import { boardKeyboardCoordinates, dropTarget, type Layout, layoutOf, moveInLayout, parseDndId } from './dnd';
+import {
+  boardKeyboardCoordinates,
+  columnOf,
+  dropTarget,
+  type Layout,
+  layoutOf,
+  moveInLayout,
+  parseDndId,
+} from './dnd';
+import { boardAnnouncements, DRAG_INSTRUCTIONS } from './drag-announcements';
 
 type DragState = { type: 'column'; id: string } | { type: 'card'; id: string; layout: Layout };
 
@@ -34,7 +46,10 @@ export interface BoardDnd {
     onDragOver: (event: DragOverEvent) => void;
     onDragEnd: (event: DragEndEvent) => void;
     onDragCancel: () => void;
+    accessibility: { announcements: Announcements; screenReaderInstructions: ScreenReaderInstructions };
   };
+  /** The column a dragged card would drop into (highlighted), or null when no card is dragged. */
+  dropColumnId: string | null;
   /** The cards to show in a column: its own, or the drag preview's while a card is dragged. */
   cardsFor: (columnId: string, own: readonly CardSnapshot[]) => readonly CardSnapshot[];
 }
@@ -53,9 +68,25 @@ export function useBoardDnd(
   readOnly: boolean,
 ): BoardDnd {
   const [drag, setDrag] = useState<DragState | null>(null);
+  const [dropColumnId, setDropColumnId] = useState<string | null>(null);
+  // dnd-kit announces from its own event handlers, before React renders: it reads the latest board and drag.
+  const latest = useRef({ board, drag });
+  latest.current = { board, drag };
+  const accessibility = useMemo(
+    () => ({
+      announcements: boardAnnouncements(() => {
+        const { board: current, drag: state } = latest.current;
+        return { board: current, layout: state?.type === 'card' ? state.layout : null };
+      }),
+      screenReaderInstructions: { draggable: DRAG_INSTRUCTIONS },
+    }),
+    [],
+  );
 
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(MouseAndPenSensor, { activationConstraint: { distance: 5 } }),
+    // A finger scrolls the board; pressing and holding a card picks it up.
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: boardKeyboardCoordinates }),
   );
 
@@ -75,17 +106,18 @@ export function useBoardDnd(
   const onDragStart = ({ active }: DragStartEvent) => {
     const item = parseDndId(active.id);
     if (!item) return;
-    setDrag(
-      item.type === 'card'
-        ? { type: 'card', id: item.id, layout: layoutOf(board) }
-        : { type: 'column', id: item.id },
-    );
+    const layout = layoutOf(board);
+    setDrag(item.type === 'card' ? { type: 'card', id: item.id, layout } : { type: 'column', id: item.id });
+    setDropColumnId(item.type === 'card' ? columnOf(layout, item.id) : null);
   };
 
   const onDragOver = ({ active, over }: DragOverEvent) => {
     if (drag?.type !== 'card' || !over) return;
     const target = parseDndId(over.id);
     if (!target) return;
+    // The highlighted drop target follows what the card is over, within its own column too.
+    const projected = columnOf(moveInLayout(drag.layout, drag.id, target), drag.id);
+    if (projected !== dropColumnId) setDropColumnId(projected);
     const overColumn = target.type === 'column' ? target.id : null;
     const fromColumn = [...drag.layout].find(([, ids]) => ids.includes(drag.id))?.[0];
     // Only crossing into another column changes the preview; within a column the sortable strategy animates.
@@ -103,6 +135,7 @@ export function useBoardDnd(
   const onDragEnd = ({ over }: DragEndEvent) => {
     const current = drag;
     setDrag(null);
+    setDropColumnId(null);
     if (!current || !over || readOnly) return;
     const target = parseDndId(over.id);
     if (!target) return;
@@ -131,8 +164,27 @@ export function useBoardDnd(
       onDragStart,
       onDragOver,
       onDragEnd,
-      onDragCancel: () => setDrag(null),
+      onDragCancel: () => {
+        setDrag(null);
+        setDropColumnId(null);
+      },
+      accessibility,
     },
+    dropColumnId,
     cardsFor,
   };
+}
+
+/**
+ * The pointer sensor for mice and pens only: touch goes through the TouchSensor, whose press-and-hold leaves a
+ * swipe free to scroll the columns (a pointer sensor would start a drag after 5 px of any swipe).
+ */
+class MouseAndPenSensor extends PointerSensor {
+  static override activators = PointerSensor.activators.map((activator) => ({
+    ...activator,
+    handler: (
+      event: Parameters<typeof activator.handler>[0],
+      options: Parameters<typeof activator.handler>[1],
+    ) => event.nativeEvent.pointerType !== 'touch' && activator.handler(event, options),
+  }));
 }

@@ -97,15 +97,17 @@ export const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) 
 type SyntheticListeners = Record<string, Function> | undefined;
 
 /**
- * dnd-kit's listeners, split so the pointer starts a drag anywhere on an item while the keyboard starts one
+ * dnd-kit's listeners, split so a pointer or touch starts a drag anywhere on an item while the keyboard starts one
  * only from its grip button (Space/Enter elsewhere on the item keep their usual meaning).
  */
 export function splitListeners(listeners: SyntheticListeners): {
   onPointerDown?: (event: React.PointerEvent<HTMLElement>) => void;
+  onTouchStart?: (event: React.TouchEvent<HTMLElement>) => void;
   onKeyDown?: (event: React.KeyboardEvent<HTMLElement>) => void;
 } {
   return {
     onPointerDown: listeners?.onPointerDown as ((event: React.PointerEvent<HTMLElement>) => void) | undefined,
+    onTouchStart: listeners?.onTouchStart as ((event: React.TouchEvent<HTMLElement>) => void) | undefined,
     onKeyDown: listeners?.onKeyDown as ((event: React.KeyboardEvent<HTMLElement>) => void) | undefined,
   };
 }

@@ -7,7 +7,8 @@ afterEach(cleanup);
 
 /** An unsigned JWT carrying the claims the dialog reads as hints (the server verifies real ones). */
 function fakeToken(claims: Record<string, unknown>): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const part = (value: object) =>
+    btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
 }
 

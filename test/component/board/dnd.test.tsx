@@ -3,6 +3,7 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dropTarget, type Layout, moveInLayout, parseDndId } from '../../../client/board/dnd';
 import { addCard, readBoard } from '../../../shared/board';
+import { fakeLayout } from './fake-layout';
 import { ada, destroyAll, renderBoard, SLOW_MACHINE_TIMEOUT_MS } from './setup';
 
 const layout = (entries: Record<string, string[]>): Layout => new Map(Object.entries(entries));
@@ -50,40 +51,6 @@ describe('drag layout', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
     expect(parseDndId(3)).toBeNull();
   });
 });
-
-/**
- * happy-dom has no layout, so every element measures 0×0 and dnd-kit's keyboard sensor would find nothing to
- * move to. Lay the board out on a grid instead: columns 300px apart, cards 60px apart, each column as tall as
- * its header, cards and composer (as in a browser: a column grows with its cards).
- */
-function fakeLayout() {
-  return vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
-    this: HTMLElement,
-  ) {
-    const rect = (x: number, y: number, width: number, height: number) =>
-      ({
-        x,
-        y,
-        left: x,
-        top: y,
-        width,
-        height,
-        right: x + width,
-        bottom: y + height,
-        toJSON: () => ({}),
-      }) as DOMRect;
-    const columnEl = this.closest('.board-column');
-    if (!columnEl) return rect(0, 0, 0, 0);
-    const columnIndex = [...document.querySelectorAll('.board-column')].indexOf(columnEl);
-    const x = 20 + columnIndex * 300;
-    const cardCount = columnEl.querySelectorAll('.board-card').length;
-    if (this === columnEl) return rect(x, 0, 280, 60 + cardCount * 60 + 50);
-    const cardEl = this.closest('.board-card');
-    if (!cardEl) return rect(x, 0, 280, 40);
-    const cardIndex = [...columnEl.querySelectorAll('.board-card')].indexOf(cardEl);
-    return rect(x + 10, 60 + cardIndex * 60, 260, 50);
-  });
-}
 
 describe('keyboard drag and drop', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   beforeEach(() => {
