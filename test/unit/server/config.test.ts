@@ -51,6 +51,20 @@ describe('server configuration', () => {
     expect(result.problems.join('\n')).toMatch(/--log-level/);
   });
 
+  it('[S8.1] holds a slow reader back past 256 KiB unsent by default; the threshold is set by flag or environment, at least 64 KiB', () => {
+    expect(DEFAULT_CONFIG.maxBufferedBytes).toBe(256 * 1024);
+    expect(parseConfig([], { MAX_BUFFERED_BYTES: '1048576' })).toMatchObject({
+      ok: true,
+      config: { maxBufferedBytes: 1_048_576 },
+    });
+    expect(parseConfig(['--max-buffered-bytes', '65536'], {})).toMatchObject({
+      ok: true,
+      config: { maxBufferedBytes: 65_536 },
+    });
+    expect(parseConfig(['--max-buffered-bytes', '1000'], {})).toMatchObject({ ok: false });
+    expect(configHelp()).toMatch(/--max-buffered-bytes .*slow client.*default 262144/);
+  });
+
   it('rejects unknown flags and answers --help', () => {
     expect(parseConfig(['--bogus'], {})).toMatchObject({ ok: false });
     expect(parseConfig(['--help'], {})).toEqual({ help: true });
