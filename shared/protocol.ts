@@ -58,6 +58,8 @@ export const CloseCode = {
   documentUnreadable: 4501,
   /** The token expired while connected. */
   tokenExpired: 4401,
+  /** The token was revoked while connected (`trellis-server revoke`); the same code as an expiry. */
+  tokenRevoked: 4401,
   /** The token does not allow this room. */
   forbidden: 4403,
   /**
@@ -67,6 +69,11 @@ export const CloseCode = {
   deleted: 4410,
   /** The room's document reached its size cap. */
   documentTooLarge: 4413,
+  /**
+   * A presence (awareness) state above the server's size limit. 44xx: the stock provider does not
+   * reconnect, since it would send the same state again.
+   */
+  presenceTooLarge: 4414,
   /** The connection sent updates faster than its allowed rate. */
   rateLimited: 4429,
   /** Too many open connections or rooms; retry later. */

@@ -39,6 +39,7 @@ export interface ServerConfig {
   maxMessagesPerSecond: number;
   messageBurst: number;
   maxDocumentBytes: number;
+  maxPresenceBytes: number;
   /** Ping sockets this often; drop those that miss a ping (0: off). */
   heartbeatMs: number;
   /** Scale-out mode (with `databaseUrl`): Redis holding every document's update stream. */
@@ -78,6 +79,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
   messageBurst: DEFAULTS.messageBurst,
   maxDocumentBytes: DEFAULTS.maxDocumentBytes,
+  maxPresenceBytes: DEFAULTS.maxPresenceBytes,
   heartbeatMs: DEFAULT_HEARTBEAT_MS,
   redisUrl: null,
   databaseUrl: null,
@@ -237,6 +239,13 @@ const OPTIONS: OptionSpec[] = [
     env: 'MAX_DOCUMENT_BYTES',
     kind: 'int',
     help: 'a document may not grow past this (4413; 0: off)',
+  },
+  {
+    key: 'maxPresenceBytes',
+    flag: 'max-presence-bytes',
+    env: 'MAX_PRESENCE_BYTES',
+    kind: 'int',
+    help: 'one presence state may not exceed this (4414)',
   },
   {
     key: 'heartbeatMs',

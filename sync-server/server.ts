@@ -85,6 +85,7 @@ export async function startServer(
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     messageBurst: config.messageBurst,
     maxDocumentBytes: config.maxDocumentBytes,
+    maxPresenceBytes: config.maxPresenceBytes,
   });
   let ready = true;
   // Scale-out: without Redis no write can be stored, without PostgreSQL no document can be opened,

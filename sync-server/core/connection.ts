@@ -81,6 +81,8 @@ export class Connection {
   private closed = false;
   /** Set while the client reads too slowly (S8); null while it keeps up. */
   private lag: Lag | null = null;
+  /** Callers waiting on a liveness probe in flight, or null when none is. */
+  private probeWaiters: Array<(alive: boolean) => void> | null = null;
   private readonly bucket: TokenBucket | null;
 
   // Everything shared lives in `context`: thousands of idle connections each cost only their fields.
@@ -140,6 +142,39 @@ export class Connection {
     this.socket.send(frame);
     if (lag === null && this.socket.bufferedAmount > this.context.maxBufferedBytes) this.pause();
     return true;
+  }
+
+  /**
+   * Checks that the client still answers (its presence is claimed by another connection, S5.5):
+   * `onResult(true)` if it does within `timeoutMs`; otherwise the connection is ended as dead (its
+   * presence is removed) and `onResult(false)`. Concurrent checks share one probe.
+   */
+  probeLiveness(timeoutMs: number, onResult: (alive: boolean) => void): void {
+    if (this.closed) {
+      onResult(false);
+      return;
+    }
+    if (this.socket.probe === undefined) {
+      onResult(true);
+      return;
+    }
+    if (this.probeWaiters !== null) {
+      this.probeWaiters.push(onResult);
+      return;
+    }
+    const waiters = [onResult];
+    this.probeWaiters = waiters;
+    this.socket.probe(timeoutMs, (alive) => {
+      this.probeWaiters = null;
+      if (!alive && !this.closed) {
+        this.context.logger.info(
+          { conn: this.id, room: this.room.name },
+          'no answer to a liveness probe: the connection is taken as gone',
+        );
+        this.close(CloseCode.goingAway, 'no answer to a liveness probe');
+      }
+      for (const waiter of waiters) waiter(alive && !this.closed);
+    });
   }
 
   /** The server ends this connection: the client sees `code` and `reason`. */

@@ -16,6 +16,11 @@ export interface SyncSocket {
    * stopped sending to reads again.
    */
   onDrain(fn: () => void): void;
+  /**
+   * Asks the client to answer (a websocket ping) and calls `onResult(true)` if it does within
+   * `timeoutMs`, else `onResult(false)`. Transports without one are taken as alive.
+   */
+  probe?(timeoutMs: number, onResult: (alive: boolean) => void): void;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import type { Clock, CoreMetrics, Logger } from './ports';
 import { Room, type RoomDeps, RoomState } from './room';
+import type { PresenceLimits } from './room-presence';
 
 export interface RoomManagerOptions {
   store: DocStore;
@@ -18,6 +19,8 @@ export interface RoomManagerOptions {
   maxRooms: number;
   /** Other instances' changes (scale-out mode). */
   feed?: DocFeed;
+  /** Bounds on presence states per connection (S5.6). */
+  presenceLimits?: PresenceLimits;
 }
 
 /**

@@ -1,19 +1,13 @@
-import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol';
-import {
-  encodeAwarenessFrame,
-  encodeDurableAck,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-} from '../../shared/wire';
-import { dropForeignRemovals } from './awareness-removals';
+import { encodeDurableAck, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../shared/wire';
 import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
 import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger } from './ports';
+import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits, RoomPresence } from './room-presence';
 import { RoomFailedError, readStoredState } from './stored-state';
 import { type DurableBatch, WritePipeline } from './write-pipeline';
 
@@ -48,6 +42,7 @@ export interface RoomDeps {
   feed?: DocFeed;
   /** Told when the room goes out of service because its stored document cannot be decoded (S7). */
   onFailed?: (room: Room) => void;
+  presenceLimits?: PresenceLimits;
 }
 
 /**
@@ -67,8 +62,8 @@ export class Room {
   private stored: Uint8Array | null = null;
   /** The state vector of `stored` (computed once, at load), while it is not applied. */
   private storedVector: Uint8Array | null = null;
-  readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
+  private readonly presence: RoomPresence;
   state: RoomState = RoomState.loading;
   /** Last time a connection joined or left (epoch ms), for idle-room eviction. */
   lastActive: number;
@@ -80,20 +75,11 @@ export class Room {
 
   private pipeline: WritePipeline | null = null;
   private readyWaiters: Array<(ok: boolean) => void> = [];
-  private awarenessDirty = new Set<number>();
-  private awarenessScheduled = false;
-  /** Client ids whose clock is forgotten once their removal went out (y-websocket #122). */
-  private forgetAfterFlush = new Set<number>();
-  /** The connection that last announced each present awareness client id (the one record of it). */
-  private readonly awarenessOwners = new Map<number, Connection>();
   /** Connections that asked for durable acks: only then is a state vector taken per batch. */
   private durableAckConnections = 0;
   /** Full-state reply for joiners with an empty state vector, valid for one document version. */
   private fullStateCache: { version: number; frame: Uint8Array } | null = null;
   private version = 0;
-  /** The all-states awareness frame for new joiners, valid for one awareness version. */
-  private awarenessCache: { version: number; frame: Uint8Array | null } | null = null;
-  private awarenessVersion = 0;
   private step1Cache: { version: number; frame: Uint8Array } | null = null;
   private unsubscribeFeed: (() => void) | null = null;
 
@@ -102,11 +88,22 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.lastActive = deps.clock.now();
-    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
-    // The server is no participant: it only relays.
-    this.awareness.setLocalState(null);
+    this.presence = new RoomPresence({
+      room: name,
+      doc: this.ydoc,
+      connections: this.connections,
+      clock: deps.clock,
+      logger: deps.logger,
+      limits: deps.presenceLimits ?? DEFAULT_PRESENCE_LIMITS,
+      ...(deps.feed ? { feed: deps.feed } : {}),
+      broadcast: (frame, kind) => this.broadcast(frame, undefined, kind),
+    });
     this.ydoc.on('update', this.handleDocUpdate);
-    this.awareness.on('update', this.handleAwarenessUpdate);
+  }
+
+  /** Who is present in this room (read-only use: tests, metrics). */
+  get awareness(): awarenessProtocol.Awareness {
+    return this.presence.awareness;
   }
 
   /** Loads the stored document; messages wait for this. Rejects (and marks the room failed) on error. */
@@ -136,9 +133,8 @@ export class Room {
       this.unsubscribeFeed =
         this.deps.feed?.subscribe(this.name, cursor, {
           handleRemoteUpdates: (remote) => this.applyRemote(remote),
-          handleRemoteAwareness: (update) =>
-            awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN),
-          localAwareness: () => this.localAwarenessUpdate(),
+          handleRemoteAwareness: (update) => this.presence.applyRemote(update),
+          localAwareness: () => this.presence.localUpdate(),
         }) ?? null;
       this.setState(RoomState.ready);
       this.deps.metrics.roomLoaded((this.deps.clock.monotonic() - started) / 1000);
@@ -254,14 +250,9 @@ export class Room {
     return encodeSyncStep2(Y.encodeStateAsUpdate(this.ydoc, stateVector));
   }
 
-  /**
-   * Applies a connection's awareness update. A removal (null state) counts only from the connection
-   * that announced that client: stock providers echo every removal they hear, which would re-create
-   * a clock the server just forgot (y-websocket #122) or remove a client that has just come back.
-   */
+  /** Applies a connection's awareness update under the presence rules (S5, room-presence.ts). */
   applyAwarenessFrom(connection: Connection, update: Uint8Array): void {
-    const kept = dropForeignRemovals(update, (id) => this.awarenessOwners.get(id) === connection);
-    if (kept !== null) awarenessProtocol.applyAwarenessUpdate(this.awareness, kept, connection);
+    this.presence.applyFrom(connection, update);
   }
 
   /** Sync step 1 (the server's state vector) for a joiner, cached per document version. */
@@ -274,15 +265,7 @@ export class Room {
 
   /** Every known awareness state as one frame, or null when nobody is present. */
   awarenessSnapshot(): Uint8Array | null {
-    // Joiners arriving in the same turn (a join storm) share one encoding.
-    if (this.awarenessCache?.version === this.awarenessVersion) return this.awarenessCache.frame;
-    const ids = [...this.awareness.getStates().keys()];
-    const frame =
-      ids.length === 0
-        ? null
-        : encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-    this.awarenessCache = { version: this.awarenessVersion, frame };
-    return frame;
+    return this.presence.snapshot();
   }
 
   /**
@@ -324,12 +307,7 @@ export class Room {
     if (!this.connections.delete(connection)) return;
     if (connection.wantsDurableAck) this.durableAckConnections--;
     this.lastActive = this.deps.clock.now();
-    // A client that reconnected before its old socket's close was noticed has announced its ids
-    // on the new connection, which now owns them: those stay.
-    const ids: number[] = [];
-    for (const [id, owner] of this.awarenessOwners) if (owner === connection) ids.push(id);
-    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, connection);
-    else this.scheduleAwarenessFlush();
+    this.presence.removeConnection(connection);
   }
 
   /**
@@ -353,8 +331,7 @@ export class Room {
     this.unsubscribeFeed = null;
     this.pipeline?.stop();
     this.ydoc.off('update', this.handleDocUpdate);
-    this.awareness.off('update', this.handleAwarenessUpdate);
-    this.awareness.destroy();
+    this.presence.close();
     this.stored = null;
     this.storedVector = null;
     this.ydoc.destroy();
@@ -401,67 +378,6 @@ export class Room {
       if (connection !== skip && connection.deliver(frame, kind)) sent++;
     }
     this.deps.metrics.framesOut(sent, sent * frame.byteLength);
-  }
-
-  private readonly handleAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    this.awarenessVersion++;
-    const owner = this.connections.has(origin as Connection) ? (origin as Connection) : null;
-    if (owner !== null) for (const id of [...added, ...updated]) this.awarenessOwners.set(id, owner);
-    // Whoever removed it (its owner, its owner's close, a timeout, another instance), a removed
-    // client's clock is forgotten once the removal went out, so its return with the same clock is
-    // accepted here and on every instance (y-websocket #122).
-    for (const id of removed) {
-      this.awarenessOwners.delete(id);
-      this.forgetAfterFlush.add(id);
-    }
-    const changed: number[] = [];
-    for (const id of [...added, ...updated, ...removed]) {
-      if (id !== this.awareness.clientID) {
-        this.awarenessDirty.add(id);
-        changed.push(id);
-      }
-    }
-    // Changes made by this instance's clients go to the other instances (scale-out).
-    if (this.deps.feed && origin !== REMOTE_ORIGIN && changed.length > 0) {
-      this.deps.feed.publishAwareness(
-        this.name,
-        awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
-      );
-    }
-    this.scheduleAwarenessFlush();
-  };
-
-  /** The awareness states this instance's own clients announced, for another instance that asks. */
-  private localAwarenessUpdate(): Uint8Array | null {
-    const ids = [...this.awarenessOwners.keys()];
-    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
-  }
-
-  private scheduleAwarenessFlush(): void {
-    if (this.awarenessScheduled) return;
-    this.awarenessScheduled = true;
-    this.deps.clock.afterIo(() => this.flushAwareness());
-  }
-
-  private flushAwareness(): void {
-    this.awarenessScheduled = false;
-    if (this.state === RoomState.closed || this.state === RoomState.failed) return;
-    const ids = [...this.awarenessDirty].filter((id) => this.awareness.meta.has(id));
-    this.awarenessDirty = new Set();
-    if (ids.length > 0) {
-      const frame = encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-      // The sender gets its own state back too: for a client alone in a room that echo of its
-      // 15 s renewal is the only traffic, and y-websocket drops a socket silent for 30 s.
-      this.broadcast(frame, undefined, Outbound.awareness);
-    }
-    // Forget removed clients' clocks so a reconnect with the same clock is accepted (y-websocket #122).
-    for (const id of this.forgetAfterFlush) {
-      if (!this.awareness.getStates().has(id)) this.awareness.meta.delete(id);
-    }
-    this.forgetAfterFlush.clear();
   }
 }
 

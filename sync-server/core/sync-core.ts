@@ -33,6 +33,10 @@ export interface SyncCoreOptions {
   messageBurst?: number;
   /** A room's document may not grow past this many bytes (0: no cap). */
   maxDocumentBytes?: number;
+  /** One presence state may not exceed this many bytes (4414 above it). */
+  maxPresenceBytes?: number;
+  /** Client ids one connection may announce; the rest are dropped. */
+  maxPresenceIdsPerConnection?: number;
 }
 
 /** What the transport knows about a new connection once it has been authorised. */
@@ -66,6 +70,9 @@ export const DEFAULTS = {
   maxMessagesPerSecond: 100,
   messageBurst: 500,
   maxDocumentBytes: 32 * 1024 * 1024,
+  // A name, a colour and a cursor take a few hundred bytes; a tab announces one client id.
+  maxPresenceBytes: 8 * 1024,
+  maxPresenceIdsPerConnection: 4,
 } as const;
 
 /** Handlers that ignore every event: for a socket the core refused (it is already closing). */
@@ -114,6 +121,10 @@ export class SyncCore {
       compactThreshold: options.compactThreshold ?? DEFAULTS.compactThreshold,
       batchWindowMs: options.batchWindowMs ?? DEFAULTS.batchWindowMs,
       maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
+      presenceLimits: {
+        maxStateBytes: options.maxPresenceBytes ?? DEFAULTS.maxPresenceBytes,
+        maxIdsPerConnection: options.maxPresenceIdsPerConnection ?? DEFAULTS.maxPresenceIdsPerConnection,
+      },
       ...(options.feed ? { feed: options.feed } : {}),
     });
   }

@@ -3,15 +3,18 @@ import type { Duplex } from 'node:stream';
 import * as wsModule from 'ws';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
-import { isValidRoomName } from '../../shared/room-names';
+import { boardOfRoom, isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
 import { type ConnectionHandlers, IGNORED, type SyncCore } from '../core/sync-core';
 import { AddressLimiter } from '../limits/address-limiter';
 
 /** The access decision for one upgrade request (see auth for token checks). */
 export type AccessDecision =
-  /** `expiresAt` (epoch ms): the connection is closed with 4401 when its token expires. */
-  | { ok: true; readOnly: boolean; expiresAt?: number }
+  /**
+   * `expiresAt` (epoch ms): the connection is closed with 4401 when its token expires. `generation`:
+   * its token's, so a revocation of the board closes it (S12.3); absent when nothing can revoke it.
+   */
+  | { ok: true; readOnly: boolean; expiresAt?: number; generation?: number }
   | { ok: false; status: 401 | 403 | 429 | 503; reason: string };
 export type Authorizer = (
   req: IncomingMessage,
@@ -53,6 +56,8 @@ class TransportSocket extends WebSocket {
   alive = true;
   /** Cancels the token-expiry timer, if the token expires. */
   cancelExpiry: (() => void) | null = null;
+  /** Its token's generation (S12.3); null when no token is revocable (open mode). */
+  generation: number | null = null;
 }
 
 /** What the shared listeners need from the transport that owns a socket. */
@@ -170,6 +175,7 @@ export function createWsTransport(options: WsTransportOptions) {
         remoteAddress,
       });
       ws.core = handlers;
+      if (decision.generation !== undefined) ws.generation = decision.generation;
       if (decision.expiresAt !== undefined) {
         ws.cancelExpiry = atTime(decision.expiresAt, () => {
           logger.info({ room, addr: remoteAddress }, 'token expired while connected: closing');
@@ -196,7 +202,20 @@ export function createWsTransport(options: WsTransportOptions) {
     wss.on('close', () => clearInterval(timer));
   }
 
-  return { wss, handleUpgrade };
+  /** Closes (4401) every connection to `board`'s rooms whose token is revoked; returns how many. */
+  function closeRevoked(board: string, revokedAt: number): number {
+    let closed = 0;
+    for (const client of wss.clients) {
+      const ws = client as TransportSocket;
+      if (ws.generation === null || ws.generation > revokedAt || boardOfRoom(ws.room) !== board) continue;
+      logger.info({ room: ws.room, addr: ws.address }, 'token revoked while connected: closing');
+      ws.core.close(CloseCode.tokenRevoked, 'token revoked');
+      closed++;
+    }
+    return closed;
+  }
+
+  return { wss, handleUpgrade, closeRevoked };
 }
 
 /** The client's address; behind a trusted proxy, the one it appended to X-Forwarded-For. */
@@ -306,6 +325,25 @@ class WsSyncSocket implements SyncSocket {
 
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
+  }
+
+  probe(timeoutMs: number, onResult: (alive: boolean) => void): void {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) {
+      onResult(false);
+      return;
+    }
+    const answered = () => {
+      clearTimeout(timer);
+      onResult(true);
+    };
+    const timer = setTimeout(() => {
+      ws.off('pong', answered);
+      onResult(false);
+    }, timeoutMs);
+    timer.unref();
+    ws.once('pong', answered);
+    ws.ping();
   }
 }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../shared/wire';
 import { waitUntil } from '../support/wait';
 import { cleanup, connectClient, startTestServer, whenSynced } from './support/harness';
-import { openRawSocket } from './support/raw-socket';
+import { openRawSocket, openStallableSocket } from './support/raw-socket';
 
 afterEach(cleanup);
 
@@ -48,13 +48,15 @@ describe('connection liveness', () => {
     expect(live.provider.wsconnected).toBe(true);
   });
 
-  it('closing a stale socket does not remove presence its client re-announced on a new socket', async () => {
-    const server = await startTestServer();
+  it('[S5.5] closing a stale socket does not remove presence its client re-announced on a new socket', async () => {
+    const server = await startTestServer({ heartbeatMs: 60_000 });
     const watcher = connectClient(server.wsUrl, 'room-stale');
     await whenSynced(watcher);
-    const old = await openRawSocket(server.wsUrl, 'room-stale');
-    old.ws.send(awarenessFrame(777, 1, 'before'));
+    const old = await openStallableSocket(server.port, 'room-stale');
+    old.send(awarenessFrame(777, 1, 'before'));
     await waitUntil(() => watcher.provider.awareness.getStates().has(777), 'the watcher sees 777');
+    // The old socket stops answering (a network change); the client comes back on a new one.
+    old.stall();
     const fresh = await openRawSocket(server.wsUrl, 'room-stale');
     fresh.ws.send(awarenessFrame(777, 2, 'after'));
     await waitUntil(
@@ -62,9 +64,12 @@ describe('connection liveness', () => {
         (watcher.provider.awareness.getStates().get(777) as { name?: string } | undefined)?.name === 'after',
       'the watcher sees the re-announcement',
     );
-    old.ws.close();
+    old.destroy();
     await waitUntil(() => server.core.connectionCount === 2, 'the stale socket is gone');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A query round trip on the new socket: anything the old socket's end caused has gone out.
+    fresh.ws.send(new Uint8Array([3]));
+    const before = fresh.frames.length;
+    await waitUntil(() => fresh.frames.length > before, 'the server answered the query');
     expect(watcher.provider.awareness.getStates().has(777)).toBe(true);
     fresh.ws.close();
     await waitUntil(
