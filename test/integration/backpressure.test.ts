@@ -1,31 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
-import { MessageType } from '../../shared/protocol';
-import { encodeSyncStep1 } from '../../shared/wire';
 import { waitUntil } from '../support/wait';
 import { cleanup, connectClient, sameState, startTestServer, whenSynced } from './support/harness';
-import { openStallableSocket, type StallableSocket } from './support/raw-socket';
 import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
+import {
+  LIVE_MEMORY_ENV,
+  type LiveMemory,
+  openLiveMemory,
+  openStalledReader,
+  type StalledReader,
+} from './support/stalled-reader';
 
 const started: ServerProcess[] = [];
 const dirs: string[] = [];
-const readers: Array<{ socket: StallableSocket; doc: Y.Doc }> = [];
-const inspectors: WebSocket[] = [];
+const readers: StalledReader[] = [];
+const memories: LiveMemory[] = [];
 afterEach(async () => {
-  for (const ws of inspectors.splice(0)) ws.terminate();
-  for (const { socket, doc } of readers.splice(0)) {
-    socket.destroy();
-    doc.destroy();
-  }
+  for (const memory of memories.splice(0)) memory.close();
+  for (const reader of readers.splice(0)) reader.destroy();
   await cleanup();
   for (const server of started.splice(0)) await stopServer(server, 'SIGKILL');
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
@@ -33,77 +27,10 @@ afterEach(async () => {
 
 const MiB = 1024 * 1024;
 
-/** A reader on a stallable socket that applies what it receives to its own document. */
-async function openReader(port: number, room: string) {
-  const socket = await openStallableSocket(port, room);
-  const doc = new Y.Doc();
-  readers.push({ socket, doc });
-  const awareness = new awarenessProtocol.Awareness(doc);
-  awareness.setLocalState(null);
-  let bytes = 0;
-  socket.onMessage((message) => {
-    bytes += message.byteLength;
-    const decoder = decoding.createDecoder(message);
-    const type = decoding.readVarUint(decoder);
-    if (type === MessageType.awareness) {
-      awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'server');
-    }
-    if (type !== MessageType.sync) return;
-    const reply = encoding.createEncoder();
-    encoding.writeVarUint(reply, MessageType.sync);
-    syncProtocol.readSyncMessage(decoder, reply, doc, socket);
-    if (encoding.length(reply) > 1) socket.send(encoding.toUint8Array(reply));
-  });
-  socket.send(encodeSyncStep1(Y.encodeStateVector(doc)));
-  return {
-    socket,
-    doc,
-    /** The awareness states it has received. */
-    awareness: awareness.getStates() as Map<number, Record<string, unknown>>,
-    /** Bytes of messages read so far. */
-    get bytes() {
-      return bytes;
-    },
-  };
-}
-
-/**
- * Anonymous resident memory of a process (RssAnon), in bytes: the heap and buffers a queue would
- * take, without the file pages (the binary, LevelDB's tables) the kernel maps in and out.
- */
-function anonymousRssOf(pid: number): number {
-  const match = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no RssAnon in /proc/${pid}/status`);
-  return Number(match[1]) * 1024;
-}
-
-/** The server's V8 inspector, to collect garbage before reading memory: what is left is live. */
-async function openInspector(server: ServerProcess): Promise<{ collectGarbage(): Promise<void> }> {
-  await waitUntil(
-    () => server.logs.some((line) => line.includes('Debugger listening on ws://')),
-    'the inspector',
-  );
-  const url = /ws:\/\/\S+/.exec(server.logs.find((line) => line.includes('Debugger listening'))!)![0];
-  const ws = new WebSocket(url);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let nextId = 1;
-  const calls = new Map<number, () => void>();
-  ws.on('message', (data: Buffer) => {
-    const reply = JSON.parse(data.toString()) as { id?: number };
-    if (reply.id !== undefined) calls.get(reply.id)?.();
-  });
-  inspectors.push(ws);
-  return {
-    collectGarbage: () =>
-      new Promise<void>((resolve) => {
-        const id = nextId++;
-        calls.set(id, resolve);
-        ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
-      }),
-  };
+async function openReader(port: number, room: string): Promise<StalledReader> {
+  const reader = await openStalledReader(port, room);
+  readers.push(reader);
+  return reader;
 }
 
 async function pausesOf(url: string): Promise<number> {
@@ -120,14 +47,11 @@ describe('backpressure', () => {
     const server = await spawnServer({
       DATA_DIR: dataDir,
       MAX_MESSAGES_PER_SECOND: '0',
-      // Memory is read after a full collection (through the inspector), with buffers of 64 kB or
-      // more in their own mappings that are returned to the system when freed: what is read is
-      // what is live, not garbage awaiting collection nor memory the allocator kept (±5 MB else).
-      NODE_OPTIONS: '--inspect=127.0.0.1:0',
-      MALLOC_MMAP_THRESHOLD_: '65536',
+      ...LIVE_MEMORY_ENV,
     });
     started.push(server);
-    const inspector = await openInspector(server);
+    const memory = await openLiveMemory(server.pid, () => server.logs.join('\n'));
+    memories.push(memory);
     const room = 'room-flood';
     const writer = connectClient(server.wsUrl, room);
     const live = connectClient(server.wsUrl, room);
@@ -149,8 +73,7 @@ describe('backpressure', () => {
         blobs.set('blob', value);
         await waitUntil(() => live.doc.getMap('m').get('blob') === value, `${label} step ${i} arrives`);
         if (i % 10 === 9) {
-          await inspector.collectGarbage();
-          peak = Math.max(peak, anonymousRssOf(server.pid));
+          peak = Math.max(peak, await memory.read());
         }
       }
       return peak;
