@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '../shared/protocol';
+import { BoardOps } from './admin/board-ops';
+import { boardOpsRoutes } from './admin/board-ops-http';
 import { createAdminHandler } from './admin/http';
 import { writeAdminCredential, writeServerRecord } from './admin/local-files';
 import { AdminOps } from './admin/ops';
@@ -18,6 +20,7 @@ import { createRequestHandler } from './http/routes';
 import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
+import { openRevocations } from './revocation-setup';
 import type { ScaleOut } from './scaleout/compose';
 import { LevelDocStore } from './storage/level-doc-store';
 import { VERSION } from './version';
@@ -100,10 +103,19 @@ export async function startServer(
       down,
     };
   };
-  const authorize = options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey) : openAccess);
+  const { revocations, stop: stopRevocations } = await openRevocations(store, scaleout, logger);
+  const authorize =
+    options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey, Date.now, revocations) : openAccess);
   // Written before listening, so no admin request can arrive before the CLI can read it.
   const adminCredential = await writeAdminCredential(config.dataDir);
-  const admin = createAdminHandler({ ops: new AdminOps(core, store), verifyKey, adminCredential, logger });
+  const boardOps = new BoardOps(core, store, revocations);
+  const admin = createAdminHandler({
+    ops: new AdminOps(core, store),
+    verifyKey,
+    adminCredential,
+    logger,
+    more: boardOpsRoutes({ ops: boardOps, authConfigured: verifyKey !== null, logger }),
+  });
   // Without a key anyone's browser is a client: refuse what a foreign page sends (request-guard.ts).
   const guard =
     verifyKey === null && !options.authorize
@@ -125,6 +137,7 @@ export async function startServer(
     verifyKey,
     signKey: config.authSecret ? secretKey(config.authSecret) : null,
     logger,
+    revocations,
   });
   const routes = createRequestHandler(
     {
@@ -163,6 +176,7 @@ export async function startServer(
     authorize,
     heartbeatMs: config.heartbeatMs,
   });
+  revocations.onRevoked((board, revokedAt) => transport.closeRevoked(board, revokedAt));
   http.on('upgrade', (req, socket, head) => {
     const refusal = guard && (guard.checkHost(req) ?? guard.checkOrigin(req));
     if (refusal) {
@@ -221,6 +235,7 @@ export async function startServer(
       // Readiness turns 503 at once while HTTP keeps answering (so balancers see it); new
       // websocket upgrades are refused from here on.
       ready = false;
+      stopRevocations();
       // Scale-out clients reconnect to another instance at once (1012 "service restart").
       const { unstoredRooms } = await core.stop(scaleout ? CloseCode.serviceRestart : undefined);
       transport.wss.close();

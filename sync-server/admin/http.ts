@@ -12,6 +12,7 @@
  *                                   room's state merged into it (all or nothing)
  *   POST /admin/compact[?room=]     merge update logs into one entry (404 for a room not stored)
  *   GET  /admin/verify              every stored room decoded: ok, pending structs or undecodable (JSON)
+ *   POST /admin/rollback?board=, /admin/delete?board=, /admin/revoke?board=   see board-ops-http.ts
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boardOfRoom, isValidId, isValidRoomName } from '../../shared/room-names';
@@ -31,7 +32,18 @@ export interface AdminHandlerOptions {
   logger: Logger;
   /** Largest accepted import body. */
   maxBodyBytes?: number;
+  /** More endpoints (per-board operations); true when one answered. */
+  more?: AdminRoutes;
 }
+
+/** Endpoints beside these, answered after the same credential check and with the same error handling. */
+export type AdminRoutes = (
+  route: string,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+) => Promise<boolean>;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -128,6 +140,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
           return true;
         }
         default:
+          if (await options.more?.(route, url, req, res, maxBodyBytes)) return true;
           json(res, 404, { error: `no admin endpoint ${route}` });
           return true;
       }
@@ -165,7 +178,7 @@ async function streamDump(res: ServerResponse, dumps: AsyncIterable<Parameters<t
 
 class BodyTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -176,7 +189,7 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }

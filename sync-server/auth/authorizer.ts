@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { TOKEN_PARAM } from '../../shared/protocol';
 import { boardOfRoom } from '../../shared/room-names';
 import type { AccessDecision, Authorizer } from '../http/ws-transport';
+import type { Revocations } from './revocations';
 import { ALL_BOARDS, Role, type TokenClaims, type VerifyKey, verifyToken } from './tokens';
 
 /** Whether a token's boards cover `room`; a description room belongs to its board. */
@@ -22,10 +23,15 @@ export function requestToken(req: IncomingMessage, url: URL): string | null {
 
 /**
  * The upgrade check when auth is configured: missing, expired or badly signed → 401; valid but not
- * for this board → 403; `read` → a read-only connection. The decision carries the token's expiry so
- * the transport closes the socket (4401) when it passes.
+ * for this board → 403; revoked for this board (S12.3) → 401; `read` → a read-only connection. The
+ * decision carries the token's expiry and generation so the transport closes the socket (4401) when
+ * it expires or is revoked.
  */
-export function createTokenAuthorizer(key: VerifyKey, now: () => number = Date.now): Authorizer {
+export function createTokenAuthorizer(
+  key: VerifyKey,
+  now: () => number = Date.now,
+  revocations: Revocations | null = null,
+): Authorizer {
   return async (req, room, url): Promise<AccessDecision> => {
     const token = requestToken(req, url);
     if (token === null) return { ok: false, status: 401, reason: 'missing token' };
@@ -36,10 +42,14 @@ export function createTokenAuthorizer(key: VerifyKey, now: () => number = Date.n
       const who = claims.name ? ` (${claims.name})` : '';
       return { ok: false, status: 403, reason: `token${who} is not valid for this board` };
     }
+    if (revocations?.refuses(boardOfRoom(room), claims.generation)) {
+      return { ok: false, status: 401, reason: 'token revoked' };
+    }
     return {
       ok: true,
       readOnly: claims.role === Role.read,
       ...(claims.exp !== undefined ? { expiresAt: claims.exp * 1000 } : {}),
+      generation: claims.generation ?? 0,
     };
   };
 }

@@ -25,6 +25,7 @@ import {
 } from '../../shared/share-links';
 import type { Logger } from '../core/ports';
 import { tokenAllowsRoom } from './authorizer';
+import type { Revocations } from './revocations';
 import { type SignKey, signToken, type VerifyKey, verifyToken } from './tokens';
 
 export interface ShareHandlerOptions {
@@ -33,6 +34,8 @@ export interface ShareHandlerOptions {
   /** Null when the server can verify but not sign (asymmetric key without its private half). */
   signKey: SignKey | null;
   logger: Logger;
+  /** Revoked links (S12.3): one cannot mint a fresh link, which would outlive the revocation. */
+  revocations?: Revocations | null;
   /** Epoch milliseconds (tests). */
   now?: () => number;
 }
@@ -66,6 +69,7 @@ export function createShareHandler(options: ShareHandlerOptions) {
     const caller = verified.claims;
     if (!tokenAllowsRoom(caller, boardRoom(boardId)))
       return answer(res, 403, 'this token does not open this board');
+    if (options.revocations?.refuses(boardId, caller.generation)) return answer(res, 401, 'token revoked');
     if (options.signKey === null) {
       return answer(
         res,

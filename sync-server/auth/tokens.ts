@@ -22,6 +22,12 @@ export interface TokenClaims {
   name?: string;
   /** Expiry in epoch seconds; absent for a token that never expires. */
   exp?: number;
+  /**
+   * The token's generation: when it was minted, in epoch milliseconds (the `gen` claim; from `iat`
+   * for tokens minted without one, 0 with neither). A board's revocation refuses every generation
+   * up to it (S12.3).
+   */
+  generation?: number;
 }
 
 export interface VerifyKey {
@@ -104,14 +110,19 @@ export interface SignOptions {
   expiresInSeconds: number | null;
   /** Epoch seconds (tests). */
   now?: number;
+  /** Epoch milliseconds, the token's generation (tests); default now. */
+  nowMs?: number;
 }
 
 export async function signToken(key: SignKey, options: SignOptions): Promise<string> {
-  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const nowMs = options.nowMs ?? (options.now !== undefined ? options.now * 1000 : Date.now());
+  const now = options.now ?? Math.floor(nowMs / 1000);
   const jwt = new SignJWT({
     boards: options.boards,
     role: options.role,
     ...(options.name ? { name: options.name } : {}),
+    // `iat` counts whole seconds: a link minted in the second of a revocation needs finer time.
+    gen: nowMs,
   })
     .setProtectedHeader({ alg: key.alg, typ: 'JWT' })
     .setAudience(TOKEN_AUDIENCE)
@@ -132,7 +143,7 @@ export async function verifyToken(key: VerifyKey, token: string, nowSeconds?: nu
       audience: TOKEN_AUDIENCE,
       ...(nowSeconds !== undefined ? { currentDate: new Date(nowSeconds * 1000) } : {}),
     });
-    const { boards, role, name, exp } = payload;
+    const { boards, role, name, exp, gen, iat } = payload;
     if (!Array.isArray(boards) || !boards.every((b) => typeof b === 'string')) {
       return { ok: false, kind: 'invalid', reason: 'token has no boards claim' };
     }
@@ -146,6 +157,7 @@ export async function verifyToken(key: VerifyKey, token: string, nowSeconds?: nu
         role,
         ...(typeof name === 'string' ? { name } : {}),
         ...(exp !== undefined ? { exp } : {}),
+        generation: typeof gen === 'number' ? gen : typeof iat === 'number' ? iat * 1000 : 0,
       },
     };
   } catch (error) {

@@ -14,6 +14,7 @@ import { runStart } from '../start';
 import { VERSION } from '../version';
 import { runBackup, runRestore, runVerify } from './backup-commands';
 import { runExport, runImport, runInspect } from './board-commands';
+import { BOARD_OPS_COMMANDS } from './board-ops-commands';
 import {
   type CliIo,
   COMMON_HELP,
@@ -115,6 +116,7 @@ const COMMANDS: Record<string, Command> = {
   checked before anything is copied.`,
     run: runMigrate,
   },
+  ...BOARD_OPS_COMMANDS,
 };
 
 export function mainHelp(): string {

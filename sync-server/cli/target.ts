@@ -42,7 +42,7 @@ function includeOf(selection: DumpSelection): (room: string) => boolean {
 
 /** Acts on an opened store through a core of its own, so writes take the same path as in the server. */
 export class LocalTarget implements Target {
-  private readonly core: SyncCore;
+  readonly core: SyncCore;
   private readonly ops: AdminOps;
 
   constructor(
@@ -155,7 +155,7 @@ export class RemoteTarget implements Target {
 
   async close(): Promise<void> {}
 
-  private async request(method: string, path: string, body?: string): Promise<Response> {
+  async request(method: string, path: string, body?: string): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {

@@ -11,6 +11,7 @@ import { registerScaleOutMetrics } from './metrics';
 import { PostgresHealth } from './pg-health';
 import { RedisDocStore } from './redis-doc-store';
 import { RedisFeed } from './redis-feed';
+import { PgRevocationStore } from './revocations';
 import { ensureSchema, readCovers } from './snapshots';
 
 export const ScaleOutRole = { sync: 'sync', compactor: 'compactor', both: 'both' } as const;
@@ -33,6 +34,8 @@ export interface ScaleOut {
   feed: RedisFeed;
   compaction: Compaction;
   compactor: Compactor | null;
+  /** Revoked share links, shared by every instance (S12.3). */
+  revocationStore: PgRevocationStore;
   /**
    * Redis (the durable log: writes) and PostgreSQL (the snapshots: opening a document) are both
    * reachable, so this instance can serve a new client.
@@ -158,6 +161,7 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
     feed,
     compaction,
     compactor,
+    revocationStore: new PgRevocationStore(pool),
     healthy: () => redis.status === 'ready' && postgresHealth.healthy(),
     unavailable: () => [
       ...(redis.status === 'ready' ? [] : ['redis']),

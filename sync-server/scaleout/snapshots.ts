@@ -21,6 +21,12 @@ export async function ensureSchema(pool: Pool): Promise<void> {
         covers text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // Revoked share links per board (S12.3): tokens minted up to revoked_at (epoch ms) are refused.
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS trellis_revocations (
+        board text PRIMARY KEY,
+        revoked_at bigint NOT NULL
+      )`);
   });
 }
 

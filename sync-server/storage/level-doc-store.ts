@@ -7,6 +7,7 @@ import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-s
  * LevelDB layout (after y-leveldb's: an update log keyed by a per-room counter):
  *   `u!<room>!<seq as 12 hex digits>` → one Yjs update (binary)
  *   `m!<room>` → JSON RoomMeta
+ *   `c!<key>` → a small record beside the documents (revocations), never part of a room or backup
  * Room names never contain `!`, so a room's keys form one contiguous range. A write is handed to
  * the kernel before its promise resolves, so it survives `kill -9` of the server; `sync: true`
  * (the `fsync` option) also survives power loss, at a large cost in latency.
@@ -165,6 +166,25 @@ export class LevelDocStore implements DocStore {
     } finally {
       await snapshot.close();
     }
+  }
+
+  /** The records under `c!<prefix>`, by the rest of their key. */
+  async readRecords(prefix: string): Promise<Map<string, string>> {
+    const records = new Map<string, string>();
+    const from = `c!${prefix}`;
+    for await (const [key, value] of this.db.iterator({ gt: from, lt: `${from}~` })) {
+      records.set(key.slice(from.length), new TextDecoder().decode(value));
+    }
+    return records;
+  }
+
+  async readRecord(key: string): Promise<string | null> {
+    const value = await this.db.get(`c!${key}`);
+    return value === undefined ? null : new TextDecoder().decode(value);
+  }
+
+  async writeRecord(key: string, value: string): Promise<void> {
+    await this.db.put(`c!${key}`, new TextEncoder().encode(value), { sync: this.sync });
   }
 
   async close(): Promise<void> {

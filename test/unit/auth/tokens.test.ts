@@ -31,8 +31,30 @@ describe('tokens', () => {
     const result = await verifyToken(key, token, NOW + 30);
     expect(result).toEqual({
       ok: true,
-      claims: { boards: ['b1'], role: 'read', name: 'Ann', exp: NOW + 60 },
+      claims: { boards: ['b1'], role: 'read', name: 'Ann', exp: NOW + 60, generation: NOW * 1000 },
     });
+  });
+
+  it('[S12.3] a token carries its generation in milliseconds; without `gen` it comes from `iat`, else 0', async () => {
+    const key = secretKey(SECRET);
+    const minted = await signToken(key, {
+      boards: ['b1'],
+      role: 'read',
+      expiresInSeconds: null,
+      nowMs: 1_234_567,
+    });
+    expect(await verifyToken(key, minted)).toMatchObject({ ok: true, claims: { generation: 1_234_567 } });
+    const iatOnly = await new SignJWT({ boards: ['b1'], role: 'read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('trellis')
+      .setIssuedAt(NOW)
+      .sign(key.key as Uint8Array);
+    expect(await verifyToken(key, iatOnly, NOW)).toMatchObject({ claims: { generation: NOW * 1000 } });
+    const neither = await new SignJWT({ boards: ['b1'], role: 'read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('trellis')
+      .sign(key.key as Uint8Array);
+    expect(await verifyToken(key, neither)).toMatchObject({ claims: { generation: 0 } });
   });
 
   it('an expired token is refused as expired', async () => {
