@@ -7,6 +7,7 @@ import { previewAfterBackgroundSave } from './description/background-previews';
 import { onSavedInBackground, openDocument, startBackgroundSync } from './sync';
 import './app/styles.css';
 import './app/dialogs.css';
+import './app/pages.css';
 
 captureShareToken();
 // Documents with changes the server has not stored sync whatever page is shown (after a reload too).

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { initBoard } from '../../shared/board';
 import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
+import { localToday } from '../board/format';
 import { useDescriptionSlots } from '../description';
 import {
   boardToken,
@@ -14,7 +15,11 @@ import {
   useSyncStatus,
 } from '../sync';
 import { AppIcon } from './AppIcon';
+import { useChangeRecord } from './board-activity';
+import { cardMatcher, filterFromSearch, searchWithFilter } from './card-filter';
+import { FilterBar } from './FilterBar';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
+import { CARD_PARAM, replaceSearch, useSearch } from './routing';
 import { ShareDialog } from './ShareDialog';
 import { StatusBar } from './StatusBar';
 import { httpMintShareLink } from './share-api';
@@ -92,7 +97,54 @@ function LoadedBoard({
     };
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
-  return <BoardView doc={handle.doc} awareness={handle.awareness} me={me} readOnly={readOnly} {...slots} />;
+  useChangeRecord(boardId, handle, me);
+
+  // The filter and the open card live in the URL, so a link shows what this page shows.
+  const search = useSearch();
+  const filter = useMemo(() => filterFromSearch(search), [search]);
+  const today = localToday();
+  const matcher = useMemo(
+    () => cardMatcher(filter, { labels: board.labels, members: board.members }, today),
+    [filter, board.labels, board.members, today],
+  );
+  const counts = useMemo(() => {
+    let total = 0;
+    let shown = 0;
+    for (const column of board.columns) {
+      total += column.cards.length;
+      shown += matcher ? column.cards.filter(matcher).length : column.cards.length;
+    }
+    return { total, shown };
+  }, [board.columns, matcher]);
+  const openCardId = new URLSearchParams(search).get(CARD_PARAM);
+  const onOpenCard = useCallback((cardId: string | null) => {
+    const params = new URLSearchParams(window.location.search);
+    if (cardId === null) params.delete(CARD_PARAM);
+    else params.set(CARD_PARAM, cardId);
+    replaceSearch(params.toString());
+  }, []);
+  return (
+    <>
+      <FilterBar
+        filter={filter}
+        labels={board.labels}
+        members={board.members}
+        onChange={(next) => replaceSearch(searchWithFilter(window.location.search, next))}
+        shown={counts.shown}
+        total={counts.total}
+      />
+      <BoardView
+        doc={handle.doc}
+        awareness={handle.awareness}
+        me={me}
+        readOnly={readOnly}
+        cardFilter={matcher}
+        openCardId={openCardId}
+        onOpenCard={onOpenCard}
+        {...slots}
+      />
+    </>
+  );
 }
 
 const copyToClipboard = (text: string): Promise<void> =>

@@ -1,6 +1,13 @@
 import { type FormEvent, useId, useState } from 'react';
 import { newId } from '../../shared/board';
-import { forgetBoard, loadRecentBoards, parseBoardLink, rememberBoard } from './recent-boards';
+import {
+  forgetBoard,
+  loadRecentBoards,
+  parseBoardLink,
+  type RecentBoard,
+  rememberBoard,
+} from './recent-boards';
+import { timeAgo } from './relative-time';
 import { boardPath, navigate } from './routing';
 
 /** The boards opened in this browser, a button to create one, and a field to open one by link. */
@@ -9,6 +16,9 @@ export function Home() {
   const [link, setLink] = useState('');
   const [linkError, setLinkError] = useState<string | null>(null);
   const linkId = useId();
+  const listId = useId();
+  // The last board taken off the list, until another is: its entry, to put back with Undo.
+  const [removed, setRemoved] = useState<RecentBoard | null>(null);
 
   const create = () => {
     const id = newId();
@@ -54,37 +64,70 @@ export function Home() {
           ) : null}
         </form>
       </div>
-      <h2>Your boards</h2>
+      <h2 id={listId}>Your boards</h2>
+      <p className="status-line" role="status">
+        {removed ? (
+          <>
+            Removed “{removed.title || 'Untitled board'}” from this list.{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                const { id, ...fields } = removed;
+                rememberBoard(id, fields);
+                setBoards(loadRecentBoards());
+                setRemoved(null);
+              }}
+            >
+              Undo
+            </button>
+          </>
+        ) : null}
+      </p>
       {boards.length === 0 ? (
         <p className="empty">No boards yet. Create one, or open a link someone shared with you.</p>
       ) : (
-        <ul className="board-list">
-          {boards.map((board) => (
-            <li key={board.id}>
-              <a
-                href={boardPath(board.id)}
-                onClick={(event) => {
-                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-                  event.preventDefault();
-                  navigate(boardPath(board.id));
-                }}
-              >
-                {board.title || 'Untitled board'}
-              </a>
-              <span className="board-id">{board.id}</span>
-              <button
-                type="button"
-                className="link-button"
-                aria-label={`Remove ${board.title || board.id} from this list`}
-                onClick={() => {
-                  forgetBoard(board.id);
-                  setBoards(loadRecentBoards());
-                }}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
+        <ul className="board-list" aria-labelledby={listId}>
+          {boards.map((board) => {
+            const title = board.title || 'Untitled board';
+            return (
+              <li key={board.id}>
+                <div className="board-list-main">
+                  <a
+                    href={boardPath(board.id)}
+                    onClick={(event) => {
+                      if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                      event.preventDefault();
+                      navigate(boardPath(board.id));
+                    }}
+                  >
+                    {title}
+                  </a>
+                  <span className="board-list-meta">
+                    {board.openedAt > 0 ? <span>Opened {timeAgo(board.openedAt)}</span> : null}
+                    {board.changedAt !== undefined ? (
+                      <span>
+                        Changed {timeAgo(board.changedAt)}
+                        {board.changedBy ? ` by ${board.changedBy}` : ''}
+                      </span>
+                    ) : null}
+                  </span>
+                </div>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Remove ${title} from this list`}
+                  onClick={() => {
+                    forgetBoard(board.id);
+                    setBoards(loadRecentBoards());
+                    setRemoved(board);
+                  }}
+                >
+                  Remove
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

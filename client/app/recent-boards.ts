@@ -11,6 +11,9 @@ export interface RecentBoard {
   openedAt: number;
   /** Created in this browser and not yet initialised (initBoard runs once its local copy loaded). */
   needsInit?: boolean;
+  /** When a change to the board was last seen here (epoch ms), and whose, when known (board-activity.ts). */
+  changedAt?: number;
+  changedBy?: string | null;
 }
 
 function parseBoards(value: unknown): RecentBoard[] | null {
@@ -18,13 +21,15 @@ function parseBoards(value: unknown): RecentBoard[] | null {
   const boards: RecentBoard[] = [];
   for (const entry of value) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const { id, title, openedAt, needsInit } = entry as Record<string, unknown>;
+    const { id, title, openedAt, needsInit, changedAt, changedBy } = entry as Record<string, unknown>;
     if (typeof id !== 'string' || !isValidId(id)) continue;
     boards.push({
       id,
       title: typeof title === 'string' ? title : '',
       openedAt: typeof openedAt === 'number' ? openedAt : 0,
       ...(needsInit === true ? { needsInit: true } : {}),
+      ...(typeof changedAt === 'number' ? { changedAt } : {}),
+      ...(typeof changedBy === 'string' ? { changedBy } : {}),
     });
   }
   return boards;

@@ -60,3 +60,31 @@ function subscribe(onChange: () => void): () => void {
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
+
+/** The query string (`?…`); re-renders on navigation and on `replaceSearch`. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}
+
+/**
+ * Replaces the query string without a history entry (the filter as it is typed, the open card), so the
+ * address bar always holds a link to what is shown.
+ */
+export function replaceSearch(search: string): void {
+  const next = search === '' || search === '?' ? '' : search.startsWith('?') ? search : `?${search}`;
+  if (next === window.location.search) return;
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${window.location.pathname}${next}${window.location.hash}`,
+  );
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/** The query parameter naming the open card of a board (`/b/<id>?card=<cardId>`). */
+export const CARD_PARAM = 'card';
+
+/** The link to a card: its board with its panel open. */
+export function cardPath(boardId: string, cardId: string): string {
+  return `${boardPath(boardId)}?${CARD_PARAM}=${encodeURIComponent(cardId)}`;
+}

@@ -18,6 +18,7 @@ import { useBoard, useBoardUndo, usePresence } from './hooks';
 import { useMemberRecord } from './member-record';
 import { useOpenCard, usePublishOpenCard } from './open-card';
 import { usePresenceIndex } from './presence-index';
+import { type CardPredicate, useShownCards } from './shown-cards';
 import { useUndoShortcuts } from './undo-shortcuts';
 import './board.css';
 
@@ -55,6 +56,11 @@ export interface BoardViewProps {
    * moving or card-field edits, no undo. Viewing, opening cards and presence still work. Default false.
    */
   readOnly?: boolean;
+  /**
+   * Shows only the cards this lets through (a filter by text, label, assignee or due date); null or undefined
+   * shows every card. Keep it stable (useMemo) while the filter is unchanged.
+   */
+  cardFilter?: CardPredicate;
 }
 
 /**
@@ -73,6 +79,7 @@ export function BoardView({
   showTitle = true,
   showAvatars = true,
   readOnly = false,
+  cardFilter = null,
 }: BoardViewProps) {
   const board = useBoard(doc);
   const undo = useBoardUndo(doc);
@@ -102,6 +109,7 @@ export function BoardView({
   const dnd = useBoardDnd(board, doc, context.mutation, readOnly);
   const columnIds = useMemo(() => board.columns.map((c) => columnDndId(c.id)), [board.columns]);
   const columnNames = useMemo(() => distinctColumnNames(board.columns), [board.columns]);
+  const shownFor = useShownCards(board.columns, cardFilter);
   const openCard = open.card;
 
   return (
@@ -127,7 +135,7 @@ export function BoardView({
                   <ColumnView
                     key={column.id}
                     column={column}
-                    cards={dnd.cardsFor(column.id, column.cards)}
+                    cards={shownFor(column.id, dnd.cardsFor(column.id, column.cards))}
                     presence={presence.cards}
                     openCardId={open.cardId}
                     cardExtras={cardExtras}
