@@ -5,9 +5,12 @@ import { MAX_NAME_LENGTH, PARTICIPANT_COLORS, saveIdentity } from './identity';
 /** First visit (or a rename): a display name and a colour, kept in this browser. No accounts. */
 export function IdentityForm({
   current,
+  joining = null,
   onSaved,
 }: {
   current: Participant | null;
+  /** First visit from a board link: the board's name once known (from this browser or the server). */
+  joining?: { title: string | null } | null;
   onSaved: (participant: Participant) => void;
 }) {
   const [name, setName] = useState(current?.name ?? '');
@@ -20,7 +23,22 @@ export function IdentityForm({
   };
   return (
     <form className="identity-form" onSubmit={submit}>
-      <h2>{current ? 'Your name and colour' : 'Welcome to Trellis'}</h2>
+      <h2>
+        {current
+          ? 'Your name and colour'
+          : joining
+            ? joining.title
+              ? `Join “${joining.title}”`
+              : 'Join a shared board'
+            : 'Welcome to Trellis'}
+      </h2>
+      {current === null && joining ? (
+        <p className="joining">
+          {joining.title
+            ? `You are joining the board “${joining.title}” on Trellis.`
+            : 'You are joining a board someone shared with you; its name shows here once it has loaded.'}
+        </p>
+      ) : null}
       {current ? null : <p>Pick a name and a colour so others on a board can see who is who.</p>}
       <label htmlFor={nameId}>Display name</label>
       <input
