@@ -6,6 +6,7 @@ import type { BenchSettings, Scenario } from './scenarios/common';
 import { joinStormScenario } from './scenarios/join-storm';
 import { loadScenario } from './scenarios/load';
 import { memoryScenario } from './scenarios/memory';
+import { slowReaderScenario } from './scenarios/slow-reader';
 import type { ServerKind } from './servers';
 
 export interface Plan {
@@ -65,6 +66,7 @@ export function makePlan(quick: boolean, generators: GeneratorPool, seed: number
       joinStormScenario(clients(500, 100), 100),
       coldLoadScenario(clients(100_000, 5_000)),
       memoryScenario(clients(1000, 200)),
+      slowReaderScenario(clients(25, 10) * 1024 * 1024),
     ],
   };
 }
@@ -93,6 +95,14 @@ export const TARGETS: Target[] = [
   { scenario: 'cold-load', metric: 'diskRatio', kind: 'value', limit: 1.5, text: '≤ 1.5× state' },
   { scenario: 'memory', metric: 'perConnection', kind: 'vsReference', limit: 1.0, text: '≤ reference' },
   { scenario: 'memory', metric: 'perDocument', kind: 'vsReference', limit: 1.0, text: '≤ reference' },
+  {
+    scenario: 'slow-reader',
+    metric: 'perStalledReader',
+    kind: 'value',
+    limit: 8 * 1024 * 1024,
+    text: '≤ 8 MiB',
+  },
+  { scenario: 'slow-reader', metric: 'dropped', kind: 'value', limit: 0, text: 'none' },
 ];
 
 export type Medians = Partial<Record<ServerKind, Record<string, number>>>;

@@ -24,7 +24,7 @@ const HELP = `usage: npm run bench -- [options]
   --quick               scaled-down smoke run (~2 min), 1 run by default
   --runs N              runs per scenario and server (default 3, quick 1); medians are reported
   --only a,b            scenarios to run (names or prefixes: edits, boards-50x4x2, join-storm, cold-load, memory,
-                        scaleout: three instances on Redis + PostgreSQL, run last)
+                        slow-reader, scaleout: three instances on Redis + PostgreSQL, run last)
   --servers a,b         servers to measure (default ours,reference,raw)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
