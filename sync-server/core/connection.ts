@@ -328,7 +328,14 @@ export class Connection {
       const gone = [...(lag.presence ?? [])].filter(([id]) => !states.has(id));
       if (gone.length > 0) this.send(encodeAwarenessFrame(encodeRemovals(gone)), Outbound.awareness);
     }
-    const diff = room.syncStep2For(lag.vector);
+    let diff: Uint8Array;
+    try {
+      diff = room.syncStep2For(lag.vector);
+    } catch (error) {
+      // Its stored document failed to decode at this first diff: the room closed every socket (S7).
+      if (error instanceof RoomFailedError) return;
+      throw error;
+    }
     const ack = lag.ackOwed ? room.durableAckNow() : null;
     // The diff may hold updates still being written: it (and the ack) leave once they are stored.
     room.writes.afterDurable(() => {

@@ -319,8 +319,9 @@ class WsSyncSocket implements SyncSocket {
    */
   onDrain(fn: () => void): void {
     const socket = (this.ws as unknown as WsInternals)._socket;
-    if (this.ws.bufferedAmount === 0) setImmediate(fn);
-    else if (socket !== undefined) socket.once('drain', fn);
+    // Without its TCP socket (not opened or gone), nothing will drain: answer at once, never hang.
+    if (socket === undefined || this.ws.bufferedAmount === 0) setImmediate(fn);
+    else socket.once('drain', fn);
   }
 
   close(code: number, reason: string): void {
