@@ -46,8 +46,6 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** The server restarts; reconnect later (RFC 6455 "service restart"). */
   serviceRestart: 1012,
-  /** The client did not read its socket; the server dropped it to bound memory. */
-  slowConsumer: 4508,
   /** The room's document could not be loaded from storage; retry later. */
   loadFailed: 4500,
   /**

@@ -121,7 +121,7 @@ export function loadScenario(shape: LoadShape): Scenario {
           awareness.merge(s.awareness);
         }
         const unexpectedCloses = stats.reduce((n, s) => n + s.unexpectedCloses, 0);
-        // Which close codes the server used (4508 = slow consumer, 1006 = dropped without a close frame).
+        // Which close codes the server used (e.g. 4429 rate limited, 1006 = dropped without a close frame).
         const closeCodes: Metrics = {};
         for (const s of stats) {
           for (const [code, n] of Object.entries(s.closeCodes)) {
