@@ -12,6 +12,8 @@ export interface DocFeed {
   subscribe(room: string, cursor: string | undefined, handlers: FeedHandlers): () => void;
   /** Sends this instance's awareness changes of `room` to the other instances (best effort). */
   publishAwareness(room: string, update: Uint8Array): void;
+  /** Tells the other instances that `room` was deleted (S12.2), so they drop their copies. */
+  publishDeleted?(room: string): void;
 }
 
 export interface FeedHandlers {
@@ -20,4 +22,6 @@ export interface FeedHandlers {
   handleRemoteAwareness(update: Uint8Array): void;
   /** Another instance opened the room and asks for the awareness states of this one's clients. */
   localAwareness(): Uint8Array | null;
+  /** Another instance deleted the document (S12.2). */
+  handleRemoteDeleted?(): void;
 }

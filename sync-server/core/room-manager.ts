@@ -19,6 +19,8 @@ export interface RoomManagerOptions {
   maxRooms: number;
   /** Other instances' changes (scale-out mode). */
   feed?: DocFeed;
+  /** Another instance deleted a loaded room's document (scale-out, S12.2). */
+  onDeletedElsewhere?: (room: Room) => void;
   /** Bounds on presence states per connection (S5.6). */
   presenceLimits?: PresenceLimits;
 }
@@ -41,7 +43,11 @@ export class RoomManager {
   constructor(private readonly options: RoomManagerOptions) {
     // A room whose stored document cannot be decoded is forgotten at once (S7): the next
     // connection loads it afresh, and an operator's restore takes effect without a restart.
-    this.roomDeps = { ...options, onFailed: (room) => this.forget(room) };
+    this.roomDeps = {
+      ...options,
+      onFailed: (room) => this.forget(room),
+      onDeletedElsewhere: (room) => options.onDeletedElsewhere?.(room),
+    };
   }
 
   get size(): number {
@@ -138,9 +144,10 @@ export class RoomManager {
   /**
    * Deletes a room (S12.2): the loaded room is forgotten at once (a connection arriving from now on
    * opens a new room, which loads once the delete is done), `closeConnections` ends its
-   * connections, it is freed without storing what it holds, then the store deletes it.
+   * connections, it is freed without storing what it holds, then the store deletes it (unless
+   * `fromStore` is false: another instance deleted it there).
    */
-  async delete(name: string, closeConnections: (room: Room) => void): Promise<void> {
+  async delete(name: string, closeConnections: (room: Room) => void, fromStore = true): Promise<void> {
     const previous = this.deleting.get(name);
     const run = (async () => {
       if (previous) await previous.catch(() => {});
@@ -156,7 +163,7 @@ export class RoomManager {
           this.options.metrics.roomUnloaded();
         }
       }
-      await this.options.store.delete(name);
+      if (fromStore) await this.options.store.delete(name);
     })();
     this.deleting.set(name, run);
     try {

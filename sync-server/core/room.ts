@@ -42,6 +42,8 @@ export interface RoomDeps {
   feed?: DocFeed;
   /** Told when the room goes out of service because its stored document cannot be decoded (S7). */
   onFailed?: (room: Room) => void;
+  /** Told when another instance deleted the document (scale-out, S12.2). */
+  onDeletedElsewhere?: (room: Room) => void;
   presenceLimits?: PresenceLimits;
 }
 
@@ -135,6 +137,7 @@ export class Room {
           handleRemoteUpdates: (remote) => this.applyRemote(remote),
           handleRemoteAwareness: (update) => this.presence.applyRemote(update),
           localAwareness: () => this.presence.localUpdate(),
+          handleRemoteDeleted: () => this.deps.onDeletedElsewhere?.(this),
         }) ?? null;
       this.setState(RoomState.ready);
       this.deps.metrics.roomLoaded((this.deps.clock.monotonic() - started) / 1000);

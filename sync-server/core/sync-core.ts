@@ -11,6 +11,7 @@ import {
   silentLogger,
   systemClock,
 } from './ports';
+import type { Room } from './room';
 import { RoomManager } from './room-manager';
 
 export interface SyncCoreOptions {
@@ -75,6 +76,13 @@ export const DEFAULTS = {
   maxPresenceIdsPerConnection: 4,
 } as const;
 
+/** Ends a deleted room's connections with 4410, which stops the stock provider. */
+function closeDeleted(room: Room): void {
+  for (const connection of [...room.connections]) {
+    connection.close(CloseCode.deleted, 'the board was deleted');
+  }
+}
+
 /** Handlers that ignore every event: for a socket the core refused (it is already closing). */
 export const IGNORED: ConnectionHandlers = { handleFrame() {}, handleClose() {}, close() {} };
 
@@ -89,6 +97,7 @@ export class SyncCore {
   private readonly metrics: CoreMetrics;
   private readonly shutdownTimeoutMs: number;
   private readonly clock: Clock;
+  private readonly feed: DocFeed | undefined;
   /** Shared by every connection, so each holds one reference instead of copies and closures. */
   private readonly connectionContext: ConnectionContext;
   private nextId = 1;
@@ -99,6 +108,7 @@ export class SyncCore {
     this.metrics = options.metrics ?? noopMetrics;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
     this.clock = options.clock ?? systemClock;
+    this.feed = options.feed;
     const perSecond = options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond;
     this.connectionContext = {
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
@@ -126,6 +136,12 @@ export class SyncCore {
         maxIdsPerConnection: options.maxPresenceIdsPerConnection ?? DEFAULTS.maxPresenceIdsPerConnection,
       },
       ...(options.feed ? { feed: options.feed } : {}),
+      // Another instance deleted the document: drop this copy without storing it (S12.2).
+      onDeletedElsewhere: (room) => {
+        this.rooms.delete(room.name, closeDeleted, false).catch((error: unknown) => {
+          this.logger.error({ room: room.name, err: error }, 'dropping a room deleted elsewhere failed');
+        });
+      },
     });
   }
 
@@ -161,11 +177,11 @@ export class SyncCore {
    * meanwhile waits for the delete and then finds an empty document.
    */
   async deleteRoom(name: string): Promise<void> {
-    await this.rooms.delete(name, (room) => {
-      for (const connection of [...room.connections]) {
-        connection.close(CloseCode.deleted, 'the board was deleted');
-      }
-    });
+    await this.rooms.delete(name, closeDeleted);
+    // Instances with the room open drop their copies. One that receives an update for it in the
+    // moment before it hears this may still store that update after the delete: a stray entry
+    // that the next delete removes.
+    this.feed?.publishDeleted?.(name);
     this.logger.info({ room: name }, 'room deleted');
   }
 

@@ -44,6 +44,8 @@ const RETRY_MAX_MS = 1_000;
 /** Awareness message kinds on a room's channel. */
 const AWARENESS_UPDATE = 0x61; // 'a': an encoded awareness update
 const AWARENESS_QUERY = 0x71; // 'q': an instance opened the room and asks for the others' states
+/** Not presence, but it needs to reach the same instances (those with the room open): 'd', deleted. */
+const ROOM_DELETED = 0x64;
 
 /**
  * Delivers other instances' changes to this instance's rooms: one blocking XREAD over the streams of
@@ -132,6 +134,10 @@ export class RedisFeed implements DocFeed {
     this.publish(room, AWARENESS_UPDATE, update);
   }
 
+  publishDeleted(room: string): void {
+    this.publish(room, ROOM_DELETED, new Uint8Array(0));
+  }
+
   private publish(room: string, kind: number, payload: Uint8Array): void {
     const id = Buffer.from(this.options.instanceId);
     const message = Buffer.concat([Buffer.from([kind, id.length]), id, payload]);
@@ -152,6 +158,7 @@ export class RedisFeed implements DocFeed {
     try {
       for (const { handlers } of group) {
         if (kind === AWARENESS_UPDATE) handlers.handleRemoteAwareness(payload);
+        else if (kind === ROOM_DELETED) handlers.handleRemoteDeleted?.();
         else if (kind === AWARENESS_QUERY) {
           const states = handlers.localAwareness();
           if (states !== null) this.publish(room, AWARENESS_UPDATE, states);
