@@ -2,17 +2,27 @@
  * `rollback`, `delete` and `revoke`: operations on one board (S12), through the running server's
  * admin endpoints or on the stopped data directory, like the other commands.
  */
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isValidId } from '../../shared/room-names';
 import { BoardOps } from '../admin/board-ops';
 import { backupText } from '../admin/board-ops-http';
 import { CheckError, checkFileRooms, type FileRoom, problemsOf } from '../admin/check';
-import { backupEndLine, backupHeaderLine, backupRoomLine, parseBackup } from '../admin/formats';
+import {
+  backupEndLine,
+  backupHeaderLine,
+  backupRoomLine,
+  FormatError,
+  parseBackup,
+  parseExport,
+} from '../admin/formats';
 import { boardRooms } from '../admin/http';
+import { readServerRecord } from '../admin/local-files';
 import { LevelDocStore } from '../storage/level-doc-store';
 import { LevelRevocationStore } from '../storage/level-revocations';
 import { checkOutputDir, fileError, openPrivate, readInput } from './files';
-import { type CliIo, parse, str, UsageError, using } from './options';
+import { type CliIo, dataDirOf, parse, str, UsageError, using, type Values } from './options';
 import { CliError, LocalTarget, RemoteTarget, type Target } from './target';
 
 interface BoardCommand {
@@ -24,7 +34,7 @@ interface BoardCommand {
 export const BOARD_OPS_COMMANDS: Record<string, BoardCommand> = {
   rollback: {
     summary: 'bring a board and its descriptions back to a backup, as a new change clients merge live',
-    usage: `trellis-server rollback <board> <backup file, or - for standard input> [--keep <file>]
+    usage: `trellis-server rollback <board> <backup or export file, or - for standard input> [--keep <file>]
   Every room of the board (the board and its card descriptions, those in the backup and those stored
   now) returns to its content in the backup by a new change: connected clients merge it without
   reconnecting, and edits made afterwards apply on top. The file's rooms are checked, and every
@@ -62,17 +72,32 @@ function localOps(t: LocalTarget): BoardOps {
   return new BoardOps(t.core, t.store, null);
 }
 
+/**
+ * A scaled-out server keeps no documents in its data directory, so its LevelDB is never locked and
+ * the CLI would act on an empty store there. Its recorded URL is used instead: a board operation on
+ * the wrong store would report success and change nothing that is served.
+ */
+async function preferRecordedServer(values: Values, io: CliIo): Promise<Values> {
+  if (str(values, 'server') !== undefined) return values;
+  const dataDir = dataDirOf(values, io);
+  if (existsSync(join(dataDir, 'CURRENT'))) return values; // a LevelDB: locked if a server runs on it
+  const record = await readServerRecord(dataDir);
+  return record === null ? values : { ...values, server: record.url };
+}
+
 function remote(t: Target): RemoteTarget {
   if (t instanceof RemoteTarget) return t;
   throw new CliError(`cannot act on ${t.description}`);
 }
 
 async function runRollback(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { keep: { type: 'string' } });
+  const parsed = parse(args, { keep: { type: 'string' } });
+  const { positionals } = parsed;
+  const values = await preferRecordedServer(parsed.values, io);
   const board = boardArgument(positionals);
   const file = positionals[1];
   if (file === undefined) throw new UsageError('give the backup file to roll back to');
-  const rooms = parseBackup(await readInput(file, io)).filter((room) => boardRooms(board)(room.room));
+  const rooms = roomsOfFile(await readInput(file, io)).filter((room) => boardRooms(board)(room.room));
   // Checked here, where the file's checksums are, and again where the rooms change.
   const problems = problemsOf(checkFileRooms(rooms, board));
   if (problems.length > 0) throw new CheckError(problems, 'rollback');
@@ -105,6 +130,20 @@ async function runRollback(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/** The rooms of a backup, or of a board's export (`trellis-server export`). */
+function roomsOfFile(text: string): FileRoom[] {
+  try {
+    return parseBackup(text);
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    try {
+      return parseExport(text).rooms;
+    } catch {
+      throw error;
+    }
+  }
+}
+
 async function rollback(
   t: Target,
   board: string,
@@ -130,7 +169,8 @@ async function rollback(
 }
 
 async function runDelete(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { positionals, ...parsed } = parse(args, {});
+  const values = await preferRecordedServer(parsed.values, io);
   const board = boardArgument(positionals);
   const deleted = await using(values, io, async (t) => {
     if (t instanceof LocalTarget) {
@@ -148,7 +188,8 @@ async function runDelete(args: string[], io: CliIo): Promise<number> {
 }
 
 async function runRevoke(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { positionals, ...parsed } = parse(args, {});
+  const values = await preferRecordedServer(parsed.values, io);
   const board = boardArgument(positionals);
   const outcome = await using(
     values,

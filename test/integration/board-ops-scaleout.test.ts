@@ -37,7 +37,8 @@ describe('per-board operations, scaled out', () => {
     await whenSynced(client);
     const closed = whenProviderClosed(client.provider);
 
-    const result = await cli(['revoke', 'so-rv', '--server', a.url, '--data-dir', a.dataDir]);
+    // No --server: a scaled-out instance's data directory holds no LevelDB, only where it listens.
+    const result = await cli(['revoke', 'so-rv', '--data-dir', a.dataDir]);
     expect(result, result.stderr).toMatchObject({ code: 0 });
     expect(await closed).toEqual({ code: CloseCode.tokenRevoked, reason: 'token revoked' });
     expect(await tryUpgrade(`${b.wsUrl}/board.so-rv?token=${old}`)).toMatchObject({ status: 401 });

@@ -153,7 +153,7 @@ describe('trellis-server rollback', () => {
     expect(readBoard(fresh.doc)).toEqual(beforeRollback);
   });
 
-  it('[S12.1] on a stopped data directory; a backup without the board, or an altered one, changes nothing', async () => {
+  it('[S12.1] on a stopped data directory, from a board export; a backup without the board, or an altered one, changes nothing', async () => {
     const dataDir = await tempDir();
     const server = await startTestServer({ dataDir });
     const writer = connectClient(server.wsUrl, 'board.st');
@@ -162,6 +162,8 @@ describe('trellis-server rollback', () => {
     await serverHas(server.wsUrl, 'board.st', (c) => c.text.length > 0, 'stored');
     const file = join(await tempDir(), 'st.backup');
     expect((await cli(['backup', file, '--data-dir', dataDir])).code).toBe(0);
+    const exported = join(await tempDir(), 'st-export');
+    expect((await cli(['export', 'st', '--out', exported, '--data-dir', dataDir])).code).toBe(0);
     writer.text.insert(writer.text.length, ' and changed');
     await serverHas(server.wsUrl, 'board.st', (c) => c.text.toString().endsWith('changed'), 'stored');
     await server.close();
@@ -181,7 +183,7 @@ describe('trellis-server rollback', () => {
     expect(refused.stderr).toContain('checksum mismatch');
 
     const keep = join(await tempDir(), 'keep.backup');
-    const done = await cli(['rollback', 'st', file, '--keep', keep, '--data-dir', dataDir]);
+    const done = await cli(['rollback', 'st', `${exported}.json`, '--keep', keep, '--data-dir', dataDir]);
     expect(done, done.stderr).toMatchObject({ code: 0 });
     const restarted = await startTestServer({ dataDir });
     const reader = connectClient(restarted.wsUrl, 'board.st');
