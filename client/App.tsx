@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Participant } from '../shared/presence';
 import { AppIcon } from './app/AppIcon';
 import { BoardPage } from './app/BoardPage';
@@ -6,9 +6,11 @@ import { Home } from './app/Home';
 import { IdentityForm } from './app/IdentityForm';
 import { loadIdentity } from './app/identity';
 import { useJoiningTitle } from './app/joining';
-import { navigate, parseRoute, usePathname } from './app/routing';
+import { cardPath, navigate, parseRoute, usePathname } from './app/routing';
 import { useTheme } from './app/theme';
 import { initials, textOn } from './board/format';
+import { catchUpIfStale, searchIndexer } from './search/browser';
+import { SearchDialog } from './search/SearchDialog';
 
 export function App() {
   const [me, setMe] = useState<Participant | null>(loadIdentity);
@@ -29,6 +31,7 @@ export function App() {
           Trellis
         </a>
         <span className="header-actions">
+          {me ? <SearchButton /> : null}
           <ThemeToggle />
           {me ? (
             <button
@@ -98,5 +101,47 @@ function ThemeToggle() {
       <AppIcon name={theme === 'dark' ? 'moon' : 'sun'} />
       Dark mode
     </button>
+  );
+}
+
+/** Ctrl/Cmd+K anywhere, or the header button: search every board and description held in this browser. */
+function SearchButton() {
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      if (event.key.toLowerCase() !== 'k') return;
+      event.preventDefault();
+      setOpen(true);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+  return (
+    <>
+      <button
+        type="button"
+        className="header-button search-button"
+        onClick={() => setOpen(true)}
+        aria-haspopup="dialog"
+        aria-keyshortcuts="Control+K Meta+K"
+      >
+        <AppIcon name="search" /> Search{' '}
+        <span className="kbd" aria-hidden="true">
+          Ctrl K
+        </span>
+      </button>
+      {open ? (
+        <SearchDialog
+          indexer={searchIndexer()}
+          catchUp={catchUpIfStale}
+          onOpen={(hit) => {
+            setOpen(false);
+            navigate(cardPath(hit.card.boardId, hit.card.cardId));
+          }}
+          onClose={() => setOpen(false)}
+        />
+      ) : null}
+    </>
   );
 }

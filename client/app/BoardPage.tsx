@@ -5,6 +5,7 @@ import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
 import { localToday } from '../board/format';
 import { useDescriptionSlots } from '../description';
+import { useBoardSearchIndexing } from '../search/browser';
 import {
   boardToken,
   type DocHandle,
@@ -98,6 +99,7 @@ function LoadedBoard({
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
   useChangeRecord(boardId, handle, me);
+  useBoardSearchIndexing(boardId, handle.doc);
 
   // The filter and the open card live in the URL, so a link shows what this page shows.
   const search = useSearch();

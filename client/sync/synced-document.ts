@@ -15,7 +15,7 @@ import type { SyncConfig } from './open-document';
 import { type DeniedReason, ReconnectController } from './reconnect';
 import type { ConnectionState, SyncStatus } from './types';
 
-const IDB_PREFIX = 'trellis:';
+export const IDB_PREFIX = 'trellis:';
 /** A sync step 2 that did not yet show every deletion we wait for: ask again after this long. */
 const DELETION_PROBE_RETRY_MS = 1_000;
 
