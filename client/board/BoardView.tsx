@@ -1,6 +1,6 @@
 import { DndContext } from '@dnd-kit/core';
 import { horizontalListSortingStrategy, SortableContext } from '@dnd-kit/sortable';
-import { type ReactNode, useMemo, useState } from 'react';
+import { memo, type ReactNode, useMemo, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { addColumn, type CardSnapshot, type ColumnSnapshot } from '../../shared/board';
@@ -19,6 +19,7 @@ import { useMemberRecord } from './member-record';
 import { useOpenCard, usePublishOpenCard } from './open-card';
 import { usePresenceIndex } from './presence-index';
 import { type CardPredicate, useShownCards } from './shown-cards';
+import { useStableIds } from './stable-ids';
 import { useUndoShortcuts } from './undo-shortcuts';
 import './board.css';
 
@@ -66,9 +67,10 @@ export interface BoardViewProps {
 /**
  * The collaborative board: columns, cards, drag and drop, the card panel, presence and per-user undo. Each
  * concern is a hook of its own (undo shortcuts, member record, open card, presence index, drag and drop);
- * this component lays them out.
+ * this component lays them out. Memoised: the page around it re-renders on every sync status change (each
+ * keystroke in a description), which must not cost the board anything.
  */
-export function BoardView({
+export const BoardView = memo(function BoardView({
   doc,
   awareness,
   me,
@@ -107,7 +109,7 @@ export function BoardView({
     [doc, me, undo.origin, labelsById, membersById, readOnly, open.setOpenCard],
   );
   const dnd = useBoardDnd(board, doc, context.mutation, readOnly);
-  const columnIds = useMemo(() => board.columns.map((c) => columnDndId(c.id)), [board.columns]);
+  const columnIds = useStableIds(board.columns.map((c) => columnDndId(c.id)));
   const columnNames = useMemo(() => distinctColumnNames(board.columns), [board.columns]);
   const shownFor = useShownCards(board.columns, cardFilter);
   const openCard = open.card;
@@ -180,7 +182,7 @@ export function BoardView({
       </div>
     </BoardContext.Provider>
   );
-}
+});
 
 /**
  * Accessible names of the columns: the title, and where two columns share it, the position too ("To do

@@ -1,6 +1,7 @@
+import type { DraggableAttributes } from '@dnd-kit/core';
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { memo, type ReactNode } from 'react';
+import { type KeyboardEvent, memo, type ReactNode } from 'react';
 import type { CardSnapshot } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { useBoardContext } from './context';
@@ -28,7 +29,7 @@ export const CardTile = memo(function CardTile({
   isOpen,
   cardExtras,
 }: CardTileProps) {
-  const { labelsById, membersById, openCard, readOnly } = useBoardContext();
+  const { readOnly } = useBoardContext();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
     useSortable({
       id: cardDndId(card.id),
@@ -37,8 +38,6 @@ export const CardTile = memo(function CardTile({
     });
   const style = { transform: CSS.Translate.toString(transform), transition };
   const handlers = splitListeners(listeners);
-  const labels = card.labels.flatMap((id) => labelsById.get(id) ?? []);
-  const due = card.due ? dueState(card.due) : null;
   return (
     <article
       ref={setNodeRef}
@@ -50,6 +49,48 @@ export const CardTile = memo(function CardTile({
       onPointerDown={handlers.onPointerDown}
       onTouchStart={handlers.onTouchStart}
     >
+      <CardContent
+        card={card}
+        viewers={viewers}
+        editors={editors}
+        cardExtras={cardExtras}
+        handleRef={setActivatorNodeRef}
+        handleAttributes={attributes}
+        onHandleKeyDown={handlers.onKeyDown}
+      />
+    </article>
+  );
+});
+
+interface CardContentProps {
+  card: CardSnapshot;
+  viewers: readonly Participant[];
+  editors: readonly Participant[];
+  cardExtras: ((card: CardSnapshot) => ReactNode) | undefined;
+  handleRef: (element: HTMLElement | null) => void;
+  handleAttributes: DraggableAttributes;
+  onHandleKeyDown: ((event: KeyboardEvent<HTMLElement>) => void) | undefined;
+}
+
+/**
+ * What a card shows. Memoised apart from the sortable shell above: dnd-kit re-renders every sortable of a
+ * column when the column's items change (a card moved in or out, elsewhere too), and that must cost a hook
+ * call per card, not a card's whole content. Every prop is stable while the card is unchanged.
+ */
+const CardContent = memo(function CardContent({
+  card,
+  viewers,
+  editors,
+  cardExtras,
+  handleRef,
+  handleAttributes,
+  onHandleKeyDown,
+}: CardContentProps) {
+  const { labelsById, membersById, openCard, readOnly } = useBoardContext();
+  const labels = card.labels.flatMap((id) => labelsById.get(id) ?? []);
+  const due = card.due ? dueState(card.due) : null;
+  return (
+    <>
       {labels.length > 0 ? (
         <ul className="card-labels" aria-label="Labels">
           {labels.map((label) => (
@@ -71,10 +112,10 @@ export const CardTile = memo(function CardTile({
         {readOnly ? null : (
           <button
             type="button"
-            ref={setActivatorNodeRef}
+            ref={handleRef}
             className="card-handle"
-            {...attributes}
-            onKeyDown={handlers.onKeyDown}
+            {...handleAttributes}
+            onKeyDown={onHandleKeyDown}
             aria-label={`Move card: ${card.title}`}
             aria-roledescription="draggable card"
           >
@@ -117,6 +158,6 @@ export const CardTile = memo(function CardTile({
           <CardPresence viewers={viewers} editors={editors} />
         </div>
       ) : null}
-    </article>
+    </>
   );
 });

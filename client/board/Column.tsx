@@ -1,6 +1,6 @@
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { type FormEvent, memo, type ReactNode, useMemo, useRef, useState } from 'react';
+import { type FormEvent, memo, type ReactNode, useRef, useState } from 'react';
 import {
   addCard,
   type CardSnapshot,
@@ -18,6 +18,7 @@ import { cardDndId, columnDndId, splitListeners } from './dnd';
 import { Icon } from './Icon';
 import { InlineEdit } from './InlineEdit';
 import type { CardPresenceIndex } from './presence-index';
+import { useStableIds } from './stable-ids';
 
 export interface ColumnViewProps {
   column: ColumnSnapshot;
@@ -50,7 +51,7 @@ export const ColumnView = memo(function ColumnView({
     useSortable({ id: columnDndId(column.id), data: { type: 'column' }, disabled: readOnly });
   const style = { transform: CSS.Translate.toString(transform), transition };
   const handlers = splitListeners(listeners);
-  const cardIds = useMemo(() => cards.map((card) => cardDndId(card.id)), [cards]);
+  const cardIds = useStableIds(cards.map((card) => cardDndId(card.id)));
 
   const askDelete = () => {
     const count = column.cards.length;

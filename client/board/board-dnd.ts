@@ -84,10 +84,9 @@ export function useBoardDnd(
   );
 
   const sensors = useSensors(
-    useSensor(MouseAndPenSensor, { activationConstraint: { distance: 5 } }),
-    // A finger scrolls the board; pressing and holding a card picks it up.
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: boardKeyboardCoordinates }),
+    useSensor(MouseAndPenSensor, POINTER_OPTIONS),
+    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
   );
 
   const collisionDetection = useCallback<CollisionDetection>(
@@ -150,11 +149,21 @@ export function useBoardDnd(
     if (drop) moveCard(doc, current.id, drop, mutation);
   };
 
+  // A column's preview keeps its array while its part of the layout is unchanged, so only the columns a
+  // drag step changed re-render.
+  const previews = useRef({ cards: board.cards, byIds: new WeakMap<readonly string[], CardSnapshot[]>() });
+  if (previews.current.cards !== board.cards) previews.current = { cards: board.cards, byIds: new WeakMap() };
   const cardsFor = (columnId: string, own: readonly CardSnapshot[]): readonly CardSnapshot[] => {
     if (drag?.type !== 'card') return own;
     const ids = drag.layout.get(columnId);
     if (!ids) return own;
-    return ids.flatMap((id) => board.cards.get(id) ?? []);
+    const { byIds } = previews.current;
+    let preview = byIds.get(ids);
+    if (preview === undefined) {
+      preview = ids.flatMap((id) => board.cards.get(id) ?? []);
+      byIds.set(ids, preview);
+    }
+    return preview;
   };
 
   return {
@@ -174,6 +183,15 @@ export function useBoardDnd(
     cardsFor,
   };
 }
+
+/*
+ * Sensor options are constants: useSensor memoises on the options object, and a new object each render
+ * gives DndContext new activators, which re-renders every draggable (every card) with the board.
+ */
+const POINTER_OPTIONS = { activationConstraint: { distance: 5 } };
+/** A finger scrolls the board; pressing and holding a card picks it up. */
+const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 8 } };
+const KEYBOARD_OPTIONS = { coordinateGetter: boardKeyboardCoordinates };
 
 /**
  * The pointer sensor for mice and pens only: touch goes through the TouchSensor, whose press-and-hold leaves a
