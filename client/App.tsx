@@ -34,12 +34,7 @@ export function App() {
           {me ? <SearchButton /> : null}
           <ThemeToggle />
           {me ? (
-            <button
-              type="button"
-              className="me"
-              onClick={() => setEditingIdentity(true)}
-              aria-label={`${me.name} (you): change name or colour`}
-            >
+            <button type="button" className="me" onClick={() => setEditingIdentity(true)}>
               {/* Initials in the person's colour, as on the board: a plain coloured dot read as a connection light. */}
               <span
                 className="me-avatar"
@@ -49,6 +44,7 @@ export function App() {
                 {initials(me.name)}
               </span>
               {me.name}
+              <span className="visually-hidden"> (you): change name or colour</span>
             </button>
           ) : null}
         </span>

@@ -54,6 +54,19 @@ export function Modal({
           event.preventDefault();
           event.stopPropagation();
           onClose();
+        } else if (event.key === 'Tab' && ref.current) {
+          // Tab wraps around inside the dialog instead of leaving for the browser's own controls.
+          const stops = focusable(ref.current);
+          const first = stops[0];
+          const last = stops[stops.length - 1];
+          if (!first || !last) return;
+          if (event.shiftKey && document.activeElement === first) {
+            event.preventDefault();
+            last.focus();
+          } else if (!event.shiftKey && document.activeElement === last) {
+            event.preventDefault();
+            first.focus();
+          }
         }
       }}
     >
@@ -67,5 +80,15 @@ export function Modal({
         {children}
       </div>
     </dialog>
+  );
+}
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** The dialog's Tab stops, in order (visible ones only). */
+function focusable(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (element) => element.getClientRects().length > 0 || element === document.activeElement,
   );
 }

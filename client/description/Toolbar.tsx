@@ -139,14 +139,15 @@ function ToolButton(props: {
     <button
       type="button"
       className={props.active ? 'desc-tool active' : 'desc-tool'}
-      aria-label={props.label}
       title={props.label}
       aria-pressed={props.active}
       disabled={props.disabled}
       onMouseDown={keepSelection}
       onClick={props.onClick}
     >
-      {props.children}
+      {/* The glyph ("B", "1.") is what shows; the name comes from the hidden words, so they never disagree. */}
+      <span aria-hidden="true">{props.children}</span>
+      <span className="visually-hidden">{props.label}</span>
     </button>
   );
 }

@@ -22,6 +22,9 @@ export function SearchDialog({ indexer, catchUp, onOpen, onClose }: SearchDialog
   const [updating, setUpdating] = useState(true);
   const ids = useId();
   const listRef = useRef<HTMLOListElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  // After the dialog has opened (its effect runs first and focuses its first control): the field, to type in.
+  useEffect(() => inputRef.current?.focus(), []);
   // Re-query when the index changes (a catch-up finished, a board changed) as well as per keystroke.
   const [tick, setTick] = useState(0);
   useEffect(() => indexer.onChange(() => setTick((n) => n + 1)), [indexer]);
@@ -63,8 +66,7 @@ export function SearchDialog({ indexer, catchUp, onOpen, onClose }: SearchDialog
       <input
         id={`${ids}-input`}
         type="search"
-        // biome-ignore lint/a11y/noAutofocus: the dialog exists to type into this field
-        autoFocus
+        ref={inputRef}
         value={text}
         placeholder="Card title, words of a description…"
         aria-describedby={`${ids}-count`}
