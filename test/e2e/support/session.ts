@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Participant } from '../../../shared/presence';
 import type { ServerConfig } from '../../../sync-server/config';
@@ -18,8 +18,11 @@ export interface User {
 
 export interface E2ESession {
   readonly server: AppServer;
-  /** A new browser context (its own storage, IndexedDB, service worker) with one page. */
-  newUser(identity?: Participant | null): Promise<User>;
+  /**
+   * A new browser context (its own storage, IndexedDB, service worker) with one page; `options` for a phone
+   * (viewport, touch) or a colour scheme.
+   */
+  newUser(identity?: Participant | null, options?: BrowserContextOptions): Promise<User>;
 }
 
 const IDENTITY_KEY = 'trellis.identity';
@@ -74,9 +77,9 @@ export function setupE2ESession(serverConfig: Partial<ServerConfig> = {}): E2ESe
       if (server === null) throw new Error('E2E server not started (used outside a test?)');
       return server;
     },
-    async newUser(identity = defaultIdentity(users.length)) {
+    async newUser(identity = defaultIdentity(users.length), options = {}) {
       if (launched === null || server === null) throw new Error('E2E browser not launched');
-      const context = await launched.browser.newContext({ baseURL: server.url });
+      const context = await launched.browser.newContext({ ...options, baseURL: server.url });
       if (identity !== null) {
         // Skip the first-visit form: the identity is what that form would have stored.
         const key = JSON.stringify(IDENTITY_KEY);
