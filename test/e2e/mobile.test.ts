@@ -1,0 +1,112 @@
+import type { CDPSession, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { addCardViaUi, column, createBoard, expectSaved } from './support/board';
+import { setupE2ESession } from './support/session';
+
+const session = setupE2ESession();
+
+/** A phone: 390 × 844 CSS pixels, touch input, mobile viewport rules. */
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (box === null) throw new Error('element not rendered');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** One frame later (the page handled the last touch event and painted). */
+const nextFrame = (page: Page) =>
+  page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+
+/** Real touch events through Chromium's input pipeline (what a finger sends), via the DevTools protocol. */
+async function touch(cdp: CDPSession, type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) {
+  await cdp.send('Input.dispatchTouchEvent', {
+    type,
+    touchPoints: type === 'touchEnd' ? [] : [{ x: Math.round(x), y: Math.round(y) }],
+  });
+}
+
+const titlesIn = (page: Page, columnTitle: string) =>
+  column(page, columnTitle)
+    .getByRole('article')
+    .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-label')));
+
+describe('small screens (≤ 480 px)', () => {
+  it('[mobile] columns are a snap scroller, one per screen, and a swipe moves to the next', async () => {
+    const { page } = await session.newUser(undefined, PHONE);
+    await createBoard(page);
+    const row = page.locator('.board-columns');
+    expect(await row.evaluate((element) => getComputedStyle(element).scrollSnapType)).toBe('x mandatory');
+    const first = await column(page, 'To do').boundingBox();
+    expect(first?.width).toBeGreaterThan(300);
+    expect((first?.x ?? 0) + (first?.width ?? 0)).toBeLessThanOrEqual(390);
+
+    // A quick horizontal swipe scrolls (no drag starts: that needs press and hold) and snaps to a column.
+    const cdp = await page.context().newCDPSession(page);
+    const start = await centre(column(page, 'To do').getByRole('heading', { name: 'To do' }));
+    await touch(cdp, 'touchStart', 300, start.y + 80);
+    for (const x of [260, 200, 140, 80, 40]) {
+      await touch(cdp, 'touchMove', x, start.y + 80);
+    }
+    await touch(cdp, 'touchEnd', 40, start.y + 80);
+    await page.waitForFunction(
+      () => {
+        const element = document.querySelector('.board-columns');
+        const doing = [...document.querySelectorAll('.board-column')][1];
+        if (!element || !doing) return false;
+        // Snapped: the second column starts where the row's snap padding says.
+        const left = doing.getBoundingClientRect().left - element.getBoundingClientRect().left;
+        return element.scrollLeft > 0 && Math.abs(left - 16) < 2;
+      },
+      undefined,
+      { timeout: 5_000 },
+    );
+    await expect(page.locator('.board-card.lifted').count()).resolves.toBe(0);
+  });
+
+  it('[mobile] a card is moved by touch: press and hold, drag, let go', async () => {
+    const { page } = await session.newUser(undefined, PHONE);
+    await createBoard(page);
+    for (const title of ['First', 'Second', 'Third']) await addCardViaUi(page, title);
+    await page.getByRole('button', { name: 'Cancel' }).first().click();
+    expect(await titlesIn(page, 'To do')).toEqual(['First', 'Second', 'Third']);
+
+    const cdp = await page.context().newCDPSession(page);
+    const from = await centre(
+      page.getByRole('article', { name: 'First' }).getByRole('button', { name: 'First', exact: true }),
+    );
+    const to = await centre(page.getByRole('article', { name: 'Third' }));
+    await touch(cdp, 'touchStart', from.x, from.y);
+    // dnd-kit's TouchSensor picks the card up after a 250 ms hold: it is lifted then.
+    await page.locator('.board-card.lifted').waitFor({ timeout: 5_000 });
+    const steps = 8;
+    for (let step = 1; step <= steps; step += 1) {
+      await touch(cdp, 'touchMove', from.x, from.y + ((to.y + 30 - from.y) * step) / steps);
+      await nextFrame(page);
+    }
+    await touch(cdp, 'touchEnd', from.x, to.y + 30);
+    await page.locator('.board-card.lifted').waitFor({ state: 'detached' });
+    expect(await titlesIn(page, 'To do')).toEqual(['Second', 'Third', 'First']);
+    await expectSaved(page);
+    // The move is in the document: it stays after a reload.
+    await page.reload();
+    await column(page, 'To do').getByRole('article', { name: 'First' }).waitFor();
+    expect(await titlesIn(page, 'To do')).toEqual(['Second', 'Third', 'First']);
+  });
+
+  it('[mobile] the card panel takes the whole screen', async () => {
+    const { page } = await session.newUser(undefined, PHONE);
+    await createBoard(page);
+    await addCardViaUi(page, 'Plan');
+    await page
+      .getByRole('article', { name: 'Plan' })
+      .getByRole('button', { name: 'Plan', exact: true })
+      .tap();
+    const panel = page.getByRole('dialog', { name: 'Card: Plan' });
+    await panel.waitFor();
+    const box = await panel.boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    await panel.getByRole('button', { name: 'Close card' }).tap();
+    await panel.waitFor({ state: 'detached' });
+  });
+});
