@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe';
 import { addCardViaUi, createBoard, expectSaved } from './support/board';
@@ -13,26 +13,29 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   expect(violations, `${screen}: ${violations.join('\n')}`).toEqual([]);
 }
 
-/** Whether the focused element shows a focus indicator (an outline or a box shadow). */
-function focusVisible(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    const element = document.activeElement;
-    if (!(element instanceof HTMLElement) || element === document.body) return false;
-    const style = getComputedStyle(element);
-    const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0;
-    return outline || style.boxShadow !== 'none';
-  });
-}
+// Run in the page (strings: this file is type-checked without the DOM library).
+const FOCUS_VISIBLE = `(() => {
+  const element = document.activeElement;
+  if (!(element instanceof HTMLElement) || element === document.body) return false;
+  const style = getComputedStyle(element);
+  const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0;
+  return outline || style.boxShadow !== 'none';
+})()`;
+const FOCUSED = `(() => {
+  const element = document.activeElement;
+  return element ? element.tagName.toLowerCase() + ' ' + (element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '') : 'nothing';
+})()`;
 
-/** What has focus: its role-like tag and accessible text, for messages. */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement;
-    return element
-      ? `${element.tagName.toLowerCase()} ${element.getAttribute('aria-label') ?? element.textContent?.trim() ?? ''}`
-      : 'nothing';
-  });
-}
+/** Whether the focused element shows a focus indicator (an outline or a box shadow). */
+const focusVisible = (page: Page) => page.evaluate(FOCUS_VISIBLE) as Promise<boolean>;
+/** What has focus: its tag and accessible text, for messages. */
+const focused = (page: Page) => page.evaluate(FOCUSED) as Promise<string>;
+/** Whether the locator's element has focus, or (`within`) holds it. */
+const hasFocus = (locator: Locator, within = false) =>
+  locator.evaluate((element, inside) => {
+    const active = (element.ownerDocument as { activeElement: unknown }).activeElement;
+    return inside ? element.contains(active as never) : element === active;
+  }, within);
 
 describe('accessibility (axe-core in Chromium)', () => {
   for (const scheme of ['light', 'dark'] as const) {
@@ -92,24 +95,24 @@ describe('accessibility (axe-core in Chromium)', () => {
     // Tab through more stops than the dialog has: focus never leaves it, and is always visible.
     for (let stop = 0; stop < 8; stop += 1) {
       await page.keyboard.press('Tab');
-      const inside = await dialog.evaluate((element) => element.contains(document.activeElement));
+      const inside = await hasFocus(dialog, true);
       expect(inside, `focus left the dialog at ${await focused(page)}`).toBe(true);
       expect(await focusVisible(page), `no visible focus on ${await focused(page)}`).toBe(true);
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect(share.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect(hasFocus(share)).resolves.toBe(true);
 
     // The search dialog: opened by the keyboard shortcut, closed by Escape, focus back where it was.
     await page.keyboard.press('Control+k');
     const search = page.getByRole('dialog', { name: 'Search' });
     await search.getByRole('searchbox').waitFor();
     // The field takes focus as the dialog opens (an effect after the first paint): wait for it.
-    await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'search', undefined, {
+    await page.waitForFunction("document.activeElement?.getAttribute('type') === 'search'", undefined, {
       timeout: 5_000,
     });
     await page.keyboard.press('Escape');
     await search.waitFor({ state: 'detached' });
-    await expect(share.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await expect(hasFocus(share)).resolves.toBe(true);
   });
 });

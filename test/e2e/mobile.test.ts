@@ -36,7 +36,11 @@ describe('small screens (≤ 480 px)', () => {
     const { page } = await session.newUser(undefined, PHONE);
     await createBoard(page);
     const row = page.locator('.board-columns');
-    expect(await row.evaluate((element) => getComputedStyle(element).scrollSnapType)).toBe('x mandatory');
+    expect(
+      await row.evaluate(
+        (element) => element.ownerDocument.defaultView?.getComputedStyle(element).scrollSnapType,
+      ),
+    ).toBe('x mandatory');
     const first = await column(page, 'To do').boundingBox();
     expect(first?.width).toBeGreaterThan(300);
     expect((first?.x ?? 0) + (first?.width ?? 0)).toBeLessThanOrEqual(390);
@@ -49,15 +53,15 @@ describe('small screens (≤ 480 px)', () => {
       await touch(cdp, 'touchMove', x, start.y + 80);
     }
     await touch(cdp, 'touchEnd', 40, start.y + 80);
+    // Snapped: the second column starts where the row's snap padding (1rem) says.
     await page.waitForFunction(
-      () => {
-        const element = document.querySelector('.board-columns');
-        const doing = [...document.querySelectorAll('.board-column')][1];
-        if (!element || !doing) return false;
-        // Snapped: the second column starts where the row's snap padding says.
-        const left = doing.getBoundingClientRect().left - element.getBoundingClientRect().left;
-        return element.scrollLeft > 0 && Math.abs(left - 16) < 2;
-      },
+      `(() => {
+        const row = document.querySelector('.board-columns');
+        const doing = document.querySelectorAll('.board-column')[1];
+        if (!row || !doing) return false;
+        const left = doing.getBoundingClientRect().left - row.getBoundingClientRect().left;
+        return row.scrollLeft > 0 && Math.abs(left - 16) < 2;
+      })()`,
       undefined,
       { timeout: 5_000 },
     );

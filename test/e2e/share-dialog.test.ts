@@ -17,12 +17,10 @@ describe('share dialog on a server with auth', () => {
     await ada.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     // Created in this browser: it initialises the board under this name once its copy has loaded.
     await ada.page.goto('/');
-    await ada.page.evaluate(() =>
-      localStorage.setItem(
-        'trellis.boards',
-        JSON.stringify([{ id: 'launchboard', title: 'Launch plan', openedAt: Date.now(), needsInit: true }]),
-      ),
-    );
+    const entry = JSON.stringify([
+      { id: 'launchboard', title: 'Launch plan', openedAt: Date.now(), needsInit: true },
+    ]);
+    await ada.page.evaluate(`localStorage.setItem('trellis.boards', ${JSON.stringify(entry)})`);
     await ada.page.goto(`/b/launchboard?token=${own}`);
     await expectConnection(ada.page, 'online');
     await addCardViaUi(ada.page, 'Fix login');
@@ -48,7 +46,7 @@ describe('share dialog on a server with auth', () => {
 
     await dialog.getByRole('button', { name: 'Copy new link' }).click();
     await dialog.getByRole('status').filter({ hasText: 'New link copied.' }).waitFor();
-    await expect(ada.page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(link);
+    await expect(ada.page.evaluate('navigator.clipboard.readText()')).resolves.toBe(link);
     await ada.page.keyboard.press('Escape');
 
     // A first visit from the link: the welcome form names the board, from the server's copy.

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { SearchIndexer } from '../../../client/search/indexer';
@@ -9,7 +9,6 @@ import { indexedDbSearchStore } from '../../../client/search/search-store';
 import { addCard, deleteCard, initBoard, renameBoard, updateCard } from '../../../shared/board';
 import { descriptionRoot } from '../../../shared/description-preview';
 import { boardRoom, descriptionRoom } from '../../../shared/room-names';
-import { waitForAsync } from '../../support/wait';
 
 const open: { persistence: IndexeddbPersistence; doc: Y.Doc }[] = [];
 afterEach(async () => {
@@ -44,12 +43,15 @@ function writeDescription(doc: Y.Doc, text: string): void {
 
 /** Waits until y-indexeddb has stored everything of `doc` (its writes are asynchronous, with no event). */
 async function stored(room: string, doc: Y.Doc): Promise<void> {
-  await waitForAsync(async () => {
-    const read = await indexedDbRoomSource().read(room);
-    const same = Y.encodeStateVector(read).toString() === Y.encodeStateVector(doc).toString();
-    read.destroy();
-    return same;
-  }, `${room} is stored in IndexedDB`);
+  await vi.waitFor(
+    async () => {
+      const read = await indexedDbRoomSource().read(room);
+      const same = Y.encodeStateVector(read).toString() === Y.encodeStateVector(doc).toString();
+      read.destroy();
+      if (!same) throw new Error(`${room} is not stored in IndexedDB yet`);
+    },
+    { timeout: 10_000, interval: 5 },
+  );
 }
 
 /** A room source that counts which rooms it read. */
