@@ -35,6 +35,8 @@ export interface ServerConfig {
   allowedOrigins: string[];
   /** Abuse limits; 0 turns one off. */
   maxConnectionsPerAddress: number;
+  connectRatePerAddress: number;
+  connectBurstPerAddress: number;
   maxRooms: number;
   maxMessagesPerSecond: number;
   messageBurst: number;
@@ -75,6 +77,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   allowedOrigins: [],
   // Generous: people behind one NAT share an address, and each open board uses a few sockets.
   maxConnectionsPerAddress: 500,
+  // A team behind one NAT reconnecting after a restart gets in at once; a loop opening and
+  // closing sockets is slowed to this rate.
+  connectRatePerAddress: 50,
+  connectBurstPerAddress: 200,
   maxRooms: DEFAULTS.maxRooms,
   maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
   messageBurst: DEFAULTS.messageBurst,
@@ -211,6 +217,20 @@ const OPTIONS: OptionSpec[] = [
     env: 'MAX_CONNECTIONS_PER_ADDRESS',
     kind: 'int',
     help: 'open sockets per client address (429 above; 0: off)',
+  },
+  {
+    key: 'connectRatePerAddress',
+    flag: 'connect-rate-per-address',
+    env: 'CONNECT_RATE_PER_ADDRESS',
+    kind: 'int',
+    help: 'new connections per second per client address (429 above; 0: off)',
+  },
+  {
+    key: 'connectBurstPerAddress',
+    flag: 'connect-burst-per-address',
+    env: 'CONNECT_BURST_PER_ADDRESS',
+    kind: 'int',
+    help: 'new connections a client address may open at once above the rate',
   },
   {
     key: 'maxRooms',

@@ -70,6 +70,12 @@ export function createMetrics(): { registry: Registry; core: CoreMetrics } {
     registers: [registry],
   });
 
+  const throttles = new Counter({
+    name: 'trellis_throttled_connections_total',
+    help: 'Times a connection went over its message rate and its socket was not read for a while',
+    registers: [registry],
+  });
+
   const damaged = new Counter({
     name: 'trellis_documents_damaged_total',
     help: 'Stored documents found damaged: undecodable (the room goes out of service) or with pending structs (served)',
@@ -103,6 +109,7 @@ export function createMetrics(): { registry: Registry; core: CoreMetrics } {
     persistFailed: () => writeFailures.inc(),
     documentDamaged: (kind) => damaged.inc({ kind }),
     readerPaused: () => readerPauses.inc(),
+    throttled: () => throttles.inc(),
   };
   return { registry, core };
 }

@@ -172,6 +172,8 @@ export async function startServer(
     logger,
     maxMessageBytes: config.maxMessageBytes,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    connectRatePerAddress: config.connectRatePerAddress,
+    connectBurstPerAddress: config.connectBurstPerAddress,
     trustProxy: config.trustProxy,
     authorize,
     heartbeatMs: config.heartbeatMs,

@@ -8,6 +8,7 @@ import {
   MalformedMessageError,
 } from '../../shared/wire';
 import { TokenBucket } from '../limits/token-bucket';
+import { InboundGate } from './inbound-gate';
 import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger, SyncSocket } from './ports';
 import { type Room, RoomState } from './room';
@@ -20,8 +21,15 @@ export interface ConnectionContext {
    * it drains, and then catches it up (S8).
    */
   maxBufferedBytes: number;
-  /** Inbound messages allowed per second (token bucket), or null for no limit; over it → 4429. */
+  /**
+   * Inbound messages allowed per second (token bucket), or null for no limit; above it the socket
+   * is not read until tokens come back (S6.2).
+   */
   rateLimit: { perSecond: number; burst: number } | null;
+  /** Sync step 1 messages allowed per second, each a diff of the document (S6.4); null: no limit. */
+  syncRequestLimit: { perSecond: number; burst: number } | null;
+  /** Bytes of content waiting for missing updates a room may hold (S6.3); past it → 4413. */
+  maxPendingBytes: number;
   /** The room's document may not grow past this many bytes (0: no cap); over it → 4413. */
   maxDocumentBytes: number;
   clock: Clock;
@@ -83,7 +91,7 @@ export class Connection {
   private lag: Lag | null = null;
   /** Callers waiting on a liveness probe in flight, or null when none is. */
   private probeWaiters: Array<(alive: boolean) => void> | null = null;
-  private readonly bucket: TokenBucket | null;
+  private readonly gate: InboundGate;
 
   // Everything shared lives in `context`: thousands of idle connections each cost only their fields.
   constructor(
@@ -96,8 +104,20 @@ export class Connection {
   ) {
     this.isReadOnly = flags.readOnly;
     this.wantsDurableAck = flags.durableAck;
-    const rate = context.rateLimit;
-    this.bucket = rate ? new TokenBucket(rate.perSecond, rate.burst, context.clock) : null;
+    const bucket = (rate: { perSecond: number; burst: number } | null) =>
+      rate ? new TokenBucket(rate.perSecond, rate.burst, context.clock) : null;
+    this.gate = new InboundGate({
+      messages: bucket(context.rateLimit),
+      syncRequests: bucket(context.syncRequestLimit),
+      clock: context.clock,
+      socket,
+      handle: (frame) => this.process(frame),
+      onThrottled: () => {
+        context.metrics.throttled();
+        context.logger.info({ conn: this.id, room: this.room.name }, 'over the message rate: reading paused');
+      },
+      onOverflow: () => this.close(CloseCode.rateLimited, 'too many messages while reading was paused'),
+    });
     room.add(this);
     void room.whenReady().then((ready) => {
       if (!ready) {
@@ -114,7 +134,7 @@ export class Connection {
       this.queue.push(frame);
       return;
     }
-    this.process(frame);
+    this.gate.offer(frame);
   }
 
   /** The socket closed on the client's side (or the transport failed). */
@@ -197,7 +217,7 @@ export class Connection {
     this.queue = null;
     for (const frame of queued) {
       if (this.closed) break;
-      this.process(frame);
+      this.gate.offer(frame);
     }
     // Ask the client for what the server lacks (it answers with sync step 2). Sent after the
     // replies to what the client already asked, so a joiner's first step 2 does not wait for the
@@ -206,14 +226,6 @@ export class Connection {
   }
 
   private process(frame: Uint8Array): void {
-    if (this.bucket !== null && !this.bucket.take()) {
-      this.context.logger.warn(
-        { conn: this.id, room: this.room.name },
-        'rate limited: too many messages per second',
-      );
-      this.close(CloseCode.rateLimited, 'too many messages per second');
-      return;
-    }
     let message: InboundMessage;
     try {
       message = decodeFrame(frame);
@@ -262,7 +274,13 @@ export class Connection {
           this.close(CloseCode.documentTooLarge, 'document is at its size limit');
           return;
         }
-        Y.applyUpdate(room.doc, message.update, this);
+        if (!room.applyFromClient(message.update, this, this.context.maxPendingBytes)) {
+          this.context.logger.warn(
+            { conn: this.id, room: room.name, bytes: message.update.byteLength },
+            'too much content waiting for missing updates: dropped, connection closed',
+          );
+          this.close(CloseCode.documentTooLarge, 'too much content waiting for missing updates');
+        }
         return;
       }
       case 'awareness':
@@ -348,6 +366,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.queue = null;
+    this.gate.close();
     this.lag = null;
     this.room.remove(this);
     this.context.connectionClosed(this, reason);

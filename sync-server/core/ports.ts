@@ -21,6 +21,9 @@ export interface SyncSocket {
    * `timeoutMs`, else `onResult(false)`. Transports without one are taken as alive.
    */
   probe?(timeoutMs: number, onResult: (alive: boolean) => void): void;
+  /** Stops reading from the client (TCP then slows it down); frames already read may still come. */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
 
 /**
@@ -72,6 +75,8 @@ export interface CoreMetrics {
   framesOut(frames: number, bytes: number): void;
   persisted(seconds: number, bytes: number): void;
   persistFailed(): void;
+  /** A connection went over its message rate and is no longer read for a while (S6.2). */
+  throttled(): void;
   /**
    * A stored document found damaged (S7): `undecodable` (its room goes out of service) or
    * `pending_structs` (served; the missing parts wait for a client that has them).
@@ -92,6 +97,7 @@ export const noopMetrics: CoreMetrics = {
   framesOut() {},
   persisted() {},
   persistFailed() {},
+  throttled() {},
   documentDamaged() {},
   readerPaused() {},
 };

@@ -23,6 +23,9 @@ export type RoomState = (typeof RoomState)[keyof typeof RoomState];
 /** The structs of a decoded update (`Y.decodeUpdate`). */
 export type DecodedStructs = ReturnType<typeof Y.decodeUpdate>['structs'];
 
+/** Sync step 2 replies kept per document version (by the asker's state vector). */
+const REPLY_CACHE_ENTRIES = 16;
+
 /** Origin of the transaction that applies stored updates: they are not stored again. */
 const LOAD_ORIGIN = Symbol('load');
 /**
@@ -79,8 +82,18 @@ export class Room {
   private readyWaiters: Array<(ok: boolean) => void> = [];
   /** Connections that asked for durable acks: only then is a state vector taken per batch. */
   private durableAckConnections = 0;
-  /** Full-state reply for joiners with an empty state vector, valid for one document version. */
-  private fullStateCache: { version: number; frame: Uint8Array } | null = null;
+  /**
+   * Sync step 2 replies by the asker's state vector, for one document version: joiners with the
+   * same vector (every fresh client, or a client asking again and again) share one diff (S6.4).
+   */
+  private replyCache: { version: number; frames: Map<string, Uint8Array> } | null = null;
+  /** What the stored document left waiting for missing updates when it was built. */
+  private storedPending: { structs: Y.Doc['store']['pendingStructs']; ds: Uint8Array | null } = {
+    structs: null,
+    ds: null,
+  };
+  /** Sync step 2 replies computed (not taken from the cache), for tests and metrics. */
+  syncRepliesComputed = 0;
   private version = 0;
   private step1Cache: { version: number; frame: Uint8Array } | null = null;
   private unsubscribeFeed: (() => void) | null = null;
@@ -178,6 +191,7 @@ export class Room {
     this.fromStored(() => Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN));
     this.ydoc.on('update', this.handleDocUpdate);
     const { pendingStructs, pendingDs } = this.ydoc.store;
+    this.storedPending = { structs: pendingStructs, ds: pendingDs };
     if (pendingStructs !== null || pendingDs !== null) {
       // Served all the same: a client that holds the missing parts sends them at its next sync and
       // they integrate; refusing the room would lock out the only copies that can repair it.
@@ -236,21 +250,58 @@ export class Room {
 
   /** The sync step 2 reply for a peer at `stateVector`; the full state is cached per version. */
   syncStep2For(stateVector: Uint8Array): Uint8Array {
-    if (isEmptyStateVector(stateVector)) {
-      if (this.fullStateCache?.version !== this.version) {
-        this.fullStateCache = {
-          version: this.version,
-          frame: encodeSyncStep2(this.stored ?? Y.encodeStateAsUpdate(this.ydoc)),
-        };
-      }
-      return this.fullStateCache.frame;
-    }
+    if (this.replyCache?.version !== this.version)
+      this.replyCache = { version: this.version, frames: new Map() };
+    const frames = this.replyCache.frames;
+    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString(
+      'latin1',
+    );
+    const cached = frames.get(key);
+    if (cached !== undefined) return cached;
+    const frame = this.computeSyncStep2(stateVector);
+    this.syncRepliesComputed++;
+    // A handful of distinct vectors per version is the norm; past it the oldest go first.
+    if (frames.size >= REPLY_CACHE_ENTRIES) frames.delete(frames.keys().next().value!);
+    frames.set(key, frame);
+    return frame;
+  }
+
+  private computeSyncStep2(stateVector: Uint8Array): Uint8Array {
+    if (isEmptyStateVector(stateVector))
+      return encodeSyncStep2(this.stored ?? Y.encodeStateAsUpdate(this.ydoc));
     if (this.stored !== null) {
       const stored = this.stored;
       // The first read of the stored delete set (S7); the peer's vector was decoded before.
       return encodeSyncStep2(this.fromStored(() => Y.diffUpdate(stored, stateVector)));
     }
     return encodeSyncStep2(Y.encodeStateAsUpdate(this.ydoc, stateVector));
+  }
+
+  /** Bytes of content waiting for missing updates (Yjs keeps it outside the document). */
+  pendingBytes(): number {
+    if (this.stored !== null) return 0;
+    const { pendingStructs, pendingDs } = this.ydoc.store;
+    return (pendingStructs?.update.byteLength ?? 0) + (pendingDs?.byteLength ?? 0);
+  }
+
+  /**
+   * Applies a client's update; false (and nothing of it left pending) when the content it leaves
+   * waiting for missing updates takes the room past `maxPendingBytes` (S6.3). Pending content joins
+   * snapshots and sync replies, and merging it again with each update costs more as it grows.
+   */
+  applyFromClient(update: Uint8Array, origin: Connection, maxPendingBytes: number): boolean {
+    const doc = this.doc;
+    const pendingBefore = this.pendingBytes();
+    Y.applyUpdate(doc, update, origin);
+    const pendingAfter = this.pendingBytes();
+    if (maxPendingBytes <= 0 || pendingAfter <= maxPendingBytes || pendingAfter <= pendingBefore) return true;
+    // What this update integrated stays (it is in the document and stored).
+    // Back to what the stored document itself left waiting (kept for a client that can repair it,
+    // S7): what clients added goes, this update's and earlier ones'. A client that holds it sends
+    // it again, with its dependencies, at its next sync.
+    doc.store.pendingStructs = this.storedPending.structs;
+    doc.store.pendingDs = this.storedPending.ds;
+    return false;
   }
 
   /** Applies a connection's awareness update under the presence rules (S5, room-presence.ts). */
@@ -278,7 +329,9 @@ export class Room {
    * exact size is only computed when the cheap estimate crosses the cap.
    */
   exceedsSize(update: Uint8Array, structs: DecodedStructs, maxBytes: number): boolean {
-    if (maxBytes <= 0 || this.sizeEstimate + update.byteLength <= maxBytes) return false;
+    // Content waiting for missing updates counts: it joins the document once they arrive (S6.3).
+    const pending = this.pendingBytes();
+    if (maxBytes <= 0 || this.sizeEstimate + pending + update.byteLength <= maxBytes) return false;
     const addsItems = structs.some(
       (struct) =>
         !(struct instanceof Y.Skip) &&
@@ -286,7 +339,7 @@ export class Room {
     );
     if (!addsItems) return false;
     this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).byteLength;
-    return this.sizeEstimate + update.byteLength > maxBytes;
+    return this.sizeEstimate + pending + update.byteLength > maxBytes;
   }
 
   /** The frame telling a durable-ack client what is stored now (sent once pending writes land). */

@@ -34,6 +34,11 @@ export interface SyncCoreOptions {
   messageBurst?: number;
   /** A room's document may not grow past this many bytes (0: no cap). */
   maxDocumentBytes?: number;
+  /** Sync step 1 messages per second per connection, and the burst above it (0: no limit). */
+  maxSyncRequestsPerSecond?: number;
+  syncRequestBurst?: number;
+  /** Content a room may hold waiting for missing updates (0: no bound). */
+  maxPendingBytes?: number;
   /** One presence state may not exceed this many bytes (4414 above it). */
   maxPresenceBytes?: number;
   /** Client ids one connection may announce; the rest are dropped. */
@@ -74,6 +79,11 @@ export const DEFAULTS = {
   // A name, a colour and a cursor take a few hundred bytes; a tab announces one client id.
   maxPresenceBytes: 8 * 1024,
   maxPresenceIdsPerConnection: 4,
+  // A client asks once per (re)connect; a few more cover reconnect loops. Each costs a diff.
+  maxSyncRequestsPerSecond: 2,
+  syncRequestBurst: 10,
+  // Far above what a client's missing piece leaves waiting, far below what stalls the event loop.
+  maxPendingBytes: 1024 * 1024,
 } as const;
 
 /** Ends a deleted room's connections with 4410, which stops the stock provider. */
@@ -81,6 +91,11 @@ function closeDeleted(room: Room): void {
   for (const connection of [...room.connections]) {
     connection.close(CloseCode.deleted, 'the board was deleted');
   }
+}
+
+/** A token bucket's settings, or null when the rate is 0 (no limit). */
+function limit(perSecond: number, burst: number): { perSecond: number; burst: number } | null {
+  return perSecond > 0 ? { perSecond, burst: Math.max(1, burst) } : null;
 }
 
 /** Handlers that ignore every event: for a socket the core refused (it is already closing). */
@@ -109,14 +124,18 @@ export class SyncCore {
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
     this.clock = options.clock ?? systemClock;
     this.feed = options.feed;
-    const perSecond = options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond;
     this.connectionContext = {
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
-      rateLimit:
-        perSecond > 0
-          ? { perSecond, burst: Math.max(1, options.messageBurst ?? DEFAULTS.messageBurst) }
-          : null,
+      rateLimit: limit(
+        options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond,
+        options.messageBurst ?? DEFAULTS.messageBurst,
+      ),
       maxDocumentBytes: options.maxDocumentBytes ?? DEFAULTS.maxDocumentBytes,
+      syncRequestLimit: limit(
+        options.maxSyncRequestsPerSecond ?? DEFAULTS.maxSyncRequestsPerSecond,
+        options.syncRequestBurst ?? DEFAULTS.syncRequestBurst,
+      ),
+      maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
       clock: this.clock,
       logger: this.logger,
       metrics: this.metrics,

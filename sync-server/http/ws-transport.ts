@@ -7,6 +7,7 @@ import { boardOfRoom, isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
 import { type ConnectionHandlers, IGNORED, type SyncCore } from '../core/sync-core';
 import { AddressLimiter } from '../limits/address-limiter';
+import { ConnectRateLimiter } from '../limits/connect-rate';
 
 /** The access decision for one upgrade request (see auth for token checks). */
 export type AccessDecision =
@@ -30,6 +31,9 @@ export interface WsTransportOptions {
   maxMessageBytes: number;
   /** Open connections allowed per client address (0: no limit); more are refused with 429. */
   maxConnectionsPerAddress: number;
+  /** New connections per second per client address, and the burst above it (0: no limit); 429. */
+  connectRatePerAddress?: number;
+  connectBurstPerAddress?: number;
   /** Behind a reverse proxy: the client address is the last X-Forwarded-For entry. */
   trustProxy?: boolean;
   authorize: Authorizer;
@@ -118,6 +122,10 @@ function destroyOnError(this: Duplex): void {
 export function createWsTransport(options: WsTransportOptions) {
   const { core, logger } = options;
   const perAddress = new AddressLimiter(options.maxConnectionsPerAddress);
+  const connectRate = new ConnectRateLimiter(
+    options.connectRatePerAddress ?? 0,
+    options.connectBurstPerAddress ?? options.connectRatePerAddress ?? 0,
+  );
   const releaseSlot = function (this: Duplex): void {
     perAddress.release(this);
   };
@@ -145,6 +153,10 @@ export function createWsTransport(options: WsTransportOptions) {
     }
     const remoteAddress = clientAddress(req, options.trustProxy ?? false);
     // Taken before the (async) token check so concurrent upgrades count; given back when the socket closes.
+    if (!connectRate.take(remoteAddress)) {
+      logger.warn({ room, addr: remoteAddress }, 'upgrade refused: this address opens connections too fast');
+      return refuse(socket, 429, 'too many new connections from this address; retry shortly');
+    }
     if (!perAddress.acquire(socket, remoteAddress)) {
       logger.warn({ room, addr: remoteAddress }, 'upgrade refused: too many connections from this address');
       return refuse(socket, 429, 'too many connections from this address');
@@ -326,6 +338,14 @@ class WsSyncSocket implements SyncSocket {
 
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
+  }
+
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
   }
 
   probe(timeoutMs: number, onResult: (alive: boolean) => void): void {

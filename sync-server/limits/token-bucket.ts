@@ -18,12 +18,23 @@ export class TokenBucket {
 
   /** Takes one token; false when none is left. */
   take(): boolean {
+    if (!this.ready()) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether a token is there now, without taking it. */
+  ready(): boolean {
     const now = this.clock.now();
     const elapsedMs = Math.max(0, now - this.last);
     this.last = now;
     this.tokens = Math.min(this.burst, this.tokens + (elapsedMs * this.perSecond) / 1000);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
+  }
+
+  /** Milliseconds until a token is there (0 when one is). */
+  msUntilReady(): number {
+    if (this.ready()) return 0;
+    return Math.ceil(((1 - this.tokens) * 1000) / this.perSecond);
   }
 }

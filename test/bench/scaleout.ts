@@ -215,6 +215,7 @@ async function main(): Promise<void> {
       STATIC_DIR: 'none',
       MAX_MESSAGES_PER_SECOND: '0',
       MAX_CONNECTIONS_PER_ADDRESS: '0',
+      CONNECT_RATE_PER_ADDRESS: '0',
     });
     servers.push(single);
     const [a, b, c] = scaled.map((s) => s.wsUrl) as [string, string, string];

@@ -57,7 +57,13 @@ function commandFor(
         ],
         // All simulated users come from 127.0.0.1: lift the per-address cap (abuse protection,
         // not a performance setting) and allow the memory scenario's 1,000 loaded documents.
-        env: { ...base, DATA_DIR: dataDir, MAX_CONNECTIONS_PER_ADDRESS: '0', MAX_ROOMS: '5000' },
+        env: {
+          ...base,
+          DATA_DIR: dataDir,
+          MAX_CONNECTIONS_PER_ADDRESS: '0',
+          CONNECT_RATE_PER_ADDRESS: '0',
+          MAX_ROOMS: '5000',
+        },
       };
     case 'reference':
       return {

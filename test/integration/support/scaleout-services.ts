@@ -384,6 +384,7 @@ export function instanceEnv(
     TRIM_GRACE_MS: '0',
     MAX_MESSAGES_PER_SECOND: '0',
     MAX_CONNECTIONS_PER_ADDRESS: '0',
+    CONNECT_RATE_PER_ADDRESS: '0',
     ...extra,
   };
 }
