@@ -1,7 +1,8 @@
 /**
  * Keeps the search index up to date, incrementally:
  * - at start, the index persisted by earlier pages is loaded (never rebuilt);
- * - a board open in this page is re-indexed shortly after each change to it (`watchBoard`);
+ * - once search has been used in a page, a board open in it is re-indexed shortly after each change to it
+ *   (`watchBoard`), so results follow what is on screen;
  * - `catchUp()` re-reads only the rooms whose local copy changed since they were indexed (edits in
  *   descriptions, in other tabs, synced in the background), and forgets rooms no longer held.
  * Each step writes only the records that changed.
@@ -61,6 +62,9 @@ export class SearchIndexer {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const run = () => {
       timer = null;
+      // Until search is first used in this page the index is not even loaded: a board opens at no cost, and
+      // the first catch-up reads it from its local copy anyway.
+      if (this.loaded === null) return;
       void this.whenLoaded()
         .then(() => this.indexBoard(boardId, readBoard(doc), null))
         .catch((error: unknown) => console.warn('search index: indexing a board failed', error));
