@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import { type Clock, noopMetrics, silentLogger } from '../../../sync-server/core/ports';
-import { type DurableBatch, WritePipeline } from '../../../sync-server/core/write-pipeline';
+import {
+  type DurableBatch,
+  WritePipeline,
+  type WritePipelineOptions,
+} from '../../../sync-server/core/write-pipeline';
 
 const WINDOW_MS = 5;
 
@@ -15,12 +19,14 @@ const clock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-function setup(stateVector: () => Uint8Array | null = () => null) {
-  const store = new MemoryDocStore();
+function setup(
+  stateVector: () => Uint8Array | null = () => null,
+  overrides: Partial<WritePipelineOptions> & { store?: MemoryDocStore } = {},
+) {
+  const store = overrides.store ?? new MemoryDocStore();
   const durable: DurableBatch[] = [];
   const pipeline = new WritePipeline({
     room: 'r',
-    store,
     clock,
     logger: silentLogger,
     metrics: noopMetrics,
@@ -30,6 +36,8 @@ function setup(stateVector: () => Uint8Array | null = () => null) {
     stateVector,
     snapshot: () => new Uint8Array([0, 0]),
     onDurable: (batch) => durable.push(batch),
+    ...overrides,
+    store,
   });
   return { store, durable, pipeline };
 }
@@ -184,16 +192,10 @@ describe('write pipeline and compaction', () => {
     const doc = new Y.Doc();
     const text = doc.getText('t');
     const durable: Uint8Array[] = [];
-    const pipeline = new WritePipeline({
-      room: 'r',
+    const { pipeline } = setup(() => null, {
       store,
-      clock,
-      logger: silentLogger,
-      metrics: noopMetrics,
-      initialEntries: 0,
       compactThreshold: 3,
       batchWindowMs: 0,
-      stateVector: () => null,
       snapshot: () => Y.encodeStateAsUpdate(doc),
       onDurable: (batch) => durable.push(batch.update),
     });
