@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { initBoard } from '../../shared/board';
+import { boardTemplate } from '../../shared/board/templates';
 import type { BoardPresence, Participant } from '../../shared/presence';
 import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
@@ -50,7 +51,11 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
       const entry = loadRecentBoards().find((board) => board.id === boardId);
       // Only the browser that created the board initialises it, once its local copy has loaded.
       if (entry?.needsInit) {
-        initBoard(handle.doc, { title: entry.title || 'Untitled board', createdBy: me.id });
+        initBoard(handle.doc, {
+          title: entry.title || 'Untitled board',
+          createdBy: me.id,
+          columnTitles: boardTemplate(entry.template).columnTitles,
+        });
         rememberBoard(boardId, { needsInit: false });
       }
     });

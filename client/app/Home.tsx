@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { newId } from '../../shared/board';
+import { type NewBoardChoice, NewBoardDialog } from './NewBoardDialog';
 import {
   forgetBoard,
   loadRecentBoards,
@@ -20,9 +21,10 @@ export function Home() {
   // The last board taken off the list, until another is: its entry, to put back with Undo.
   const [removed, setRemoved] = useState<RecentBoard | null>(null);
 
-  const create = () => {
+  const [creating, setCreating] = useState(false);
+  const create = ({ title, templateId }: NewBoardChoice) => {
     const id = newId();
-    rememberBoard(id, { title: 'Untitled board', needsInit: true });
+    rememberBoard(id, { title, needsInit: true, template: templateId });
     navigate(boardPath(id));
   };
   const open = (event: FormEvent) => {
@@ -42,9 +44,10 @@ export function Home() {
   return (
     <section className="home">
       <div className="home-actions">
-        <button type="button" className="primary" onClick={create}>
+        <button type="button" className="primary" onClick={() => setCreating(true)} aria-haspopup="dialog">
           New board
         </button>
+        {creating ? <NewBoardDialog onCreate={create} onClose={() => setCreating(false)} /> : null}
         <form className="open-link" onSubmit={open}>
           <label htmlFor={linkId}>Open a board by link</label>
           <input

@@ -11,6 +11,8 @@ export interface RecentBoard {
   openedAt: number;
   /** Created in this browser and not yet initialised (initBoard runs once its local copy loaded). */
   needsInit?: boolean;
+  /** The template its columns come from when it is initialised (shared/board/templates.ts). */
+  template?: string;
   /** When a change to the board was last seen here (epoch ms), and whose, when known (board-activity.ts). */
   changedAt?: number;
   changedBy?: string | null;
@@ -21,13 +23,17 @@ function parseBoards(value: unknown): RecentBoard[] | null {
   const boards: RecentBoard[] = [];
   for (const entry of value) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const { id, title, openedAt, needsInit, changedAt, changedBy } = entry as Record<string, unknown>;
+    const { id, title, openedAt, needsInit, template, changedAt, changedBy } = entry as Record<
+      string,
+      unknown
+    >;
     if (typeof id !== 'string' || !isValidId(id)) continue;
     boards.push({
       id,
       title: typeof title === 'string' ? title : '',
       openedAt: typeof openedAt === 'number' ? openedAt : 0,
       ...(needsInit === true ? { needsInit: true } : {}),
+      ...(typeof template === 'string' ? { template } : {}),
       ...(typeof changedAt === 'number' ? { changedAt } : {}),
       ...(typeof changedBy === 'string' ? { changedBy } : {}),
     });
@@ -45,7 +51,10 @@ export function rememberBoard(id: string, fields: Partial<Omit<RecentBoard, 'id'
   const boards = loadRecentBoards();
   const existing = boards.find((board) => board.id === id);
   const next: RecentBoard = { id, title: '', openedAt: Date.now(), ...existing, ...fields };
-  if (fields.needsInit === false) delete next.needsInit;
+  if (fields.needsInit === false) {
+    delete next.needsInit;
+    delete next.template;
+  }
   const rest = boards.filter((board) => board.id !== id);
   writeJson(BOARDS_KEY, [next, ...rest].slice(0, MAX_RECENT_BOARDS));
 }

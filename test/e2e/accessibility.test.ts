@@ -71,7 +71,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       await page.keyboard.press('Escape');
 
       await page.goto('/');
-      await page.getByRole('link', { name: 'Untitled board' }).waitFor();
+      await page.getByRole('link', { name: 'Team board' }).waitFor();
       await expectAccessible(page, 'home');
       expect(boardId).toBeTruthy();
     });

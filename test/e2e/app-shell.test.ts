@@ -22,8 +22,8 @@ describe('app shell', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
 
     const boardId = await createBoard(page);
-    await boardTitle(page).filter({ hasText: 'Untitled board' }).waitFor();
-    await expect(page.title()).resolves.toBe('Untitled board · Trellis');
+    await boardTitle(page).filter({ hasText: 'Team board' }).waitFor();
+    await expect(page.title()).resolves.toBe('Team board · Trellis');
     await expectSaved(page);
     await expect(page.getByTestId('presence-avatar').getAttribute('aria-label')).resolves.toBe(
       'Katherine Johnson (you)',
@@ -31,12 +31,12 @@ describe('app shell', () => {
 
     await page.getByRole('link', { name: 'Trellis' }).click();
     await page.waitForURL((url) => url.pathname === '/');
-    const link = page.getByRole('link', { name: 'Untitled board' });
+    const link = page.getByRole('link', { name: 'Team board' });
     await expect(link.getAttribute('href')).resolves.toBe(`/b/${boardId}`);
 
     // Identity and the list survive a reload: no form the second time.
     await page.reload();
-    await page.getByRole('link', { name: 'Untitled board' }).waitFor();
+    await page.getByRole('link', { name: 'Team board' }).waitFor();
     expect(await page.getByLabel('Display name').count()).toBe(0);
     await expect(page.getByRole('button', { name: /Katherine Johnson/ }).count()).resolves.toBe(1);
   });

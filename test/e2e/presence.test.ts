@@ -49,7 +49,7 @@ describe('presence', () => {
     const grace = await session.newUser();
     await openBoard(grace.page, boardId);
     await expectConnection(grace.page, 'online');
-    await boardTitle(grace.page).filter({ hasText: 'Untitled board' }).waitFor();
+    await boardTitle(grace.page).filter({ hasText: 'Team board' }).waitFor();
 
     await addCardViaUi(ada.page, 'Seen quickly');
     await cardNamed(grace.page, 'Seen quickly').waitFor({ timeout: 1_000 });

@@ -125,12 +125,25 @@ describe('IdentityForm', () => {
 });
 
 describe('Home', () => {
-  it('creates a board with a new id, remembers it for initialisation, and navigates to it', () => {
+  it('creates a named board from a template with a new id, remembers it for initialisation, and navigates to it', () => {
     render(<Home />);
     fireEvent.click(screen.getByRole('button', { name: 'New board' }));
+    const create = screen.getByRole('button', { name: 'Create board' }) as HTMLButtonElement;
+    // No nameless boards: the name comes first.
+    expect(create.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Board name'), { target: { value: 'Sprint 12 retro' } });
+    fireEvent.click(screen.getByRole('radio', { name: /^Retrospective/ }));
+    fireEvent.click(create);
     const match = /^\/b\/([A-Za-z0-9_-]+)$/.exec(window.location.pathname);
     expect(match).not.toBeNull();
-    expect(loadRecentBoards()).toEqual([expect.objectContaining({ id: match?.[1], needsInit: true })]);
+    expect(loadRecentBoards()).toEqual([
+      expect.objectContaining({
+        id: match?.[1],
+        title: 'Sprint 12 retro',
+        needsInit: true,
+        template: 'retrospective',
+      }),
+    ]);
   });
 
   it('lists the boards opened here, most recent first, and opens one by pasted link', () => {

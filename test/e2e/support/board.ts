@@ -1,10 +1,14 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** Creates a board from the home page and returns its id once the board page shows it. */
-export async function createBoard(page: Page): Promise<string> {
+/** Creates a board from the home page (named, from a template) and returns its id once the board page shows it. */
+export async function createBoard(page: Page, name = 'Team board', template = 'Kanban'): Promise<string> {
   await page.goto('/');
   await page.getByRole('button', { name: 'New board' }).click();
+  const dialog = page.getByTestId('new-board-dialog');
+  await dialog.getByLabel('Board name').fill(name);
+  await dialog.getByRole('radio', { name: new RegExp(`^${template}\\b`) }).check();
+  await dialog.getByRole('button', { name: 'Create board' }).click();
   await page.waitForURL(/\/b\/[A-Za-z0-9_-]+$/);
   const boardId = new URL(page.url()).pathname.split('/')[2];
   expect(boardId).toBeTruthy();
