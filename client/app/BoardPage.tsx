@@ -6,6 +6,8 @@ import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
 import { localToday } from '../board/format';
 import { useDescriptionSlots } from '../description';
+import { useRitualSlots } from '../rituals/slots';
+import { VotingBar } from '../rituals/VotingBar';
 import { useBoardSearchIndexing } from '../search/browser';
 import {
   boardToken,
@@ -103,6 +105,7 @@ function LoadedBoard({
     };
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
+  const rituals = useRitualSlots(slots);
   useChangeRecord(boardId, handle, me);
   useBoardSearchIndexing(boardId, handle.doc);
 
@@ -140,6 +143,7 @@ function LoadedBoard({
         shown={counts.shown}
         total={counts.total}
       />
+      <VotingBar doc={handle.doc} me={me} readOnly={readOnly} columns={board.columns} />
       <BoardView
         doc={handle.doc}
         awareness={handle.awareness}
@@ -149,6 +153,7 @@ function LoadedBoard({
         openCardId={openCardId}
         onOpenCard={onOpenCard}
         {...slots}
+        {...rituals}
       />
     </>
   );
