@@ -25,7 +25,47 @@ export interface DocStore {
    * the whole store). Optional: without it, rooms are loaded one by one, each consistent on its own.
    */
   loadAll?(include: (room: string) => boolean): AsyncIterable<StoredRoom>;
+  /** The rooms' kept versions (S13); absent when the store keeps no history. */
+  readonly history?: HistoryLog;
   close(): Promise<void>;
+}
+
+/**
+ * A room's history (S13): every update the store took, each stamped with the store clock's time
+ * when it was stored, kept as segments that older periods merge. The version at time T is every
+ * segment up to T merged; which versions are kept is the history policy's business, not the store's.
+ */
+export interface HistoryLog {
+  /** The room's segments, oldest first, without their content (empty for a room without history). */
+  segments(room: string): Promise<HistorySegment[]>;
+  /** The room's segments stamped at or before `upTo` (epoch ms), oldest first, with their content. */
+  read(room: string, upTo: number): Promise<HistoryEntry[]>;
+  /**
+   * Replaces each run of consecutive segments `ids` by one segment holding `update` (everything
+   * they held), stamped `time`, all in one atomic write. False, with nothing changed, when one of
+   * them is no longer there (the room was deleted, or another pass merged it).
+   */
+  merge(room: string, merges: readonly HistoryMerge[]): Promise<boolean>;
+}
+
+export interface HistorySegment {
+  /** Epoch ms of the last update it holds; never earlier than the segment before it. */
+  time: number;
+  /** Names the segment within its room (for `merge`). */
+  id: string;
+  bytes: number;
+  /** False while the store cannot merge it yet (scale-out: an entry still in the Redis stream). */
+  mergeable: boolean;
+}
+
+export interface HistoryEntry extends HistorySegment {
+  update: Uint8Array;
+}
+
+export interface HistoryMerge {
+  ids: readonly string[];
+  time: number;
+  update: Uint8Array;
 }
 
 export interface StoredDoc {

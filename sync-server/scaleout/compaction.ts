@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import * as Y from 'yjs';
+import { insertHistory, lastHistoryTime, stampEntries } from './history';
 import {
   compareStreamIds,
   docStreamKey,
@@ -9,8 +10,8 @@ import {
   readersKey,
   STREAM_START,
 } from './keys';
-import { readEntriesAfter } from './redis-entries';
-import { inTransaction, readSnapshot, tryCompactionLock, writeSnapshot } from './snapshots';
+import { type DocEntry, readEntriesAfter } from './redis-entries';
+import { inTransaction, readSnapshot, type Snapshot, tryCompactionLock, writeSnapshot } from './snapshots';
 
 export type CompactionResult =
   /** A new snapshot covers the stream up to `covers`; entries up to it may be trimmed. */
@@ -29,6 +30,13 @@ export interface CompactionOptions {
    */
   trimGraceMs: number;
   now?: () => number;
+  /**
+   * Move what each compaction takes from the stream into the history, in the transaction that
+   * commits the snapshot (S13.1); default true.
+   */
+  history?: boolean;
+  /** The clock that stamps history segments a caller's `extra` state adds (the server's clock). */
+  stamp?: () => number;
 }
 
 /** Hears every run of one `Compaction` (the metrics). */
@@ -86,12 +94,23 @@ export class Compaction {
       Y.transact(doc, () => {
         if (snapshot) Y.applyUpdate(doc, snapshot.state);
         for (const entry of entries) Y.applyUpdate(doc, entry.update);
-        if (extra) Y.applyUpdate(doc, extra);
       });
+      // What `extra` adds to the stored document (a migrated room's content), for the history.
+      let added: Uint8Array | null = null;
+      if (extra) {
+        const capture = (update: Uint8Array) => {
+          added = update;
+        };
+        doc.on('update', capture);
+        Y.applyUpdate(doc, extra);
+        doc.off('update', capture);
+      }
       const state = Y.encodeStateAsUpdate(doc);
       doc.destroy();
       const covers = entries.at(-1)?.id ?? covered;
-      await writeSnapshot(client, room, state, covers);
+      const history = this.options.history ?? true;
+      if (history) await this.recordHistory(client, room, snapshot, entries, added);
+      await writeSnapshot(client, room, state, covers, history);
       return { status: 'compacted', covers, entries: entries.length, bytes: state.byteLength };
     });
     // Also when nothing was new: entries an earlier run kept for a slow reader may go now.
@@ -102,6 +121,32 @@ export class Compaction {
       for (const observer of this.observers) observer.trimmed(keepFrom, removed);
     }
     return result;
+  }
+
+  /**
+   * The entries this compaction takes from the stream, stamped as the history listed them; before
+   * them a snapshot written without history (its state starts the history), after them what a
+   * caller's state adds. Inside the compaction's transaction: committed with the snapshot, before
+   * any entry is trimmed, or not at all.
+   */
+  private async recordHistory(
+    client: PoolClient,
+    room: string,
+    snapshot: Snapshot | null,
+    entries: readonly DocEntry[],
+    added: Uint8Array | null,
+  ): Promise<void> {
+    let last = (await lastHistoryTime(client, room)) ?? 0;
+    const segments: Array<{ time: number; update: Uint8Array }> = [];
+    if (snapshot && !snapshot.history) {
+      last = Math.max(snapshot.updatedAt, last);
+      segments.push({ time: last, update: snapshot.state });
+    }
+    const times = stampEntries(entries, last);
+    for (const [i, entry] of entries.entries()) segments.push({ time: times[i]!, update: entry.update });
+    last = times.at(-1) ?? last;
+    if (added) segments.push({ time: Math.max((this.options.stamp ?? Date.now)(), last), update: added });
+    await insertHistory(client, room, segments);
   }
 
   /**

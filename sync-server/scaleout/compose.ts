@@ -25,6 +25,10 @@ export interface ScaleOutOptions {
   /** See `CompactionOptions.trimGraceMs`. */
   trimGraceMs?: number;
   instanceId?: string;
+  /** The server's clock, which stamps history segments (S13.1). */
+  now?: () => number;
+  /** Keep every document's history in PostgreSQL (S13); default true. */
+  history?: boolean;
 }
 
 export interface ScaleOut {
@@ -121,8 +125,18 @@ export async function openScaleOut(options: ScaleOutOptions): Promise<ScaleOut> 
     redis,
     pool,
     trimGraceMs: options.trimGraceMs ?? DEFAULT_TRIM_GRACE_MS,
+    history: options.history ?? true,
+    ...(options.now ? { stamp: options.now } : {}),
   });
-  const store = new RedisDocStore({ redis, pool, compaction, instanceId, replaceMode: 'queue' });
+  const store = new RedisDocStore({
+    redis,
+    pool,
+    compaction,
+    instanceId,
+    replaceMode: 'queue',
+    history: options.history ?? true,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const feed = new RedisFeed({
     redis,
     reader,

@@ -29,9 +29,13 @@ export const READER_STALE_MS = 30_000;
 export const COMPACTION_QUEUE_KEY = 'trellis:compaction';
 export const COMPACTION_GROUP = 'compactors';
 
-/** Fields of a document stream entry: the Yjs update and the instance that appended it. */
+/**
+ * Fields of a document stream entry: the Yjs update, the instance that appended it, and the time
+ * the appending instance's clock stamped it (epoch ms, for the history: S13.1).
+ */
 export const ENTRY_UPDATE_FIELD = 'u';
 export const ENTRY_INSTANCE_FIELD = 'i';
+export const ENTRY_TIME_FIELD = 't';
 
 /** The stream position before any entry. */
 export const STREAM_START = '0-0';

@@ -186,8 +186,10 @@ export async function migrate(options: MigrationOptions): Promise<MigrationRepor
         );
         await scaleout.replace(room, state);
       } else {
-        const existing = await stateOf(level, room);
-        await level.replace(room, Y.mergeUpdates([existing, state]));
+        // Appended, so the room's history records the migrated content as a change (S13.1), then
+        // compacted into one entry.
+        await level.append(room, state);
+        await level.replace(room, await stateOf(level, room));
       }
       if (!containsState(await stateOf(target, room), state)) {
         throw new Error(`migration check failed for ${room}: the target does not hold the whole document`);

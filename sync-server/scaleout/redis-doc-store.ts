@@ -2,12 +2,14 @@ import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import type { DocStore, RoomSummary, StoredDoc } from '../core/doc-store';
 import type { Compaction } from './compaction';
+import { RedisHistory } from './history';
 import {
   COMPACTION_QUEUE_KEY,
   compareStreamIds,
   DOC_STREAM_PREFIX,
   docStreamKey,
   ENTRY_INSTANCE_FIELD,
+  ENTRY_TIME_FIELD,
   ENTRY_UPDATE_FIELD,
   readersKey,
   STREAM_START,
@@ -34,6 +36,10 @@ export interface RedisDocStoreOptions {
    * compacts at once (the contract suite, the migration).
    */
   replaceMode: 'queue' | 'inline';
+  /** The clock that stamps each entry for the history (the server's injected clock). */
+  now?: () => number;
+  /** Serve the history the compaction keeps (S13); default true. */
+  history?: boolean;
 }
 
 /** Compaction requests kept in the queue at most (requests are idempotent hints; old ones may go). */
@@ -47,7 +53,13 @@ const LOAD_ATTEMPTS = 5;
  * (Redis with an append-only file), compacted into PostgreSQL by the workers.
  */
 export class RedisDocStore implements DocStore {
-  constructor(private readonly options: RedisDocStoreOptions) {}
+  readonly history: RedisHistory | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RedisDocStoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.history = (options.history ?? true) ? new RedisHistory(options.redis, options.pool) : undefined;
+  }
 
   async load(room: string): Promise<StoredDoc> {
     const { redis, pool } = this.options;
@@ -73,6 +85,8 @@ export class RedisDocStore implements DocStore {
       Buffer.from(update.buffer, update.byteOffset, update.byteLength),
       ENTRY_INSTANCE_FIELD,
       this.options.instanceId,
+      ENTRY_TIME_FIELD,
+      String(this.now()),
     );
   }
 
@@ -99,8 +113,8 @@ export class RedisDocStore implements DocStore {
 
   /**
    * Under the room's compaction lock (a compaction running now finishes first; one starting later
-   * finds nothing): the snapshot row goes, then the stream and its readers, then the row's deletion
-   * commits. The stream is deleted on the commands connection, after every append issued before.
+   * finds nothing): the snapshot row and the history go, then the stream and its readers, then the
+   * rows' deletion commits. The stream is deleted on the commands connection, after every append issued before.
    * A failure before the commit leaves the room whole; one at the commit leaves the old snapshot,
    * and a repeated delete removes it.
    */

@@ -6,6 +6,8 @@ export interface Snapshot {
   /** Stream entry id: every entry up to and including it is in `state`. */
   covers: string;
   updatedAt: number;
+  /** Whether the history holds everything the snapshot covers (false: written without history). */
+  history: boolean;
 }
 
 const SCHEMA_LOCK_KEY = 0x7472656c; // 'trel': serialises schema creation across instances
@@ -21,6 +23,22 @@ export async function ensureSchema(pool: Pool): Promise<void> {
         covers text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // Whether trellis_history holds everything the snapshot covers (S13.1); false for snapshots
+    // written before the history was kept or while it was off: the history then starts from one.
+    await client.query(
+      'ALTER TABLE trellis_snapshots ADD COLUMN IF NOT EXISTS history boolean NOT NULL DEFAULT false',
+    );
+    // Every document's history (S13): segments of updates stamped with the time they were stored.
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS trellis_history (
+        id bigserial PRIMARY KEY,
+        room text NOT NULL,
+        time bigint NOT NULL,
+        update bytea NOT NULL
+      )`);
+    await client.query(
+      'CREATE INDEX IF NOT EXISTS trellis_history_room_time ON trellis_history (room, time, id)',
+    );
     // Revoked share links per board (S12.3): tokens minted up to revoked_at (epoch ms) are refused.
     await client.query(`
       CREATE TABLE IF NOT EXISTS trellis_revocations (
@@ -31,13 +49,18 @@ export async function ensureSchema(pool: Pool): Promise<void> {
 }
 
 export async function readSnapshot(db: Pool | PoolClient, room: string): Promise<Snapshot | null> {
-  const { rows } = await db.query<{ state: Buffer; covers: string; updated_at: Date }>(
-    'SELECT state, covers, updated_at FROM trellis_snapshots WHERE room = $1',
+  const { rows } = await db.query<{ state: Buffer; covers: string; updated_at: Date; history: boolean }>(
+    'SELECT state, covers, updated_at, history FROM trellis_snapshots WHERE room = $1',
     [room],
   );
   const row = rows[0];
   if (!row) return null;
-  return { state: new Uint8Array(row.state), covers: row.covers, updatedAt: row.updated_at.getTime() };
+  return {
+    state: new Uint8Array(row.state),
+    covers: row.covers,
+    updatedAt: row.updated_at.getTime(),
+    history: row.history,
+  };
 }
 
 /** Only the covered entry id: a cheap re-check that no compaction moved the snapshot. */
@@ -54,11 +77,13 @@ export async function writeSnapshot(
   room: string,
   state: Uint8Array,
   covers: string,
+  history = false,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO trellis_snapshots (room, state, covers, updated_at) VALUES ($1, $2, $3, now())
-     ON CONFLICT (room) DO UPDATE SET state = EXCLUDED.state, covers = EXCLUDED.covers, updated_at = now()`,
-    [room, Buffer.from(state.buffer, state.byteOffset, state.byteLength), covers],
+    `INSERT INTO trellis_snapshots (room, state, covers, updated_at, history) VALUES ($1, $2, $3, now(), $4)
+     ON CONFLICT (room) DO UPDATE SET state = EXCLUDED.state, covers = EXCLUDED.covers, updated_at = now(),
+       history = EXCLUDED.history`,
+    [room, Buffer.from(state.buffer, state.byteOffset, state.byteLength), covers, history],
   );
 }
 
@@ -76,8 +101,10 @@ export async function listSnapshots(
   }));
 }
 
+/** The snapshot and the history of `room` (S12.2). */
 export async function deleteSnapshot(db: Pool | PoolClient, room: string): Promise<void> {
   await db.query('DELETE FROM trellis_snapshots WHERE room = $1', [room]);
+  await db.query('DELETE FROM trellis_history WHERE room = $1', [room]);
 }
 
 /** Waits for the room's compaction lock and holds it for the current transaction (a delete). */

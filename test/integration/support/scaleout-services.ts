@@ -407,7 +407,7 @@ export async function stopSharedScaleOutServices(): Promise<void> {
  * A `RedisDocStore` on empty Redis and PostgreSQL, for the DocStore contract suite. `replace`
  * compacts inline (the contract expects one entry afterwards) and trims at once.
  */
-export async function openScaleOutStoreForContract(): Promise<{
+export async function openScaleOutStoreForContract(options: { now?: () => number } = {}): Promise<{
   store: DocStore;
   reopen: () => Promise<DocStore>;
 }> {
@@ -416,14 +416,20 @@ export async function openScaleOutStoreForContract(): Promise<{
   const pool = services.postgres.pool();
   await ensureSchema(pool);
   await redis.flushall();
-  await pool.query('TRUNCATE trellis_snapshots');
+  await pool.query('TRUNCATE trellis_snapshots, trellis_history');
   const open = () =>
     new RedisDocStore({
       redis,
       pool,
-      compaction: new Compaction({ redis, pool, trimGraceMs: 0 }),
+      compaction: new Compaction({
+        redis,
+        pool,
+        trimGraceMs: 0,
+        ...(options.now ? { stamp: options.now } : {}),
+      }),
       instanceId: 'contract',
       replaceMode: 'inline',
+      ...(options.now ? { now: options.now } : {}),
     });
   return { store: open(), reopen: async () => open() };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { DocStore } from '../../../sync-server/core/doc-store';
+import type { DocStore, HistoryLog } from '../../../sync-server/core/doc-store';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
 import {
@@ -15,26 +15,27 @@ import {
 /** One contract, run against every DocStore implementation. */
 const implementations: Array<{
   name: string;
-  open: () => Promise<{ store: DocStore; reopen?: () => Promise<DocStore> }>;
+  /** `now`: the clock that stamps writes and history segments (default Date.now). */
+  open: (now?: () => number) => Promise<{ store: DocStore; reopen?: () => Promise<DocStore> }>;
 }> = [
-  { name: 'MemoryDocStore', open: async () => ({ store: new MemoryDocStore() }) },
+  { name: 'MemoryDocStore', open: async (now) => ({ store: new MemoryDocStore(now) }) },
   {
     name: 'LevelDocStore',
-    open: async () => {
+    open: async (now) => {
       const dir = await mkdtemp(join(tmpdir(), 'trellis-store-'));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      const store = await LevelDocStore.open(dir);
+      const store = await LevelDocStore.open(dir, now ? { now } : {});
       return {
         store,
         reopen: async () => {
           await store.close();
-          return LevelDocStore.open(dir);
+          return LevelDocStore.open(dir, now ? { now } : {});
         },
       };
     },
   },
   // Scale-out: starts redis-server and postgres; fails (never skips) when they are missing.
-  { name: 'RedisDocStore', open: openScaleOutStoreForContract },
+  { name: 'RedisDocStore', open: (now) => openScaleOutStoreForContract(now ? { now } : {}) },
 ];
 // Starting redis-server and postgres takes longer than one test's timeout.
 beforeAll(() => sharedScaleOutServices().then(() => undefined), 60_000);
@@ -190,6 +191,149 @@ for (const impl of implementations) {
       expect(textOf((await again.load('r')).updates)).toBe('kept');
       await again.append('r', update('+more', doc));
       expect(textOf((await again.load('r')).updates)).toBe('kept+more');
+      await again.close();
+    });
+  });
+}
+
+/** A clock the history tests set by hand. */
+function manualClock(start: number): { now: () => number; set(time: number): void } {
+  let time = start;
+  return { now: () => time, set: (next) => (time = next) };
+}
+
+function historyOf(store: DocStore): HistoryLog {
+  if (!store.history) throw new Error('this store keeps no history');
+  return store.history;
+}
+
+for (const impl of implementations) {
+  describe(`DocStore history contract: ${impl.name}`, () => {
+    it('[S13.1] every append is kept with the time the store took it, oldest first', async () => {
+      const clock = manualClock(1_000);
+      const { store } = await impl.open(clock.now);
+      const doc = new Y.Doc();
+      const first = update('a', doc);
+      await store.append('r', first);
+      clock.set(2_000);
+      await store.append('r', update('b', doc));
+      await store.append('r', update('c', doc));
+      const segments = await historyOf(store).segments('r');
+      expect(segments.map((s) => s.time)).toEqual([1_000, 2_000, 2_000]);
+      expect(segments[0]!.bytes).toBe(first.byteLength);
+      expect(new Set(segments.map((s) => s.id)).size).toBe(3);
+      expect((await historyOf(store).read('r', 1_999)).map((e) => textOf([e.update]))).toEqual(['a']);
+      expect(textOf((await historyOf(store).read('r', 2_000)).map((e) => e.update))).toBe('abc');
+      expect(await historyOf(store).read('r', 999)).toEqual([]);
+      expect(await historyOf(store).segments('unknown')).toEqual([]);
+      await store.close();
+    });
+
+    it('[S13.1] a segment is never stamped before the one before it, even when the clock goes back', async () => {
+      const clock = manualClock(5_000);
+      const { store } = await impl.open(clock.now);
+      const doc = new Y.Doc();
+      await store.append('r', update('a', doc));
+      clock.set(3_000);
+      await store.append('r', update('b', doc));
+      expect((await historyOf(store).segments('r')).map((s) => s.time)).toEqual([5_000, 5_000]);
+      await store.close();
+    });
+
+    it('[S13.1][S3.2] a compaction leaves the history whole, and appends after it follow', async () => {
+      const clock = manualClock(10_000);
+      const { store } = await impl.open(clock.now);
+      const doc = new Y.Doc();
+      for (let i = 0; i < 5; i++) {
+        clock.set(10_000 + i);
+        await store.append('r', update(`${i};`, doc));
+      }
+      await store.replace('r', Y.encodeStateAsUpdate(doc));
+      clock.set(20_000);
+      await store.append('r', update('after;', doc));
+      const segments = await historyOf(store).segments('r');
+      expect(segments.map((s) => s.time)).toEqual([10_000, 10_001, 10_002, 10_003, 10_004, 20_000]);
+      expect(textOf((await historyOf(store).read('r', 10_002)).map((e) => e.update))).toBe('0;1;2;');
+      expect(textOf((await historyOf(store).read('r', 20_000)).map((e) => e.update))).toBe(
+        '0;1;2;3;4;after;',
+      );
+      await store.close();
+    });
+
+    it('[S13.1] a room first written by a replace (a restore) starts its history with that state', async () => {
+      const clock = manualClock(7_000);
+      const { store } = await impl.open(clock.now);
+      const doc = new Y.Doc();
+      update('restored', doc);
+      await store.replace('r', Y.encodeStateAsUpdate(doc));
+      const entries = await historyOf(store).read('r', 7_000);
+      expect(entries.map((e) => e.time)).toEqual([7_000]);
+      expect(textOf(entries.map((e) => e.update))).toBe('restored');
+      await store.close();
+    });
+
+    it('[S13.3] merge replaces runs of segments by one, atomically, and refuses segments that are gone', async () => {
+      const clock = manualClock(1_000);
+      const { store } = await impl.open(clock.now);
+      const doc = new Y.Doc();
+      for (let i = 0; i < 5; i++) {
+        clock.set(1_000 * (i + 1));
+        await store.append('r', update(`${i};`, doc));
+      }
+      // Scaled out, what is still in the stream cannot merge: a compaction moves it first.
+      await store.replace('r', Y.encodeStateAsUpdate(doc));
+      const history = historyOf(store);
+      const before = await history.segments('r');
+      expect(before.every((s) => s.mergeable)).toBe(true);
+      const entries = await history.read('r', 5_000);
+      const run = (from: number, to: number) => ({
+        ids: before.slice(from, to).map((s) => s.id),
+        time: before[to - 1]!.time,
+        update: Y.mergeUpdates(entries.slice(from, to).map((e) => e.update)),
+      });
+      expect(await history.merge('r', [run(0, 2), run(2, 4)])).toBe(true);
+      const after = await history.segments('r');
+      expect(after.map((s) => s.time)).toEqual([2_000, 4_000, 5_000]);
+      expect(textOf((await history.read('r', 2_000)).map((e) => e.update))).toBe('0;1;');
+      expect(textOf((await history.read('r', 5_000)).map((e) => e.update))).toBe('0;1;2;3;4;');
+      // The ids merged away are gone: a pass working from the old listing changes nothing.
+      expect(await history.merge('r', [run(0, 2)])).toBe(false);
+      expect((await history.segments('r')).map((s) => s.id)).toEqual(after.map((s) => s.id));
+      await store.close();
+    });
+
+    it('[S12.2][S13.6] delete removes the history; a room written again starts a new one', async () => {
+      const clock = manualClock(1_000);
+      const { store } = await impl.open(clock.now);
+      const doc = new Y.Doc();
+      for (let i = 0; i < 3; i++) await store.append('board.a', update(`${i};`, doc));
+      await store.replace('board.a', Y.encodeStateAsUpdate(doc));
+      await store.append('board.a', update('more', doc));
+      await store.append('board.ab', update('kept'));
+      await store.delete('board.a');
+      expect(await historyOf(store).segments('board.a')).toEqual([]);
+      expect(await historyOf(store).read('board.a', 1_000)).toEqual([]);
+      expect(await historyOf(store).segments('board.ab')).toHaveLength(1);
+      clock.set(2_000);
+      await store.append('board.a', update('fresh', new Y.Doc()));
+      const entries = await historyOf(store).read('board.a', 2_000);
+      expect(entries.map((e) => e.time)).toEqual([2_000]);
+      expect(textOf(entries.map((e) => e.update))).toBe('fresh');
+      await store.close();
+    });
+
+    it('[S13.1] the history survives closing and reopening', async () => {
+      const clock = manualClock(1_000);
+      const { store, reopen } = await impl.open(clock.now);
+      if (!reopen) return expect(store).toBeInstanceOf(MemoryDocStore);
+      const doc = new Y.Doc();
+      await store.append('r', update('one;', doc));
+      clock.set(2_000);
+      await store.append('r', update('two;', doc));
+      const before = await historyOf(store).segments('r');
+      const again = await reopen();
+      expect(await historyOf(again).segments('r')).toEqual(before);
+      expect(textOf((await historyOf(again).read('r', 2_000)).map((e) => e.update))).toBe('one;two;');
       await again.close();
     });
   });
