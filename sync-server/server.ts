@@ -239,7 +239,10 @@ export async function startServer(
       ready = false;
       stopRevocations();
       // Scale-out clients reconnect to another instance at once (1012 "service restart").
-      const { unstoredRooms } = await core.stop(scaleout ? CloseCode.serviceRestart : undefined);
+      const stopCode = scaleout ? CloseCode.serviceRestart : CloseCode.goingAway;
+      const { unstoredRooms } = await core.stop(stopCode);
+      // Multiplexed sockets outlive their rooms' connections: close them too.
+      for (const ws of transport.wss.clients) ws.close(stopCode, 'server is shutting down');
       transport.wss.close();
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();

@@ -2,12 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as wsModule from 'ws';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { MUX_PATH } from '../../shared/mux-wire';
 import { CloseCode, DURABLE_ACK_PARAM } from '../../shared/protocol';
 import { boardOfRoom, isValidRoomName } from '../../shared/room-names';
 import type { Logger, SyncSocket } from '../core/ports';
 import { type ConnectionHandlers, IGNORED, type SyncCore } from '../core/sync-core';
 import { AddressLimiter } from '../limits/address-limiter';
 import { ConnectRateLimiter } from '../limits/connect-rate';
+import { MuxSession } from './mux-session';
 
 /** The access decision for one upgrade request (see auth for token checks). */
 export type AccessDecision =
@@ -141,13 +143,17 @@ export function createWsTransport(options: WsTransportOptions) {
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', destroyOnError);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    let room: string;
-    try {
-      room = decodeURIComponent(url.pathname.slice(1));
-    } catch {
-      return refuse(socket, 400, 'room name is not valid URL encoding');
+    // One socket for any number of rooms (S14): each room's access is checked when it is joined.
+    const mux = url.pathname === MUX_PATH;
+    let room = MUX_PATH;
+    if (!mux) {
+      try {
+        room = decodeURIComponent(url.pathname.slice(1));
+      } catch {
+        return refuse(socket, 400, 'room name is not valid URL encoding');
+      }
     }
-    if (!isValidRoomName(room)) {
+    if (!mux && !isValidRoomName(room)) {
       logger.info({ room: room.slice(0, 80) }, 'upgrade refused: invalid room name');
       return refuse(socket, 400, 'invalid room name: use 1-200 of A-Z a-z 0-9 _ - .');
     }
@@ -162,6 +168,20 @@ export function createWsTransport(options: WsTransportOptions) {
       return refuse(socket, 429, 'too many connections from this address');
     }
     socket.on('close', releaseSlot);
+    if (mux) {
+      wss.handleUpgrade(req, socket, head, (upgraded) => {
+        const ws = upgraded as TransportSocket;
+        listen(ws, room, remoteAddress);
+        ws.core = new MuxSession(new WsSyncSocket(ws), {
+          core,
+          logger,
+          remoteAddress,
+          authorize: (joined) => options.authorize(req, joined, url),
+          at: atTime,
+        });
+      });
+      return;
+    }
     const decision = await options.authorize(req, room, url);
     if (!decision.ok) {
       logger.info(
@@ -173,13 +193,7 @@ export function createWsTransport(options: WsTransportOptions) {
     const durableAck = url.searchParams.get(DURABLE_ACK_PARAM) === '1';
     wss.handleUpgrade(req, socket, head, (upgraded) => {
       const ws = upgraded as TransportSocket;
-      ws.transport = context;
-      ws.room = room;
-      ws.address = remoteAddress;
-      ws.on('pong', onPong);
-      ws.on('message', onMessage);
-      ws.on('error', onError);
-      ws.on('close', onClose);
+      listen(ws, room, remoteAddress);
       const handlers = core.handleConnection(new WsSyncSocket(ws), {
         room,
         readOnly: decision.readOnly,
@@ -195,6 +209,16 @@ export function createWsTransport(options: WsTransportOptions) {
         });
       }
     });
+  }
+
+  function listen(ws: TransportSocket, room: string, remoteAddress: string): void {
+    ws.transport = context;
+    ws.room = room;
+    ws.address = remoteAddress;
+    ws.on('pong', onPong);
+    ws.on('message', onMessage);
+    ws.on('error', onError);
+    ws.on('close', onClose);
   }
 
   if (heartbeatMs > 0) {
@@ -219,6 +243,10 @@ export function createWsTransport(options: WsTransportOptions) {
     let closed = 0;
     for (const client of wss.clients) {
       const ws = client as TransportSocket;
+      if (ws.core instanceof MuxSession) {
+        closed += ws.core.closeRevoked(board, revokedAt);
+        continue;
+      }
       if (ws.generation === null || ws.generation > revokedAt || boardOfRoom(ws.room) !== board) continue;
       logger.info({ room: ws.room, addr: ws.address }, 'token revoked while connected: closing');
       ws.core.close(CloseCode.tokenRevoked, 'token revoked');
