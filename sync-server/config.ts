@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './core/sync-core';
+import { DEFAULT_HISTORY_TIERS_TEXT, HistoryPolicyError, parseHistoryTiers } from './history/policy';
 import { DEFAULT_HEARTBEAT_MS } from './http/ws-transport';
 import { packageRoot } from './package-root';
 
@@ -52,6 +53,8 @@ export interface ServerConfig {
   role: 'sync' | 'compactor' | 'both';
   /** Scale-out: stream entries a snapshot covers stay this long for instances still reading them. */
   trimGraceMs: number;
+  /** Versions kept of every document (S13): `<keep>:<every>` tiers, or `off`. */
+  historyTiers: string;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -91,6 +94,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   databaseUrl: null,
   role: 'both',
   trimGraceMs: 60_000,
+  historyTiers: DEFAULT_HISTORY_TIERS_TEXT,
 };
 
 interface OptionSpec {
@@ -302,6 +306,13 @@ const OPTIONS: OptionSpec[] = [
     kind: 'int',
     help: 'scale-out: keep compacted stream entries this long',
   },
+  {
+    key: 'historyTiers',
+    flag: 'history-tiers',
+    env: 'HISTORY_TIERS',
+    kind: 'string',
+    help: 'versions kept of every document: <keep>:<every> tiers, youngest first (every: all, or a period), or off',
+  },
 ];
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -381,6 +392,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, isTty = fals
   }
   if ((result.redisUrl === null) !== (result.databaseUrl === null)) {
     problems.push('scale-out: set both a Redis URL and a database URL, or neither (LevelDB)');
+  }
+  try {
+    parseHistoryTiers(result.historyTiers);
+  } catch (error) {
+    if (!(error instanceof HistoryPolicyError)) throw error;
+    problems.push(`history tiers: ${error.message}`);
   }
   if (!['sync', 'compactor', 'both'].includes(result.role)) {
     problems.push(`role: expected sync, compactor or both, got ${JSON.stringify(result.role)}`);

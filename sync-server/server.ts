@@ -13,8 +13,13 @@ import { createShareHandler } from './auth/share-route';
 import { publicVerifyKey, secretKey, type VerifyKey } from './auth/tokens';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import type { DocStore } from './core/doc-store';
-import type { Logger } from './core/ports';
+import { type Clock, type Logger, systemClock } from './core/ports';
 import { SyncCore } from './core/sync-core';
+import { chainAdminRoutes, historyAdminRoutes } from './history/admin-routes';
+import { History } from './history/history';
+import { createHistoryHandler } from './history/http';
+import { parseHistoryTiers } from './history/policy';
+import { OffsetClock } from './history/test-clock';
 import { createRequestGuard, type Refusal } from './http/request-guard';
 import { createRequestHandler } from './http/routes';
 import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
@@ -30,6 +35,11 @@ export interface StartOptions {
   store?: DocStore;
   logger?: Logger;
   authorize?: Authorizer;
+  /**
+   * The server's clock: history times (S13.1) and every timer of the core (S11). An `OffsetClock`
+   * (tests, TRELLIS_CLOCK_OFFSET_MS) can be moved, also through `POST /admin/clock`.
+   */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -40,6 +50,8 @@ export interface RunningServer {
   store: DocStore;
   /** Scale-out mode's Redis/PostgreSQL side; null on a single node (LevelDB). */
   scaleout: ScaleOut | null;
+  /** Every document's kept versions (S13). */
+  history: History;
   /** Readiness 503, stop accepting, store every document, close sockets (1001), close the store. */
   close(): Promise<void>;
 }
@@ -53,6 +65,9 @@ export async function startServer(
   const logger = options.logger ?? createLogger(config.logLevel, config.prettyLogs);
   // Checked before the store opens, so a bad key fails fast without touching the data.
   const verifyKey = authKey(config);
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const historyTiers = parseHistoryTiers(config.historyTiers);
   let store = options.store;
   let scaleout: ScaleOut | null = null;
   if (!store && config.redisUrl && config.databaseUrl) {
@@ -64,18 +79,25 @@ export async function startServer(
       role: config.role,
       trimGraceMs: config.trimGraceMs,
       logger,
+      now,
+      history: historyTiers !== null,
     });
     store = scaleout.store;
   }
   // The data directory also holds the admin credential and the server record in scale-out mode.
   await mkdir(config.dataDir, { recursive: true });
   if (!store) {
-    store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync });
+    store = await LevelDocStore.open(config.dataDir, {
+      fsync: config.fsync,
+      now,
+      history: historyTiers !== null,
+    });
   }
   const { registry, core: metrics } = createMetrics();
   scaleout?.registerMetrics(registry);
   const core = new SyncCore({
     store,
+    clock,
     ...(scaleout ? { feed: scaleout.feed } : {}),
     logger,
     metrics,
@@ -106,6 +128,9 @@ export async function startServer(
   const { revocations, stop: stopRevocations } = await openRevocations(store, scaleout, logger);
   const authorize =
     options.authorize ?? (verifyKey ? createTokenAuthorizer(verifyKey, Date.now, revocations) : openAccess);
+  const history = new History({ store, clock, tiers: historyTiers, logger });
+  // Thinned where documents are compacted: scaled out, a sync-only instance leaves it to the others.
+  if (scaleout?.role !== 'sync') history.start();
   // Written before listening, so no admin request can arrive before the CLI can read it.
   const adminCredential = await writeAdminCredential(config.dataDir);
   const boardOps = new BoardOps(core, store, revocations);
@@ -114,7 +139,15 @@ export async function startServer(
     verifyKey,
     adminCredential,
     logger,
-    more: boardOpsRoutes({ ops: boardOps, authConfigured: verifyKey !== null, logger }),
+    more: chainAdminRoutes(
+      boardOpsRoutes({ ops: boardOps, authConfigured: verifyKey !== null, logger }),
+      historyAdminRoutes({
+        history,
+        store,
+        logger,
+        testClock: clock instanceof OffsetClock ? clock : null,
+      }),
+    ),
   });
   // Without a key anyone's browser is a client: refuse what a foreign page sends (request-guard.ts).
   const guard =
@@ -132,6 +165,7 @@ export async function startServer(
     );
   };
   const access = createAccessHandler(authorize);
+  const historyRoutes = createHistoryHandler({ history, authorize, logger });
   // Share links are signed with the HS256 secret; a public key alone can verify but not sign.
   const share = createShareHandler({
     verifyKey,
@@ -164,6 +198,7 @@ export async function startServer(
     admin(req, res)
       .then((handled) => handled || access(req, res))
       .then((handled) => handled || share(req, res))
+      .then((handled) => handled || historyRoutes(req, res))
       .then((handled) => (handled ? undefined : routes(req, res)))
       .catch(() => res.destroy());
   });
@@ -247,13 +282,14 @@ export async function startServer(
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await stopped;
+      await history.stop();
       await store.close();
       await scaleout?.close();
       logger.info({ unstoredRooms: unstoredRooms.length }, 'stopped');
     })();
     return closing;
   };
-  return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, scaleout, close };
+  return { url, wsUrl: url.replace(/^http/, 'ws'), port, core, store, scaleout, history, close };
 }
 
 /** Methods a page could use to change something: their Origin is checked in open mode. */

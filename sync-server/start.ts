@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { configHelp, parseConfig } from './config';
+import { CLOCK_OFFSET_ENV, offsetClockFromEnv } from './history/test-clock';
 import { createLogger } from './logger';
 import { type RunningServer, startServer } from './server';
 import { describeStartError } from './start-errors';
@@ -23,7 +24,14 @@ export async function runStart(argv: string[]): Promise<void> {
   const logger = createLogger(config.logLevel, config.prettyLogs);
   let server: RunningServer;
   try {
-    server = await startServer(config, { logger });
+    // A testing aid (test-clock.ts), read once here.
+    const clock = offsetClockFromEnv(process.env);
+    if (clock)
+      logger.warn(
+        { offsetMs: clock.offsetMs },
+        `${CLOCK_OFFSET_ENV} is set: the server clock is shifted (testing only)`,
+      );
+    server = await startServer(config, { logger, ...(clock ? { clock } : {}) });
   } catch (error) {
     console.error(`trellis-server: ${describeStartError(error, config)}`);
     // What did open (the store, a socket) would keep the process alive.
