@@ -82,6 +82,7 @@ export class MuxRoomProvider extends ObservableV2<ProviderEvents> implements Mux
     this.shouldConnect = false;
     this.clearRejoin();
     this.socket.remove(this);
+    this.leftRoom();
   }
 
   override destroy(): void {
@@ -148,7 +149,7 @@ export class MuxRoomProvider extends ObservableV2<ProviderEvents> implements Mux
     }, this.options.rejoinDelayMs ?? 1_000);
   }
 
-  disconnected(): void {
+  disconnected(_code: number, _reason: string): void {
     this.leftRoom();
   }
 

@@ -1,9 +1,11 @@
 import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
+import { TOKEN_PARAM } from '../../shared/protocol';
 import type { AccessCheck } from './access';
 import { BackgroundSync } from './background';
 import type { BackoffPolicy } from './backoff';
 import { type AckStore, memoryAckStore } from './durable';
+import { MuxSocket } from './mux-socket';
 import { alwaysOnline, type NetworkSignal } from './network';
 import { memoryPendingStore } from './pending-store';
 import { realTimers, type Timers } from './reconnect';
@@ -57,6 +59,14 @@ export interface SyncConfig {
    * here; called before it is closed (e.g. to bring a card's preview in line with its converged description).
    */
   onSavedInBackground?: (room: string, doc: Y.Doc) => void;
+  /**
+   * Carry every document over one websocket per token (the server's `/_mux`, sync-server/SPEC.md
+   * S14) instead of one per document; with a server that has no `/_mux`, one plain socket per
+   * document (mux-socket.ts). Off: a stock y-websocket provider per document.
+   */
+  sharedSocket?: boolean;
+  /** Set by the registry when `sharedSocket` is on: the shared socket for a document's parameters. */
+  socketFor?: (params: Record<string, string>) => MuxSocket;
 }
 
 export interface DocumentRegistry {
@@ -100,6 +110,26 @@ export function createDocumentRegistry(
     ...options,
   };
   const documents = new Map<string, SyncedDocument>();
+  // One shared socket per token: the server checks a socket's token against each room it joins.
+  const sockets = new Map<string, MuxSocket>();
+  if (config.sharedSocket) {
+    config.socketFor = (params) => {
+      const token = params[TOKEN_PARAM] ?? '';
+      let socket = sockets.get(token);
+      if (socket === undefined) {
+        socket = new MuxSocket({
+          serverUrl: config.serverUrl,
+          token: token || null,
+          // Each document's ReconnectController retries (with the page's network signal and
+          // backoff); the first to do so reopens the socket for all.
+          autoReconnect: false,
+          ...(config.WebSocketPolyfill ? { WebSocketImpl: config.WebSocketPolyfill } : {}),
+        });
+        sockets.set(token, socket);
+      }
+      return socket;
+    };
+  }
 
   const cancelRelease = (entry: SyncedDocument) => {
     if (entry.releaseTimer === null) return;
@@ -180,6 +210,8 @@ export function createDocumentRegistry(
     destroyAll() {
       background.destroy();
       for (const entry of [...documents.values()]) close(entry);
+      for (const socket of sockets.values()) socket.destroy();
+      sockets.clear();
     },
   };
 }

@@ -13,6 +13,7 @@ import { ChangeLedger, copyDeletions } from './changes';
 import { countUnstored, readDurableAck, type StateVector } from './durable';
 import type { SyncConfig } from './open-document';
 import { type DeniedReason, ReconnectController } from './reconnect';
+import { SharedSocketProvider } from './shared-socket-provider';
 import type { ConnectionState, SyncStatus } from './types';
 
 export const IDB_PREFIX = 'trellis:';
@@ -53,17 +54,25 @@ export class SyncedDocument {
   ) {
     this.durable = config.ackStore.load(room);
     this.awareness = new Awareness(this.doc);
-    this.provider = new WebsocketProvider(config.serverUrl, room, this.doc, {
-      connect: false,
-      awareness: this.awareness,
-      params: connectionParams(config, room),
-      disableBc: config.disableBc,
-      // Our ReconnectController schedules retries; the provider's own timer must be a no-op that
-      // fires first (see reconnect.ts).
-      maxBackoffTime: 0,
-      resyncInterval: config.resyncIntervalMs > 0 ? config.resyncIntervalMs : -1,
-      ...(config.WebSocketPolyfill ? { WebSocketPolyfill: config.WebSocketPolyfill } : {}),
-    });
+    this.provider = config.socketFor
+      ? // It has every part of WebsocketProvider this file, ReconnectController and the editor
+        // bindings use (see shared-socket-provider.ts).
+        (new SharedSocketProvider(room, this.doc, {
+          awareness: this.awareness,
+          params: connectionParams(config, room),
+          socketFor: config.socketFor,
+        }) as unknown as WebsocketProvider)
+      : new WebsocketProvider(config.serverUrl, room, this.doc, {
+          connect: false,
+          awareness: this.awareness,
+          params: connectionParams(config, room),
+          disableBc: config.disableBc,
+          // Our ReconnectController schedules retries; the provider's own timer must be a no-op that
+          // fires first (see reconnect.ts).
+          maxBackoffTime: 0,
+          resyncInterval: config.resyncIntervalMs > 0 ? config.resyncIntervalMs : -1,
+          ...(config.WebSocketPolyfill ? { WebSocketPolyfill: config.WebSocketPolyfill } : {}),
+        });
     this.watchSyncReplies();
     this.provider.messageHandlers[MessageType.durableAck] = (_encoder, decoder) =>
       this.handleDurableAck(decoder);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { MUX_PATH } from '../../shared/mux-wire';
 import { createStaticHandler } from './static-files';
 
 export interface HttpState {
@@ -39,6 +40,18 @@ export function createRequestHandler(state: HttpState, registry: Registry, stati
         const body = await registry.metrics();
         res.writeHead(200, { 'content-type': registry.contentType });
         res.end(body);
+        return;
+      }
+      if (path === MUX_PATH) {
+        // Plain HTTP here tells a client this server multiplexes (S14.7): the reference server
+        // answers 200 on every path, and would take `/_mux` for a room.
+        res.writeHead(426, {
+          'content-type': 'text/plain',
+          upgrade: 'websocket',
+          'access-control-allow-origin': '*',
+          'cache-control': 'no-store',
+        });
+        res.end('websocket endpoint carrying many rooms\n');
         return;
       }
       if (serveStatic && (await serveStatic(req, res))) return;
