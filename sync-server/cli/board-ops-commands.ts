@@ -77,7 +77,7 @@ function localOps(t: LocalTarget): BoardOps {
  * the CLI would act on an empty store there. Its recorded URL is used instead: a board operation on
  * the wrong store would report success and change nothing that is served.
  */
-async function preferRecordedServer(values: Values, io: CliIo): Promise<Values> {
+export async function preferRecordedServer(values: Values, io: CliIo): Promise<Values> {
   if (str(values, 'server') !== undefined) return values;
   const dataDir = dataDirOf(values, io);
   if (existsSync(join(dataDir, 'CURRENT'))) return values; // a LevelDB: locked if a server runs on it

@@ -13,8 +13,9 @@ import { parseDuration, Role, signToken } from '../auth/tokens';
 import { runStart } from '../start';
 import { VERSION } from '../version';
 import { runBackup, runRestore, runVerify } from './backup-commands';
-import { runExport, runImport, runInspect } from './board-commands';
+import { runImport, runInspect } from './board-commands';
 import { BOARD_OPS_COMMANDS } from './board-ops-commands';
+import { EXPORT_USAGE, HISTORY_COMMANDS, runExportCommand } from './history-commands';
 import {
   type CliIo,
   COMMON_HELP,
@@ -67,9 +68,9 @@ const COMMANDS: Record<string, Command> = {
     run: runInspect,
   },
   export: {
-    summary: 'a board and its card descriptions to <out>.json and <out>.md',
-    usage: 'trellis-server export <board> [--out <path without extension>]   [default ./<board>-export]',
-    run: runExport,
+    summary: 'a board and its card descriptions to <out>.json and <out>.md (--at: as they were then)',
+    usage: EXPORT_USAGE,
+    run: runExportCommand,
   },
   import: {
     summary: 'merge an exported board (JSON from export) into the store, all rooms checked first',
@@ -117,6 +118,7 @@ const COMMANDS: Record<string, Command> = {
     run: runMigrate,
   },
   ...BOARD_OPS_COMMANDS,
+  ...HISTORY_COMMANDS,
 };
 
 export function mainHelp(): string {

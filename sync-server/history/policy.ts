@@ -45,12 +45,17 @@ function parseSpan(text: string, what: string): number {
   return Number(match[1]) * UNITS[match[2]!]!;
 }
 
-/** A span in the largest unit that divides it (`3600000` → `1h`). */
+/** A span in the largest unit that divides it (`3600000` → `1h`, `86400000` → `1d`). */
 export function formatSpan(ms: number): string {
-  for (const unit of ['y', 'w', 'd', 'h', 'm', 's'] as const) {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
     if (ms >= UNITS[unit]! && ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
   }
   return `${ms}ms`;
+}
+
+/** How long a tier keeps, as people say it: up to two days in hours (`24h`), then in days. */
+function formatKeep(ms: number): string {
+  return ms <= 2 * DAY && ms % HOUR === 0 ? `${ms / HOUR}h` : formatSpan(ms);
 }
 
 /**
@@ -95,7 +100,7 @@ export function parseHistoryTiers(text: string): HistoryTier[] | null {
 export function formatHistoryTiers(tiers: readonly HistoryTier[] | null): string {
   if (tiers === null) return 'off';
   return tiers
-    .map((t) => `${formatSpan(t.keepMs)}:${t.everyMs === 0 ? 'all' : formatSpan(t.everyMs)}`)
+    .map((t) => `${formatKeep(t.keepMs)}:${t.everyMs === 0 ? 'all' : formatSpan(t.everyMs)}`)
     .join(',');
 }
 
