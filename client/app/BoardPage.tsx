@@ -6,6 +6,7 @@ import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
 import { localToday } from '../board/format';
 import { useDescriptionSlots } from '../description';
+import { EstimateSums } from '../rituals/EstimateSums';
 import { useRitualSlots } from '../rituals/slots';
 import { VotingBar } from '../rituals/VotingBar';
 import { useBoardSearchIndexing } from '../search/browser';
@@ -105,7 +106,7 @@ function LoadedBoard({
     };
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
-  const rituals = useRitualSlots(slots);
+  const rituals = useRitualSlots(slots, { doc: handle.doc, awareness: handle.awareness, me, readOnly });
   useChangeRecord(boardId, handle, me);
   useBoardSearchIndexing(boardId, handle.doc);
 
@@ -144,6 +145,7 @@ function LoadedBoard({
         total={counts.total}
       />
       <VotingBar doc={handle.doc} me={me} readOnly={readOnly} columns={board.columns} />
+      <EstimateSums doc={handle.doc} columns={board.columns} />
       <BoardView
         doc={handle.doc}
         awareness={handle.awareness}

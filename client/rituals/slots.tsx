@@ -1,21 +1,45 @@
 import { type ReactNode, useCallback } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 import type { CardSnapshot } from '../../shared/board';
+import type { Participant } from '../../shared/presence';
+import { CardEstimate } from './CardEstimate';
 import { CardVotes } from './CardVotes';
+import { PokerPanel } from './PokerPanel';
+import { usePokerPublisher } from './poker-state';
 
 /**
- * Adds the rituals to the board view's slots: the tile shows the card's votes after the description's extras.
- * Stable while `base` is: each ritual component subscribes to what it shows itself.
+ * Adds the rituals to the board view's slots: the tile shows the card's estimate and votes after the
+ * description's extras; the card panel shows planning poker below the description. Stable while `base` is:
+ * each ritual component subscribes to what it shows itself. Also publishes my poker values at each reveal.
  */
-export function useRitualSlots(base: { cardExtras: (card: CardSnapshot) => ReactNode }) {
+export function useRitualSlots(
+  base: { cardExtras: (card: CardSnapshot) => ReactNode; renderCardPanel: (cardId: string) => ReactNode },
+  { doc, awareness, me, readOnly }: { doc: Y.Doc; awareness: Awareness; me: Participant; readOnly: boolean },
+) {
+  usePokerPublisher(doc, me.id, readOnly);
   const baseExtras = base.cardExtras;
+  const baseCardPanel = base.renderCardPanel;
   const cardExtras = useCallback(
     (card: CardSnapshot) => (
       <>
         {baseExtras(card)}
-        <CardVotes card={card} />
+        <span className="card-rituals">
+          <CardEstimate card={card} />
+          <CardVotes card={card} />
+        </span>
       </>
     ),
     [baseExtras],
   );
-  return { cardExtras };
+  const renderCardPanel = useCallback(
+    (cardId: string) => (
+      <>
+        {baseCardPanel(cardId)}
+        <PokerPanel key={`poker-${cardId}`} cardId={cardId} awareness={awareness} />
+      </>
+    ),
+    [baseCardPanel, awareness],
+  );
+  return { cardExtras, renderCardPanel };
 }

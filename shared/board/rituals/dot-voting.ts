@@ -49,6 +49,14 @@ export interface VotingRoundSnapshot extends VotingRoundConfig {
   readonly byVoter: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
+// The card key that marks a card in the trash (see schema.ts): its votes stop counting, as for a deleted card.
+const TRASHED_KEY = 'trashed';
+
+function isLiveCard(doc: Y.Doc, cardId: string): boolean {
+  const card = childMap(roots(doc).cards as Y.Map<unknown>, cardId);
+  return card !== null && card.get(TRASHED_KEY) === undefined;
+}
+
 function votingRoots(doc: Y.Doc): { rounds: Y.Map<Y.Map<unknown>>; votes: Y.Map<unknown> } {
   return { rounds: doc.getMap(VOTING_ROOT.rounds), votes: doc.getMap(VOTING_ROOT.votes) };
 }
@@ -140,7 +148,7 @@ export function castVote(doc: Y.Doc, input: VoteInput, opts?: MutationOptions): 
   let cast = false;
   doc.transact(() => {
     const state = openRoundState(doc, input.roundId, input.voterId);
-    if (!state || !roots(doc).cards.has(input.cardId)) return;
+    if (!state || !isLiveCard(doc, input.cardId)) return;
     const { config, counted } = state;
     if ((counted.byCard.get(input.cardId) ?? 0) >= config.perCard) return;
     for (let slot = 0; slot < config.budget; slot++) {
@@ -180,8 +188,9 @@ function openRoundState(doc: Y.Doc, roundId: string, voterId: string) {
   if (!round || round.has('ended')) return null;
   const config = readConfig(round.get('config'));
   if (!config) return null;
-  const cards = roots(doc).cards;
-  const counted = countVoter(slotsOf(doc, roundId).get(voterId) ?? new Map(), config, (id) => cards.has(id));
+  const counted = countVoter(slotsOf(doc, roundId).get(voterId) ?? new Map(), config, (id) =>
+    isLiveCard(doc, id),
+  );
   return { config, counted };
 }
 
@@ -249,11 +258,10 @@ export function readVotingRound(doc: Y.Doc, roundId: string): VotingRoundSnapsho
   if (!round) return null;
   const config = readConfig(round.get('config'));
   if (!config) return null;
-  const cards = roots(doc).cards;
   const tally = new Map<string, number>();
   const byVoter = new Map<string, ReadonlyMap<string, number>>();
   for (const [voter, slots] of slotsOf(doc, roundId)) {
-    const { byCard } = countVoter(slots, config, (id) => cards.has(id));
+    const { byCard } = countVoter(slots, config, (id) => isLiveCard(doc, id));
     if (byCard.size === 0) continue;
     byVoter.set(voter, byCard);
     for (const [card, n] of byCard) tally.set(card, (tally.get(card) ?? 0) + n);

@@ -204,6 +204,18 @@ function readRevealed(value: unknown): { by: string; at: number; present: string
   };
 }
 
+/** Rounds revealed with this voter present, a commitment of theirs and no value published yet (B26). */
+export function roundsAwaitingValue(doc: Y.Doc, voterId: string): string[] {
+  const waiting: string[] = [];
+  pokerRounds(doc).forEach((round, id) => {
+    if (!(round instanceof Y.Map)) return;
+    const revealed = readRevealed(round.get('revealed'));
+    if (!revealed?.present.includes(voterId)) return;
+    if (round.has(COMMIT + voterId) && !round.has(VALUE + voterId)) waiting.push(id);
+  });
+  return waiting;
+}
+
 export interface PokerRoundSnapshot {
   readonly id: string;
   readonly cardId: string;
