@@ -106,7 +106,13 @@ function LoadedBoard({
     };
   }, [board.initialised, board.title, boardId]);
   const slots = useDescriptionSlots({ boardId, doc: handle.doc, awareness: handle.awareness, me, readOnly });
-  const rituals = useRitualSlots(slots, { doc: handle.doc, awareness: handle.awareness, me, readOnly });
+  const rituals = useRitualSlots(slots, {
+    boardId,
+    doc: handle.doc,
+    awareness: handle.awareness,
+    me,
+    readOnly,
+  });
   useChangeRecord(boardId, handle, me);
   useBoardSearchIndexing(boardId, handle.doc);
 
