@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
+import { readAllComments } from '../../shared/board/comments';
 import { readBoard } from '../../shared/board/read';
 import { parseRoom } from '../../shared/room-names';
 import type { FileRoom } from './check';
@@ -106,6 +107,8 @@ export interface BoardExport {
   snapshot: unknown;
   /** Card id → description as Markdown. */
   descriptions: Record<string, string>;
+  /** Card id → its comments, oldest first (shared/board/comments.ts). */
+  comments: Record<string, unknown>;
   /** Every room of the board with its whole state as a base64 Yjs update and its SHA-256 (hex). */
   rooms: Array<{ room: string; sha256?: string; state: string }>;
 }
@@ -148,6 +151,7 @@ export function buildExport(
     exportedAt: now.toISOString(),
     snapshot: boardJson(doc),
     descriptions,
+    comments: Object.fromEntries(readAllComments(doc)),
     rooms: dumps.map((dump) => ({
       room: dump.room,
       sha256: sha256(dump.state),
@@ -164,6 +168,7 @@ function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string,
   const board = readBoard(doc);
   const labelName = new Map(board.labels.map((label) => [label.id, label.name]));
   const memberName = new Map(board.members.map((member) => [member.id, member.name]));
+  const threads = readAllComments(doc);
   const lines = [`# ${escapeMarkdown(board.title || boardId)}`, ''];
   for (const column of board.columns) {
     lines.push(`## ${escapeMarkdown(column.title)}`, '');
@@ -179,6 +184,18 @@ function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string,
       if (facts.length > 0) lines.push(...facts.map((fact) => `- ${fact}`), '');
       const description = descriptions[card.id];
       if (description) lines.push(description, '');
+      const comments = threads.get(card.id) ?? [];
+      if (comments.length > 0) {
+        // A comment's later lines are indented to stay inside its list item.
+        lines.push('#### Comments', '');
+        for (const c of comments) {
+          const author = escapeMarkdown(memberName.get(c.author) ?? c.author);
+          lines.push(
+            `- **${author}**, ${new Date(c.createdAt).toISOString()}: ${escapeMarkdown(c.text).split('\n').join('\n  ')}`,
+          );
+        }
+        lines.push('');
+      }
     }
   }
   if (board.archivedCards.length > 0) {
