@@ -3,8 +3,26 @@
  * in schema.ts, where cards in deleted columns are shown in read.ts, ordering in order.ts, the intent
  * functions by entity in mutations/.
  */
+export {
+  ACTIVITY_LIMIT,
+  ACTIVITY_PRUNE_SLACK,
+  ACTIVITY_TITLE_MAX,
+  type ActivityDetail,
+  type ActivityEntry,
+  type ActivityKind,
+  type ActivityRef,
+  activityPruneThreshold,
+  compareEntries,
+  DESCRIPTION_EDIT_MERGE_MS,
+  entryCardId,
+  isActivityUpkeep,
+  onActivityChange,
+  pruneActivity,
+  readActivity,
+} from './activity';
 export { type Clock, defaultClock, defaultRandom, newId, type Random, seededRandom } from './ids';
 export {
+  BOARD_CREATED_ENTRY_ID,
   DEFAULT_COLUMN_TITLES,
   defaultColumnId,
   type InitBoardInput,
@@ -43,6 +61,18 @@ export {
   updateLabel,
 } from './mutations/labels';
 export { MEMBER_SEEN_RESOLUTION_MS, type MemberInput, noteMember } from './mutations/members';
+export {
+  type ExpiredResult,
+  isTrashUpkeep,
+  purgeCard,
+  purgeColumn,
+  purgedCardIds,
+  purgedCardIdsInUpdate,
+  purgeExpired,
+  restoreCard,
+  setTrashRetention,
+  trashRetentionDays,
+} from './mutations/trash';
 export { compareByOrder, type Ordered } from './order';
 export {
   type BoardSnapshot,
@@ -55,5 +85,12 @@ export {
   PLACEHOLDER_COLUMN_TITLE,
   readBoard,
 } from './read';
-export { DESCRIPTION_PREVIEW_KEY, SCHEMA_VERSION, UNPLACED_COLUMN_ID } from './schema';
+export type { TrashedCard, TrashedColumn, TrashItem } from './read-trash';
+export {
+  DEFAULT_TRASH_RETENTION_DAYS,
+  DESCRIPTION_PREVIEW_KEY,
+  MAX_TRASH_RETENTION_DAYS,
+  SCHEMA_VERSION,
+  UNPLACED_COLUMN_ID,
+} from './schema';
 export { type BoardUndoOptions, createBoardUndoManager } from './undo';

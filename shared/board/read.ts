@@ -16,6 +16,7 @@
 import type * as Y from 'yjs';
 import { type DescriptionSummary, sameSummary } from '../description-preview';
 import { compareByOrder } from './order';
+import { buildTrash, shareTrash, type TrashItem } from './read-trash';
 import {
   ASSIGNEE_KEY_PREFIX,
   childMap,
@@ -26,9 +27,14 @@ import {
   readDescriptionPreview,
   readMember,
   readPos,
+  readRetention,
+  readTrashRecord,
   roots,
   type StoredPos,
   stringField,
+  TRASH_RETENTION_KEY,
+  TRASHED_KEY,
+  type TrashRecord,
   UNPLACED_COLUMN_ID,
 } from './schema';
 
@@ -90,8 +96,12 @@ export interface BoardSnapshot {
   readonly columns: readonly ColumnSnapshot[];
   /** Archived cards, oldest first. */
   readonly archivedCards: readonly CardSnapshot[];
-  /** Every card (shown or archived) by id. */
+  /** Every card (shown or archived, not in the trash) by id. */
   readonly cards: ReadonlyMap<string, CardSnapshot>;
+  /** Deleted columns (with their cards) and cards, newest first (B15.1). */
+  readonly trash: readonly TrashItem[];
+  /** Days a deleted thing stays in the trash before it is purged (B15.4). */
+  readonly trashRetentionDays: number;
   /** Sorted by name, then id. */
   readonly labels: readonly LabelSnapshot[];
   /** Everyone who has opened the board, sorted by name, then id. */
@@ -105,6 +115,7 @@ interface ColumnRecord {
   title: string;
   order: string;
   deleted: boolean;
+  trashed: TrashRecord | null;
 }
 
 /**
@@ -133,6 +144,7 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
       title: stringField(column, 'title'),
       order: stringField(column, 'order'),
       deleted: column.get('deleted') === true,
+      trashed: readTrashRecord(column.get(TRASHED_KEY)),
     });
   });
   const firstLive = [...columnRecords.values()].filter((c) => !c.deleted).sort(compareByOrder)[0];
@@ -140,10 +152,15 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
   const cache = cacheFor(doc);
   const fallback = firstLive?.id ?? UNPLACED_COLUMN_ID;
   const cards = new Map<string, CardSnapshot>();
+  const trashedCards: { card: CardSnapshot; record: TrashRecord }[] = [];
+  const seenIds = new Set<string>();
   r.cards.forEach((_, id) => {
     const card = childMap(r.cards as Y.Map<unknown>, id);
     if (!card) return;
+    seenIds.add(id);
     const cached = cache?.cards.get(id);
+    let snapshot: CardSnapshot;
+    let trashed: TrashRecord | null;
     if (
       cache &&
       cached &&
@@ -152,24 +169,28 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
       cached.labelsVersion === cache.labelsVersion &&
       (cached.fallback === null || cached.fallback === fallback)
     ) {
-      cards.set(id, cached.snapshot);
-      return;
+      snapshot = cached.snapshot;
+      trashed = cached.trashed;
+    } else {
+      const pos = readPos(card.get('pos'));
+      snapshot = readCard(id, card, pos, fallback, labelRank);
+      trashed = readTrashRecord(card.get(TRASHED_KEY));
+      if (cache) {
+        cache.dirty.delete(id);
+        cache.cards.set(id, {
+          map: card,
+          snapshot,
+          trashed,
+          labelsVersion: cache.labelsVersion,
+          fallback: pos ? null : fallback,
+        });
+      }
     }
-    const pos = readPos(card.get('pos'));
-    const snapshot = readCard(id, card, pos, fallback, labelRank);
-    cards.set(id, snapshot);
-    if (cache) {
-      cache.dirty.delete(id);
-      cache.cards.set(id, {
-        map: card,
-        snapshot,
-        labelsVersion: cache.labelsVersion,
-        fallback: pos ? null : fallback,
-      });
-    }
+    if (trashed) trashedCards.push({ card: snapshot, record: trashed });
+    else cards.set(id, snapshot);
   });
   if (cache) {
-    for (const id of cache.cards.keys()) if (!cards.has(id)) cache.cards.delete(id);
+    for (const id of cache.cards.keys()) if (!seenIds.has(id)) cache.cards.delete(id);
   }
 
   const cardsByColumn = new Map<string, CardSnapshot[]>();
@@ -191,7 +212,13 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
   }
   for (const columnId of cardsByColumn.keys()) {
     if (!columnRecords.has(columnId)) {
-      shown.push({ id: columnId, title: PLACEHOLDER_COLUMN_TITLE, order: PLACEHOLDER_ORDER, deleted: false });
+      shown.push({
+        id: columnId,
+        title: PLACEHOLDER_COLUMN_TITLE,
+        order: PLACEHOLDER_ORDER,
+        deleted: false,
+        trashed: null,
+      });
     }
   }
   shown.sort(compareByOrder);
@@ -223,6 +250,8 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
     cards,
     labels,
     members,
+    trash: buildTrash(columnRecords, trashedCards),
+    trashRetentionDays: readRetention(r.meta.get(TRASH_RETENTION_KEY)),
   };
   return previous ? shareUnchanged(previous, next) : next;
 }
@@ -273,7 +302,13 @@ function readCard(
 interface ReadCache {
   cards: Map<
     string,
-    { map: Y.Map<unknown>; snapshot: CardSnapshot; labelsVersion: number; fallback: string | null }
+    {
+      map: Y.Map<unknown>;
+      snapshot: CardSnapshot;
+      trashed: TrashRecord | null;
+      labelsVersion: number;
+      fallback: string | null;
+    }
   >;
   dirty: Set<string>;
   /** Bumped on any label change: cards list labels in label order and drop deleted ones. */
@@ -342,6 +377,16 @@ function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot
     cards.set(id, kept);
   }
   const pick = (card: CardSnapshot) => cards.get(card.id) ?? card;
+  const prevTrashed = new Map<string, CardSnapshot>();
+  for (const item of prev.trash) {
+    if (item.kind === 'card') prevTrashed.set(item.card.id, item.card);
+    else for (const card of item.cards) prevTrashed.set(card.id, card);
+  }
+  const pickTrashed = (card: CardSnapshot) => {
+    const old = prevTrashed.get(card.id);
+    return old && (old === card || sameCard(old, card)) ? old : card;
+  };
+  const trash = shareTrash(prev.trash, next.trash, pickTrashed);
   const prevColumns = new Map(prev.columns.map((c) => [c.id, c]));
   const columns = next.columns.map((column) => {
     const columnCards = column.cards.map(pick);
@@ -368,6 +413,7 @@ function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot
     archivedCards: sameItems(prev.archivedCards, archivedCards) ? prev.archivedCards : archivedCards,
     labels,
     members,
+    trash,
   };
   const same =
     result.cards === prev.cards &&
@@ -375,6 +421,8 @@ function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot
     result.archivedCards === prev.archivedCards &&
     result.labels === prev.labels &&
     result.members === prev.members &&
+    result.trash === prev.trash &&
+    result.trashRetentionDays === prev.trashRetentionDays &&
     result.initialised === prev.initialised &&
     result.title === prev.title &&
     result.createdBy === prev.createdBy &&

@@ -1,10 +1,11 @@
 /** The board itself: creating it once, renaming it. */
 import type * as Y from 'yjs';
+import { ACTIVITY_TITLE_MAX } from '../activity';
 import { defaultClock } from '../ids';
 import { initialKeys } from '../order';
 import { roots, SCHEMA_VERSION } from '../schema';
 import { MAX_COLUMN_TITLE_LENGTH } from './columns';
-import { cleanText, type MutationOptions, newMap, run, setIfChanged } from './common';
+import { cleanText, type MutationOptions, newMap, note, run, setIfChanged } from './common';
 
 export const MAX_BOARD_TITLE_LENGTH = 200;
 export const DEFAULT_COLUMN_TITLES: readonly string[] = ['To do', 'Doing', 'Done'];
@@ -51,11 +52,30 @@ export function initBoard(doc: Y.Doc, input: InitBoardInput, opts?: MutationOpti
       if (r.columns.has(id)) return;
       r.columns.set(id, newMap({ title: columnTitle, order: keys[i]! }));
     });
+    // One entry however many replicas initialise at once (B8, B14.2).
+    note(
+      doc,
+      { ...opts, actor: opts?.actor ?? input.createdBy },
+      { kind: 'board.created', title: title.slice(0, ACTIVITY_TITLE_MAX) },
+      BOARD_CREATED_ENTRY_ID,
+    );
     return true;
   });
 }
 
+/** The fixed id of the board's "created" entry (B14.2). */
+export const BOARD_CREATED_ENTRY_ID = 'board-created';
+
 export function renameBoard(doc: Y.Doc, title: string, opts?: MutationOptions): boolean {
   const clean = cleanText(title, MAX_BOARD_TITLE_LENGTH, 'board title');
-  return run(doc, opts, (r) => setIfChanged(r.meta, 'title', clean));
+  return run(doc, opts, (r) => {
+    const from = r.meta.get('title');
+    if (!setIfChanged(r.meta, 'title', clean)) return false;
+    note(doc, opts, {
+      kind: 'board.renamed',
+      from: (typeof from === 'string' ? from : '').slice(0, ACTIVITY_TITLE_MAX),
+      to: clean.slice(0, ACTIVITY_TITLE_MAX),
+    });
+    return true;
+  });
 }

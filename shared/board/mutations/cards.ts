@@ -1,20 +1,35 @@
-/** Cards: add, edit fields (labels and assignees as sets), move, delete. */
+/**
+ * Cards: add, edit fields (labels and assignees as sets), move, delete (to the trash: restore and purge are
+ * in trash.ts). Each change records its activity entry in its transaction (B14.1).
+ */
 import type * as Y from 'yjs';
 import { isValidId } from '../../room-names';
+import { ACTIVITY_TITLE_MAX, type ActivityRef, activityRef } from '../activity';
 import { defaultClock, defaultRandom, newId } from '../ids';
 import { compareByOrder, orderKeyAt } from '../order';
 import { isIsoDate } from '../read';
-import { ASSIGNEE_KEY_PREFIX, childMap, LABEL_KEY_PREFIX, readPos, type StoredPos } from '../schema';
+import {
+  ASSIGNEE_KEY_PREFIX,
+  type BoardRoots,
+  childMap,
+  LABEL_KEY_PREFIX,
+  liveCard,
+  readPos,
+  type StoredPos,
+  stringField,
+  TRASHED_KEY,
+} from '../schema';
 import {
   BoardInputError,
   clampIndex,
   cleanText,
   type MutationOptions,
   newMap,
+  note,
   run,
   setIfChanged,
 } from './common';
-import { checkTargetColumn, columnCards } from './placement';
+import { checkTargetColumn, columnCards, columnRef } from './placement';
 
 export const MAX_CARD_TITLE_LENGTH = 500;
 
@@ -44,6 +59,15 @@ export function addCard(doc: Y.Doc, input: AddCardInput, opts?: MutationOptions)
       id,
       newMap({ pos, title, due: null, archived: false, createdBy: input.createdBy, createdAt: clock() }),
     );
+    note(
+      doc,
+      { ...opts, actor: opts?.actor ?? input.createdBy },
+      {
+        kind: 'card.added',
+        card: activityRef(id, title),
+        column: columnRef(r, input.columnId),
+      },
+    );
     return id;
   });
 }
@@ -59,7 +83,10 @@ export interface CardPatch {
   archived?: boolean;
 }
 
-/** Changes some fields of a card. Returns whether anything changed. */
+/**
+ * Changes some fields of a card (not one in the trash). Returns whether anything changed. Each changed field
+ * records its own entry: renamed, due date, archived or unarchived, labels, assignees.
+ */
 export function updateCard(doc: Y.Doc, cardId: string, patch: CardPatch, opts?: MutationOptions): boolean {
   const title =
     patch.title === undefined ? undefined : cleanText(patch.title, MAX_CARD_TITLE_LENGTH, 'card title');
@@ -70,14 +97,51 @@ export function updateCard(doc: Y.Doc, cardId: string, patch: CardPatch, opts?: 
     if (!isValidId(id)) throw new BoardInputError(`invalid label or member id ${JSON.stringify(id)}`);
   }
   return run(doc, opts, (r) => {
-    const card = childMap(r.cards as Y.Map<unknown>, cardId);
+    const card = liveCard(r, cardId);
     if (!card) return false;
     let changed = false;
-    if (title !== undefined) changed = setIfChanged(card, 'title', title) || changed;
-    if (patch.due !== undefined) changed = setIfChanged(card, 'due', patch.due) || changed;
-    if (patch.archived !== undefined) changed = setIfChanged(card, 'archived', patch.archived) || changed;
-    if (patch.labels) changed = writeSet(card, LABEL_KEY_PREFIX, patch.labels) || changed;
-    if (patch.assignees) changed = writeSet(card, ASSIGNEE_KEY_PREFIX, patch.assignees) || changed;
+    const oldTitle = stringField(card, 'title');
+    const ref = () => cardRef(card, cardId);
+    if (title !== undefined && setIfChanged(card, 'title', title)) {
+      note(doc, opts, { kind: 'card.renamed', card: ref(), from: oldTitle.slice(0, ACTIVITY_TITLE_MAX) });
+      changed = true;
+    }
+    if (patch.due !== undefined) {
+      const from = card.get('due');
+      if (setIfChanged(card, 'due', patch.due)) {
+        note(doc, opts, {
+          kind: 'card.due',
+          card: ref(),
+          from: typeof from === 'string' ? from : null,
+          to: patch.due,
+        });
+        changed = true;
+      }
+    }
+    if (patch.archived !== undefined && setIfChanged(card, 'archived', patch.archived)) {
+      note(doc, opts, { kind: patch.archived ? 'card.archived' : 'card.unarchived', card: ref() });
+      changed = true;
+    }
+    if (patch.labels) {
+      const { added, removed } = writeSet(card, LABEL_KEY_PREFIX, patch.labels);
+      if (added.length + removed.length > 0) {
+        const label = (id: string) => labelRef(r, id);
+        note(doc, opts, {
+          kind: 'card.labels',
+          card: ref(),
+          added: added.map(label),
+          removed: removed.map(label),
+        });
+        changed = true;
+      }
+    }
+    if (patch.assignees) {
+      const { added, removed } = writeSet(card, ASSIGNEE_KEY_PREFIX, patch.assignees);
+      if (added.length + removed.length > 0) {
+        note(doc, opts, { kind: 'card.assignees', card: ref(), added, removed });
+        changed = true;
+      }
+    }
     return changed;
   });
 }
@@ -96,7 +160,7 @@ export function moveCard(doc: Y.Doc, cardId: string, target: CardTarget, opts?: 
   checkTargetColumn(target.columnId);
   const random = opts?.random ?? defaultRandom;
   return run(doc, opts, (r) => {
-    const card = childMap(r.cards as Y.Map<unknown>, cardId);
+    const card = liveCard(r, cardId);
     if (!card) return false;
     const current = readPos(card.get('pos'));
     const siblings = columnCards(r, target.columnId, cardId);
@@ -109,33 +173,64 @@ export function moveCard(doc: Y.Doc, cardId: string, target: CardTarget, opts?: 
     }
     const pos: StoredPos = { column: target.columnId, order: orderKeyAt(siblings, index, random) };
     card.set('pos', pos);
+    note(doc, opts, {
+      kind: 'card.moved',
+      card: cardRef(card, cardId),
+      from: columnRef(r, current?.column ?? ''),
+      to: columnRef(r, target.columnId),
+    });
     return true;
   });
 }
 
+/**
+ * Moves a card to the board's trash (B15.1): it keeps its id, position and fields, hidden until restored
+ * (trash.ts) or purged. False if there is no such card or it is in the trash already.
+ */
 export function deleteCard(doc: Y.Doc, cardId: string, opts?: MutationOptions): boolean {
+  const clock = opts?.clock ?? defaultClock;
   return run(doc, opts, (r) => {
-    if (!r.cards.has(cardId)) return false;
-    r.cards.delete(cardId);
+    const card = liveCard(r, cardId);
+    if (!card) return false;
+    card.set(TRASHED_KEY, { by: opts?.actor ?? '', at: clock() });
+    const column = readPos(card.get('pos'))?.column ?? '';
+    note(doc, opts, { kind: 'card.deleted', card: cardRef(card, cardId), column: columnRef(r, column) });
     return true;
   });
 }
 
-/** Writes a set as one `prefix + id` key per member, touching only the keys that change. */
-function writeSet(card: Y.Map<unknown>, prefix: string, ids: readonly string[]): boolean {
+export function cardRef(card: Y.Map<unknown>, cardId: string): ActivityRef {
+  return activityRef(cardId, stringField(card, 'title'));
+}
+
+function labelRef(r: BoardRoots, labelId: string): ActivityRef {
+  const label = childMap(r.labels as Y.Map<unknown>, labelId);
+  return activityRef(labelId, label ? stringField(label, 'name') : '');
+}
+
+/**
+ * Writes a set as one `prefix + id` key per member, touching only the keys that change. Returns the ids
+ * added and removed.
+ */
+function writeSet(
+  card: Y.Map<unknown>,
+  prefix: string,
+  ids: readonly string[],
+): { added: string[]; removed: string[] } {
   const wanted = new Set(ids.map((id) => prefix + id));
-  let changed = false;
+  const added: string[] = [];
+  const removed: string[] = [];
   for (const key of [...card.keys()]) {
     if (key.startsWith(prefix) && !wanted.has(key)) {
       card.delete(key);
-      changed = true;
+      removed.push(key.slice(prefix.length));
     }
   }
   for (const key of wanted) {
     if (card.get(key) !== true) {
       card.set(key, true);
-      changed = true;
+      added.push(key.slice(prefix.length));
     }
   }
-  return changed;
+  return { added, removed };
 }

@@ -1,10 +1,14 @@
-/** Columns: add, rename, move, delete (tombstoned, see read.ts on resurrected columns) and restore. */
+/**
+ * Columns: add, rename, move, delete (to the trash with their cards; tombstoned, see read.ts on resurrected
+ * columns) and restore. Each change records its activity entry in its transaction (B14.1).
+ */
 import * as Y from 'yjs';
-import { defaultRandom, newId } from '../ids';
+import { ACTIVITY_TITLE_MAX, activityRef } from '../activity';
+import { defaultClock, defaultRandom, newId } from '../ids';
 import { orderKeyAt } from '../order';
-import { childMap, readPos } from '../schema';
-import { clampIndex, cleanText, type MutationOptions, newMap, run, setIfChanged } from './common';
-import { shownColumns } from './placement';
+import { childMap, isTrashed, readPos, readTrashRecord, stringField, TRASHED_KEY } from '../schema';
+import { clampIndex, cleanText, type MutationOptions, newMap, note, run, setIfChanged } from './common';
+import { columnRef, shownColumns } from './placement';
 
 export const MAX_COLUMN_TITLE_LENGTH = 200;
 
@@ -23,6 +27,7 @@ export function addColumn(doc: Y.Doc, input: AddColumnInput, opts?: MutationOpti
     const id = newId(random);
     const order = orderKeyAt(siblings, input.index ?? siblings.length, random);
     r.columns.set(id, newMap({ title, order }));
+    note(doc, opts, { kind: 'column.added', column: activityRef(id, title) });
     return id;
   });
 }
@@ -31,7 +36,15 @@ export function renameColumn(doc: Y.Doc, columnId: string, title: string, opts?:
   const clean = cleanText(title, MAX_COLUMN_TITLE_LENGTH, 'column title');
   return run(doc, opts, (r) => {
     const column = childMap(r.columns as Y.Map<unknown>, columnId);
-    return column ? setIfChanged(column, 'title', clean) : false;
+    if (!column) return false;
+    const from = stringField(column, 'title');
+    if (!setIfChanged(column, 'title', clean)) return false;
+    note(doc, opts, {
+      kind: 'column.renamed',
+      column: activityRef(columnId, clean),
+      from: from.slice(0, ACTIVITY_TITLE_MAX),
+    });
+    return true;
   });
 }
 
@@ -46,45 +59,68 @@ export function moveColumn(doc: Y.Doc, columnId: string, index: number, opts?: M
     const siblings = all.filter((c) => c.id !== columnId);
     if (current === clampIndex(index, siblings.length)) return false;
     column.set('order', orderKeyAt(siblings, index, random));
+    note(doc, opts, { kind: 'column.moved', column: columnRef(r, columnId) });
     return true;
   });
 }
 
 export interface DeleteColumnResult {
-  /** The cards deleted with the column (those it held here at the time, archived ones included). */
+  /** The cards moved to the trash with the column (those it held here at the time, archived ones included). */
   deletedCardIds: string[];
 }
 
 /**
- * Deletes a column and the cards in it. The column is kept as a tombstone so that a card moved into it
+ * Moves a column to the trash with the cards in it (B15.1): the cards are marked as deleted with the column,
+ * so restoring it brings them back. The column is kept as a tombstone so that a card moved into it
  * concurrently is still shown there (it is "resurrected"; see read.ts). Returns null if there is no such
- * column.
+ * column, or it is deleted already and holds no card to delete.
  */
 export function deleteColumn(
   doc: Y.Doc,
   columnId: string,
   opts?: MutationOptions,
 ): DeleteColumnResult | null {
+  const clock = opts?.clock ?? defaultClock;
   return run(doc, opts, (r) => {
     const column = childMap(r.columns as Y.Map<unknown>, columnId);
     if (!column) return null;
     const deletedCardIds: string[] = [];
     r.cards.forEach((card, cardId) => {
-      if (card instanceof Y.Map && readPos(card.get('pos'))?.column === columnId) deletedCardIds.push(cardId);
+      if (card instanceof Y.Map && !isTrashed(card) && readPos(card.get('pos'))?.column === columnId)
+        deletedCardIds.push(cardId);
     });
-    for (const cardId of deletedCardIds) r.cards.delete(cardId);
+    if (column.get('deleted') === true && deletedCardIds.length === 0) return null;
+    const by = opts?.actor ?? '';
+    const at = clock();
+    for (const cardId of deletedCardIds) {
+      r.cards.get(cardId)?.set(TRASHED_KEY, { by, at, column: columnId });
+    }
     column.set('deleted', true);
+    column.set(TRASHED_KEY, { by, at });
+    note(doc, opts, { kind: 'column.deleted', column: columnRef(r, columnId), cards: deletedCardIds.length });
     return { deletedCardIds };
   });
 }
 
-/** Makes a deleted (e.g. resurrected) column live again. */
+/**
+ * Makes a deleted (in the trash, or resurrected) column live again, with the cards deleted with it (B15.2):
+ * their positions were kept, so they come back in their order. One transaction: one undo step.
+ */
 export function restoreColumn(doc: Y.Doc, columnId: string, opts?: MutationOptions): boolean {
   return run(doc, opts, (r) => {
     const column = childMap(r.columns as Y.Map<unknown>, columnId);
     if (!column) return false;
-    if (column.get('deleted') !== true) return false;
+    if (column.get('deleted') !== true && !column.has(TRASHED_KEY)) return false;
     column.delete('deleted');
+    column.delete(TRASHED_KEY);
+    let cards = 0;
+    r.cards.forEach((card) => {
+      if (card instanceof Y.Map && readTrashRecord(card.get(TRASHED_KEY))?.column === columnId) {
+        card.delete(TRASHED_KEY);
+        cards++;
+      }
+    });
+    note(doc, opts, { kind: 'column.restored', column: columnRef(r, columnId), cards });
     return true;
   });
 }

@@ -7,6 +7,7 @@
  * deleted it a moment ago.
  */
 import * as Y from 'yjs';
+import { ACTIVITY_LIMIT, type ActivityDetail, pruneActivity, recordActivity } from '../activity';
 import type { Clock, Random } from '../ids';
 import { type BoardRoots, roots } from '../schema';
 
@@ -17,18 +18,39 @@ export interface MutationOptions {
   random?: Random;
   /** Source of time (default Date.now). */
   clock?: Clock;
+  /** Member id of the person acting: the activity feed's "who" (B14.1). addCard falls back to `createdBy`. */
+  actor?: string;
+  /** Entries the activity feed keeps (default ACTIVITY_LIMIT, B14.5). */
+  activityLimit?: number;
 }
 
 export class BoardInputError extends Error {
   override name = 'BoardInputError';
 }
 
+/**
+ * Runs an intent in one transaction; then, unless it ran inside someone's larger transaction, prunes the
+ * activity feed if it grew past its bound (B14.5: in a transaction of its own, so undo never brings pruned
+ * entries back).
+ */
 export function run<T>(doc: Y.Doc, opts: MutationOptions | undefined, fn: (r: BoardRoots) => T): T {
   let result!: T;
+  const nested = doc._transaction !== null;
   doc.transact(() => {
     result = fn(roots(doc));
   }, opts?.origin ?? null);
+  if (!nested) pruneActivity(doc, opts?.activityLimit ?? ACTIVITY_LIMIT);
   return result;
+}
+
+/** Records a feed entry for the change being made (B14.1), with the intent's actor and clock. */
+export function note(
+  doc: Y.Doc,
+  opts: MutationOptions | undefined,
+  detail: ActivityDetail,
+  fixedId?: string,
+): void {
+  recordActivity(doc, { actor: opts?.actor, clock: opts?.clock }, detail, fixedId);
 }
 
 export function newMap(fields: Record<string, unknown>): Y.Map<unknown> {

@@ -1,8 +1,9 @@
 /** Labels: add, rename or recolour, delete (taken off every card). */
 import * as Y from 'yjs';
+import { activityRef } from '../activity';
 import { defaultRandom, newId } from '../ids';
-import { childMap, LABEL_KEY_PREFIX } from '../schema';
-import { cleanColor, cleanText, type MutationOptions, newMap, run, setIfChanged } from './common';
+import { childMap, LABEL_KEY_PREFIX, stringField } from '../schema';
+import { cleanColor, cleanText, type MutationOptions, newMap, note, run, setIfChanged } from './common';
 
 export const MAX_LABEL_NAME_LENGTH = 50;
 
@@ -31,6 +32,7 @@ export function addLabel(doc: Y.Doc, input: LabelInput, opts?: MutationOptions):
   return run(doc, opts, (r) => {
     const id = newId(random);
     r.labels.set(id, newMap({ name, color }));
+    note(doc, opts, { kind: 'label.added', label: activityRef(id, name) });
     return id;
   });
 }
@@ -47,9 +49,17 @@ export function updateLabel(
   return run(doc, opts, (r) => {
     const label = childMap(r.labels as Y.Map<unknown>, labelId);
     if (!label) return false;
+    const from = stringField(label, 'name');
     let changed = false;
     if (name !== undefined) changed = setIfChanged(label, 'name', name) || changed;
     if (color !== undefined) changed = setIfChanged(label, 'color', color) || changed;
+    if (changed) {
+      note(doc, opts, {
+        kind: 'label.changed',
+        label: activityRef(labelId, stringField(label, 'name')),
+        from,
+      });
+    }
     return changed;
   });
 }
@@ -57,7 +67,12 @@ export function updateLabel(
 /** Deletes a label and takes it off every card (a card labelled concurrently just stops showing it). */
 export function deleteLabel(doc: Y.Doc, labelId: string, opts?: MutationOptions): boolean {
   return run(doc, opts, (r) => {
+    const label = childMap(r.labels as Y.Map<unknown>, labelId);
     if (!r.labels.has(labelId)) return false;
+    note(doc, opts, {
+      kind: 'label.deleted',
+      label: activityRef(labelId, label ? stringField(label, 'name') : ''),
+    });
     r.labels.delete(labelId);
     const key = LABEL_KEY_PREFIX + labelId;
     r.cards.forEach((card) => {

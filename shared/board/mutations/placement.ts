@@ -3,8 +3,17 @@
  * (read.ts): what moves and adds need to pick order keys, and stay cheap on big boards.
  */
 import * as Y from 'yjs';
+import { type ActivityRef, activityRef } from '../activity';
 import { compareByOrder, type Ordered } from '../order';
-import { type BoardRoots, PLACEHOLDER_ORDER, readPos, UNPLACED_COLUMN_ID } from '../schema';
+import {
+  type BoardRoots,
+  childMap,
+  isTrashed,
+  PLACEHOLDER_ORDER,
+  readPos,
+  stringField,
+  UNPLACED_COLUMN_ID,
+} from '../schema';
 import { BoardInputError } from './common';
 
 /**
@@ -17,8 +26,20 @@ export function checkTargetColumn(columnId: string): void {
   }
 }
 
+/** A column named in an activity entry: its id and its title now ('' if this replica does not have it). */
+export function columnRef(r: BoardRoots, columnId: string): ActivityRef {
+  const column = childMap(r.columns as Y.Map<unknown>, columnId);
+  return activityRef(columnId, column ? stringField(column, 'title') : '');
+}
+
+/** Whether a column exists here and is not deleted: a card can be put in it. */
+export function isLiveColumn(r: BoardRoots, columnId: string): boolean {
+  const column = childMap(r.columns as Y.Map<unknown>, columnId);
+  return column !== null && column.get('deleted') !== true;
+}
+
 /** Where cards with an unreadable position are shown (as in read.ts): the first live column by order. */
-function fallbackColumnId(r: BoardRoots): string {
+export function fallbackColumnId(r: BoardRoots): string {
   let first: Ordered | null = null;
   r.columns.forEach((column, id) => {
     if (!(column instanceof Y.Map) || column.get('deleted') === true) return;
@@ -29,6 +50,11 @@ function fallbackColumnId(r: BoardRoots): string {
   return (first as Ordered | null)?.id ?? UNPLACED_COLUMN_ID;
 }
 
+/** Whether a stored card is shown on the board (in a column): not archived, not in the trash. */
+function isShownCard(card: unknown): card is Y.Map<unknown> {
+  return card instanceof Y.Map && card.get('archived') !== true && !isTrashed(card);
+}
+
 /**
  * The non-archived cards shown in `columnId`, sorted, without `excludeId`: the same list readBoard gives
  * for that column.
@@ -37,7 +63,7 @@ export function columnCards(r: BoardRoots, columnId: string, excludeId: string |
   const fallback = fallbackColumnId(r);
   const result: Ordered[] = [];
   r.cards.forEach((card, id) => {
-    if (id === excludeId || !(card instanceof Y.Map) || card.get('archived') === true) return;
+    if (id === excludeId || !isShownCard(card)) return;
     const pos = readPos(card.get('pos'));
     if ((pos?.column ?? fallback) === columnId) result.push({ id, order: pos?.order ?? '' });
   });
@@ -49,7 +75,7 @@ export function shownColumns(r: BoardRoots): Ordered[] {
   const holding = new Set<string>();
   const fallback = fallbackColumnId(r);
   r.cards.forEach((card) => {
-    if (!(card instanceof Y.Map) || card.get('archived') === true) return;
+    if (!isShownCard(card)) return;
     holding.add(readPos(card.get('pos'))?.column ?? fallback);
   });
   const result: Ordered[] = [];

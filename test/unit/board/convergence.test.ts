@@ -3,12 +3,15 @@
  * travel over a fake network that delivers them late, out of order and not at all across partitions. After a
  * full sync every replica must show the same board, and the board's invariants must hold. fast-check prints
  * the seed and path of a failing run; each seed that ever failed is kept below as a named regression test.
+ * Deleted cards and columns go to the trash and can be restored or purged (by hand or on expiry); every
+ * change records an activity entry, and every replica must show the same feed.
  * Rules: shared/board/SPEC.md.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  type ActivityEntry,
   addCard,
   addColumn,
   addLabel,
@@ -20,8 +23,14 @@ import {
   initBoard,
   moveCard,
   moveColumn,
+  purgeCard,
+  purgeColumn,
+  purgedCardIds,
+  purgeExpired,
+  readActivity,
   readBoard,
   renameColumn,
+  restoreCard,
   restoreColumn,
   seededRandom,
   UNPLACED_COLUMN_ID,
@@ -44,6 +53,9 @@ type Op =
   | { kind: 'restoreColumn'; r: number; col: number }
   | { kind: 'addLabel'; r: number }
   | { kind: 'deleteLabel'; r: number; label: number }
+  | { kind: 'restoreCard'; r: number; card: number }
+  | { kind: 'purge'; r: number; item: number }
+  | { kind: 'expire'; r: number }
   | { kind: 'deliver'; from: number; to: number; pick: number }
   | { kind: 'deliverAll'; from: number; to: number }
   | { kind: 'partition'; mask: number }
@@ -158,6 +170,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('deleteLabel' as const), r: replicaIndex, label: small }),
   },
   {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('restoreCard' as const), r: replicaIndex, card: small }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('purge' as const), r: replicaIndex, item: small }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), r: replicaIndex }) },
+  {
     weight: 8,
     arbitrary: fc.record({
       kind: fc.constant('deliver' as const),
@@ -196,9 +217,17 @@ interface CardHistory {
 
 interface Outcome {
   boards: BoardSnapshot[];
+  feeds: ActivityEntry[][];
+  purged: string[][];
   created: Set<string>;
+  /** Cards moved to the trash (alone or with their column) by any replica. */
   deleted: Set<string>;
+  /** Cards some replica restored (alone or with their column) after seeing them in the trash. */
+  restored: Set<string>;
   history: Map<string, CardHistory>;
+  /** Entries the changes recorded, by kind: unique ids counted once each, fixed ids once in all. */
+  entries: Map<string, number>;
+  fixedIds: Set<string>;
 }
 
 function simulate(scenario: Scenario): Outcome {
@@ -210,7 +239,7 @@ function simulate(scenario: Scenario): Outcome {
   });
   const opts = docs.map((_, i) => {
     let now = 1_700_000_000_000 + i;
-    return { random: seededRandom(scenario.seeds[i] ?? i), clock: () => (now += 1000) };
+    return { random: seededRandom(scenario.seeds[i] ?? i), clock: () => (now += 1000), actor: `user${i}` };
   });
   // queues[from][to]: local updates of `from` not yet delivered to `to`.
   const queues = docs.map(() => docs.map(() => [] as Uint8Array[]));
@@ -225,11 +254,16 @@ function simulate(scenario: Scenario): Outcome {
 
   const created = new Set<string>();
   const deleted = new Set<string>();
+  const restored = new Set<string>();
   const history = new Map<string, CardHistory>();
+  const entries = new Map<string, number>();
+  const fixedIds = new Set<string>();
+  const recorded = (kind: string, n = 1) => entries.set(kind, (entries.get(kind) ?? 0) + n);
 
   scenario.initialisers.forEach((init, i) => {
     if (init || i === 0) initBoard(docs[i]!, { title: `Board ${i}`, createdBy: `user${i}` }, opts[i]);
   });
+  fixedIds.add('board-created');
 
   const pickCard = (board: BoardSnapshot, k: number) => {
     const ids = [...board.cards.keys()].sort();
@@ -241,6 +275,8 @@ function simulate(scenario: Scenario): Outcome {
     const columns = board.columns.filter((c) => c.id !== UNPLACED_COLUMN_ID);
     return columns.length ? columns[k % columns.length]! : null;
   };
+  const trashedCardIds = (board: BoardSnapshot) =>
+    board.trash.flatMap((item) => (item.kind === 'card' ? [item.card.id] : item.cards.map((c) => c.id)));
 
   for (const op of scenario.ops) {
     if (op.kind === 'deliver' || op.kind === 'deliverAll') {
@@ -278,6 +314,7 @@ function simulate(scenario: Scenario): Outcome {
           o,
         );
         created.add(id);
+        recorded('card.added');
         history.set(id, {
           createdIn: column.id,
           title: op.title,
@@ -293,23 +330,32 @@ function simulate(scenario: Scenario): Outcome {
         const column = pickTarget(board, op.col);
         if (card && column && moveCard(doc, card, { columnId: column.id, index: op.index }, o)) {
           history.get(card)!.moves.push(column.id);
+          recorded('card.moved');
         }
         break;
       }
       case 'retitleCard': {
         const card = pickCard(board, op.card);
-        if (card && updateCard(doc, card, { title: op.title }, o)) history.get(card)!.titles.push(op.title);
+        if (card && updateCard(doc, card, { title: op.title }, o)) {
+          history.get(card)!.titles.push(op.title);
+          recorded('card.renamed');
+        }
         break;
       }
       case 'setDue': {
         const card = pickCard(board, op.card);
-        if (card && updateCard(doc, card, { due: op.due }, o)) history.get(card)!.dues.push(op.due);
+        if (card && updateCard(doc, card, { due: op.due }, o)) {
+          history.get(card)!.dues.push(op.due);
+          recorded('card.due');
+        }
         break;
       }
       case 'archiveCard': {
         const card = pickCard(board, op.card);
-        if (card && updateCard(doc, card, { archived: op.archived }, o))
+        if (card && updateCard(doc, card, { archived: op.archived }, o)) {
           history.get(card)!.archives.push(op.archived);
+          recorded(op.archived ? 'card.archived' : 'card.unarchived');
+        }
         break;
       }
       case 'toggleLabel': {
@@ -318,44 +364,96 @@ function simulate(scenario: Scenario): Outcome {
         if (!card || !label) break;
         const labels = board.cards.get(card)!.labels;
         const next = labels.includes(label.id) ? labels.filter((l) => l !== label.id) : [...labels, label.id];
-        updateCard(doc, card, { labels: next }, o);
+        if (updateCard(doc, card, { labels: next }, o)) recorded('card.labels');
         break;
       }
       case 'deleteCard': {
         const card = pickCard(board, op.card);
-        if (card && deleteCard(doc, card, o)) deleted.add(card);
+        if (card && deleteCard(doc, card, o)) {
+          deleted.add(card);
+          recorded('card.deleted');
+        }
         break;
       }
       case 'addColumn':
         addColumn(doc, { title: 'new', index: op.index }, o);
+        recorded('column.added');
         break;
       case 'renameColumn': {
         const column = pickColumn(board, op.col);
-        if (column) renameColumn(doc, column.id, op.title, o);
+        if (column && renameColumn(doc, column.id, op.title, o)) recorded('column.renamed');
         break;
       }
       case 'moveColumn': {
         const column = pickColumn(board, op.col);
-        if (column) moveColumn(doc, column.id, op.index, o);
+        if (column && moveColumn(doc, column.id, op.index, o)) recorded('column.moved');
         break;
       }
       case 'deleteColumn': {
         const column = pickColumn(board, op.col);
         const result = column ? deleteColumn(doc, column.id, o) : null;
         for (const id of result?.deletedCardIds ?? []) deleted.add(id);
+        if (result) recorded('column.deleted');
         break;
       }
       case 'restoreColumn': {
-        const column = pickColumn(board, op.col);
-        if (column) restoreColumn(doc, column.id, o);
+        // A shown column (resurrected ones can be restored) or one from the trash.
+        const shown = board.columns.filter((c) => c.resurrected);
+        const trashed = board.trash.filter((item) => item.kind === 'column');
+        const choices = [...shown.map((c) => c.id), ...trashed.map((item) => item.id)];
+        const columnId = choices.length ? choices[op.col % choices.length]! : pickColumn(board, op.col)?.id;
+        if (!columnId) break;
+        // Over-approximates what comes back: every trashed card of the column, however it is listed.
+        const inColumn = board.trash.flatMap((item) =>
+          item.kind === 'column'
+            ? item.id === columnId
+              ? item.cards.map((c) => c.id)
+              : []
+            : item.card.columnId === columnId
+              ? [item.card.id]
+              : [],
+        );
+        if (restoreColumn(doc, columnId, o)) {
+          for (const id of inColumn) restored.add(id);
+          recorded('column.restored');
+        }
         break;
       }
       case 'addLabel':
         addLabel(doc, { name: `l${r}`, color: '#1c7ed6' }, o);
+        recorded('label.added');
         break;
       case 'deleteLabel': {
         const label = board.labels.length ? board.labels[op.label % board.labels.length]! : null;
-        if (label) deleteLabel(doc, label.id, o);
+        if (label && deleteLabel(doc, label.id, o)) recorded('label.deleted');
+        break;
+      }
+      case 'restoreCard': {
+        const ids = trashedCardIds(board).sort();
+        const card = ids.length ? ids[op.card % ids.length]! : null;
+        if (!card || !restoreCard(doc, card, o)) break;
+        restored.add(card);
+        recorded('card.restored');
+        const after = readBoard(doc).cards.get(card)!;
+        const h = history.get(card)!;
+        if (after.columnId !== (h.moves.at(-1) ?? h.createdIn)) h.moves.push(after.columnId);
+        break;
+      }
+      case 'purge': {
+        const item = board.trash.length ? board.trash[op.item % board.trash.length]! : null;
+        if (item?.kind === 'card' && purgeCard(doc, item.id, o)) recorded('card.purged');
+        if (item?.kind === 'column' && purgeColumn(doc, item.id, o)) recorded('column.purged');
+        break;
+      }
+      case 'expire': {
+        // Far enough ahead that everything in the trash has expired.
+        const later = { ...o, clock: () => o.clock() + 31 * 24 * 60 * 60 * 1000 };
+        const result = purgeExpired(doc, later);
+        for (const id of result.columnIds) fixedIds.add(`expired-${id}`);
+        const withColumns = new Set(
+          board.trash.flatMap((item) => (item.kind === 'column' ? item.cards.map((c) => c.id) : [])),
+        );
+        for (const id of result.cardIds) if (!withColumns.has(id)) fixedIds.add(`expired-${id}`);
         break;
       }
     }
@@ -363,21 +461,59 @@ function simulate(scenario: Scenario): Outcome {
 
   syncAll(...docs);
   for (const doc of docs) expect(doc.store.pendingStructs).toBeNull();
-  return { boards: docs.map((doc) => readBoard(doc)), created, deleted, history };
+  return {
+    boards: docs.map((doc) => readBoard(doc)),
+    feeds: docs.map((doc) => readActivity(doc)),
+    purged: docs.map((doc) => purgedCardIds(doc)),
+    created,
+    deleted,
+    restored,
+    history,
+    entries,
+    fixedIds,
+  };
 }
 
 let tiesSeen = 0;
 let resurrectedSeen = 0;
 let multiMovesSeen = 0;
+let restoresSeen = 0;
+let purgesSeen = 0;
 
-function checkInvariants({ boards, created, deleted, history }: Outcome): void {
+function checkInvariants(outcome: Outcome): void {
+  const { boards, created, deleted, restored, history } = outcome;
   const board = boards[0]!;
   // Convergence: every replica shows the same board.
   for (const other of boards.slice(1)) expect(other).toEqual(board);
 
-  // No card lost, none resurrected from deletion.
-  const expected = [...created].filter((id) => !deleted.has(id)).sort();
-  expect([...board.cards.keys()].sort()).toEqual(expected);
+  // [B15.1][B15.3][B15.4] Every card ever created is in exactly one place: on the board (shown or archived),
+  // in the trash (listed once) or purged. Never deleted: on the board. Deleted and never restored: not on it.
+  const live = [...board.cards.keys()];
+  const trashed = board.trash.flatMap((item) =>
+    item.kind === 'card' ? [item.card.id] : item.cards.map((c) => c.id),
+  );
+  const purged = outcome.purged[0]!;
+  for (const other of outcome.purged.slice(1)) expect(other).toEqual(purged);
+  const all = [...live, ...trashed, ...purged];
+  expect(new Set(all).size).toBe(all.length);
+  expect(all.sort()).toEqual([...created].sort());
+  for (const id of created) if (!deleted.has(id)) expect(live).toContain(id);
+  for (const id of live) if (deleted.has(id)) expect(restored.has(id)).toBe(true);
+  for (const id of live) if (restored.has(id)) restoresSeen++;
+  purgesSeen += purged.length;
+
+  // [B14.1][B14.2] Every replica shows the same feed; each change kept its own entry (events recorded by
+  // several replicas under one fixed id once), and nothing else is in it.
+  const feed = outcome.feeds[0]!;
+  for (const other of outcome.feeds.slice(1)) expect(other).toEqual(feed);
+  expect(new Set(feed.map((e) => e.id)).size).toBe(feed.length);
+  const unique = feed.filter((e) => !outcome.fixedIds.has(e.id));
+  const counted = new Map<string, number>();
+  for (const entry of unique) counted.set(entry.kind, (counted.get(entry.kind) ?? 0) + 1);
+  expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(outcome.entries));
+  expect(feed.filter((e) => e.kind === 'board.created')).toHaveLength(1);
+  for (const entry of feed) expect(entry.by).toMatch(/^user\d$/);
+  for (let i = 1; i < feed.length; i++) expect(feed[i - 1]!.at).toBeGreaterThanOrEqual(feed[i]!.at);
 
   // Every non-archived card shown exactly once, in the column it names; archived ones only in the archive.
   const seen = new Map<string, number>();
@@ -438,7 +574,7 @@ const property = fc.property(scenarioArb, (scenario) => checkInvariants(simulate
 
 describe('board convergence under concurrent edits (property)', () => {
   it(
-    '[B2][B3][B5][B6] replicas converge and keep the invariants for random operations, delays, reorderings and partitions',
+    '[B2][B3][B5][B6][B14.1][B14.2][B15.1][B15.3][B15.4] replicas converge and keep the invariants (board, trash, feed) for random operations, delays, reorderings and partitions',
     () => {
       const started = performance.now();
       fc.assert(property, { numRuns: RUNS });
@@ -448,9 +584,12 @@ describe('board convergence under concurrent edits (property)', () => {
       expect(tiesSeen).toBeGreaterThan(0);
       expect(resurrectedSeen).toBeGreaterThan(0);
       expect(multiMovesSeen).toBeGreaterThan(0);
+      expect(restoresSeen).toBeGreaterThan(0);
+      expect(purgesSeen).toBeGreaterThan(0);
       console.info(
         `board convergence: ${RUNS} runs in ${Math.round(ms)} ms; seen ${tiesSeen} tied keys, ` +
-          `${resurrectedSeen} resurrected columns, ${multiMovesSeen} cards moved more than once`,
+          `${resurrectedSeen} resurrected columns, ${multiMovesSeen} cards moved more than once, ` +
+          `${restoresSeen} restored cards, ${purgesSeen} purged cards`,
       );
     },
     Math.max(60_000, RUNS * 40),
