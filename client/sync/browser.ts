@@ -83,6 +83,8 @@ function browserRegistry(): DocumentRegistry {
       },
       releaseDelayMs: RELEASE_DELAY_MS,
       resyncIntervalMs: RESYNC_INTERVAL_MS,
+      // One socket for the board, its open descriptions and the background sync (per token).
+      sharedSocket: true,
       paramsFor(room): Record<string, string> {
         const boardId = boardOfRoom(room);
         const token = boardId === null ? null : boardToken(boardId);

@@ -135,6 +135,8 @@ export class MuxSocket {
     } else if (this.status === 'connected') {
       this.ws?.send(bytes(writeLeave(room.room)));
     }
+    // No room left (the page went offline, or closed its documents): the server need not keep it.
+    if (this.rooms.size === 0) this.ws?.close(1000, 'no rooms left');
   }
 
   /** Joins a room again after the server closed it with a retryable code. */

@@ -179,15 +179,16 @@ export class SharedSocketProvider extends ObservableV2<Events> implements MuxRoo
   }
 
   closedByServer(code: number, reason: string): void {
-    if (isFinalRoomClose(code)) {
-      // As y-websocket: the server decided; stop until connect() is called again.
-      this.shouldConnect = false;
-      const socket = this.socket;
-      this.socket = null;
-      socket?.remove(this);
-    }
+    // Told while `shouldConnect` still holds, as y-websocket does: ReconnectController takes a close
+    // without it for a deliberate disconnect.
     this.ended({ code, reason });
-    if (isFinalRoomClose(code)) this.emit('closed', [{ code, reason }, this]);
+    if (!isFinalRoomClose(code)) return;
+    // The server decided; stop until connect() is called again.
+    this.shouldConnect = false;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.remove(this);
+    this.emit('closed', [{ code, reason }, this]);
   }
 
   disconnected(code: number, reason: string): void {

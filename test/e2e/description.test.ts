@@ -3,7 +3,7 @@
  * offline edits, no duplicated content across reconnects/reloads/simultaneous opens, the card preview, and
  * typing latency at the end of a long description.
  */
-import type { Page, WebSocket } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addCardViaUi, cardNamed, createBoard, openBoard, whenServiceWorkerControls } from './support/board';
 import {
@@ -13,6 +13,7 @@ import {
   openDescription,
   whenDescriptionSynced,
 } from './support/description';
+import { watchRooms } from './support/rooms';
 import { setupE2ESession } from './support/session';
 
 const session = setupE2ESession();
@@ -317,29 +318,24 @@ describe('card descriptions', () => {
     }
   });
 
-  it('[connections] only an open description holds a connection; closing it releases the socket', async () => {
+  it('[connections] only an open description holds a room on the page’s one socket; closing it leaves the room', async () => {
     const ada = (await session.newUser()).page;
-    const sockets: WebSocket[] = [];
-    ada.on('websocket', (socket) => sockets.push(socket));
+    const watch = watchRooms(ada);
     await createBoard(ada);
     for (const title of ['One', 'Two', 'Three']) await addCardViaUi(ada, title);
-    const descriptionSockets = () => sockets.filter((socket) => socket.url().includes('.card.'));
-    // y-websocket connects to `<server>/<room>?<params>`.
-    const roomOf = (url: string | undefined) =>
-      url === undefined ? undefined : new URL(url).pathname.split('/').at(-1);
+    const isDescription = (room: string) => room.includes('.card.');
+    const activeDescriptions = () => [...watch.active()].filter(isDescription);
     const roomShownIn = (title: string) =>
       ada
         .getByRole('dialog', { name: `Card: ${title}` })
         .getByTestId('description-editor')
         .getAttribute('data-room');
-    expect(descriptionSockets()).toEqual([]);
+    expect(activeDescriptions()).toEqual([]);
 
     await openDescription(ada, 'Two');
     await whenDescriptionSynced(ada);
-    expect(descriptionSockets()).toHaveLength(1);
-    const twoUrl = descriptionSockets()[0]?.url();
     const twoRoom = await roomShownIn('Two');
-    expect(roomOf(twoUrl)).toBe(twoRoom);
+    expect(activeDescriptions()).toEqual([twoRoom]);
     await content(ada).click();
     await ada.keyboard.type('Only in two');
     // Switching straight to another card swaps documents: nothing of Two shows (or is written) in Three.
@@ -356,16 +352,15 @@ describe('card descriptions', () => {
     expect(await blocks(ada)).toEqual(['Only in two']);
 
     await closeDescription(ada);
-    // Polled, so a socket opened after the close (a reconnect) has to close too.
-    await expect
-      .poll(() => descriptionSockets().every((socket) => socket.isClosed()), { timeout: 15_000 })
-      .toBe(true);
-    const urls = descriptionSockets().map((socket) => socket.url());
-    // Two URLs for two rooms: reopening Two connected to twoUrl again (or kept that socket open).
-    expect(new Set(urls).size).toBe(2);
-    expect(new Set(urls.map(roomOf))).toEqual(new Set([twoRoom, threeRoom]));
-    // The board's own socket stays open.
-    expect(sockets.some((other) => !other.url().includes('.card.') && !other.isClosed())).toBe(true);
+    // Polled, so a room joined again after the close (a reconnect) has to be left too.
+    await expect.poll(() => activeDescriptions(), { timeout: 15_000 }).toEqual([]);
+    expect(new Set(watch.joins.filter(isDescription))).toEqual(new Set([twoRoom, threeRoom]));
+    // The board's room stays, and the page's one socket (`/_mux`) carried every room.
+    expect([...watch.active()].some((room) => !isDescription(room))).toBe(true);
+    expect(new Set(watch.sockets.map((socket) => new URL(socket.url()).pathname))).toEqual(
+      new Set(['/_mux']),
+    );
+    expect(watch.sockets.filter((socket) => !socket.isClosed())).toHaveLength(1);
   });
 
   it('[offline] a description opened before loads and edits offline, and merges on reconnect', async () => {

@@ -5,10 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createDocumentRegistry, type DocumentRegistry } from '../../../client/sync/open-document';
+import { TOKEN_PARAM } from '../../../shared/protocol';
+import { Role, secretKey, signToken } from '../../../sync-server/auth/tokens';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import { type RunningServer, startServer } from '../../../sync-server/server';
 import { startReferenceServer, waitFor } from './support/reference-server';
 
+const SECRET = 'unit-secret-that-is-long-enough-for-hs256!';
 const stops: Array<() => unknown> = [];
 afterEach(async () => {
   while (stops.length > 0) await stops.pop()?.();
@@ -112,6 +115,38 @@ describe('documents on one shared socket', () => {
     await waitFor(() => !handles[1]!.getStatus().serverSynced, 'the card noticed');
     expect(handles[0]!.getStatus().serverSynced).toBe(true);
     await waitFor(() => handles[1]!.getStatus().serverSynced, 'the card rejoined', 5_000);
+    expect(urls).toHaveLength(1);
+  });
+
+  it('[S14.3] a room refused on the shared socket shows as denied while the other documents stay online', async () => {
+    const server = await startServer(
+      { host: '127.0.0.1', port: 0, staticDir: null, logLevel: 'silent', authSecret: SECRET },
+      { store: new MemoryDocStore() },
+    );
+    stops.push(() => server.close());
+    const allowed = await signToken(secretKey(SECRET), {
+      boards: ['mine'],
+      role: Role.write,
+      expiresInSeconds: 60,
+    });
+    const { Impl, urls } = countingWebSocket();
+    const docs = createDocumentRegistry({
+      serverUrl: server.wsUrl,
+      WebSocketPolyfill: Impl,
+      disableBc: true,
+      indexedDb: false,
+      sharedSocket: true,
+      // One token for the page; it covers one of the two boards.
+      paramsFor: () => ({ [TOKEN_PARAM]: allowed }),
+    });
+    stops.push(() => docs.destroyAll());
+    const mine = docs.open('board.mine');
+    const theirs = docs.open('board.theirs');
+    await waitFor(() => theirs.getStatus().connection === 'denied', 'the other board is denied');
+    await waitFor(() => mine.getStatus().serverSynced, 'the covered board syncs');
+    mine.doc.getText('t').insert(0, 'mine');
+    await waitFor(() => mine.getStatus().saved, 'and saves');
+    expect(mine.getStatus().connection).toBe('online');
     expect(urls).toHaveLength(1);
   });
 
