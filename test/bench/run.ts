@@ -24,7 +24,9 @@ const HELP = `usage: npm run bench -- [options]
   --quick               scaled-down smoke run (~2 min), 1 run by default
   --runs N              runs per scenario and server (default 3, quick 1); medians are reported
   --only a,b            scenarios to run (names or prefixes: edits, boards-50x4x2, join-storm, cold-load, memory,
-                        slow-reader, scaleout: three instances on Redis + PostgreSQL, run last)
+                        slow-reader, scaleout: three instances on Redis + PostgreSQL, history: the
+                        history's disk, opening old versions, the live path with history off vs on;
+                        these two run last)
   --servers a,b         servers to measure (default ours,reference,raw)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
@@ -94,13 +96,16 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   const onlyArg = parseList(values.only);
   // `scaleout` is its own harness (Redis, PostgreSQL, three instances): run after the others.
   const runScaleOut = onlyArg === null || onlyArg.includes('scaleout');
-  const only = onlyArg === null ? null : onlyArg.filter((o) => o !== 'scaleout');
+  // `history` too: its own harness (test/bench/history.ts).
+  const runHistory = onlyArg === null || onlyArg.includes('history');
+  const only = onlyArg === null ? null : onlyArg.filter((o) => o !== 'scaleout' && o !== 'history');
   // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
   const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
     (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
-  if (scenarios.length === 0 && !runScaleOut) throw new Error(`--only: no scenario matches ${values.only}`);
+  if (scenarios.length === 0 && !runScaleOut && !runHistory)
+    throw new Error(`--only: no scenario matches ${values.only}`);
 
   const machine = machineInfo();
   const startedAt = new Date();
@@ -229,6 +234,26 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
       { cwd: REPO_ROOT, stdio: 'inherit' },
     );
     if (result.status !== 0) throw new Error(`scale-out bench failed (exit ${result.status})`);
+  }
+  if (runHistory) {
+    console.log(
+      '\n== history (test/bench/history.ts): disk per edit, opening old versions, live path off vs on',
+    );
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/bench/history.ts',
+        ...(values.quick ? ['--quick'] : []),
+        '--runs',
+        String(runs),
+        '--out',
+        values.out,
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    if (result.status !== 0) throw new Error(`history bench failed (exit ${result.status})`);
   }
 }
 
