@@ -8,6 +8,7 @@ import {
   newPokerSalt,
   type PokerRoundSnapshot,
   pokerCommitment,
+  pokerCommitmentOf,
   pokerResult,
   revealPokerRound,
   startPokerRound,
@@ -106,7 +107,12 @@ function PokerVoting({ round, awareness }: { round: PokerRoundSnapshot; awarenes
   const presence = usePresence(awareness);
   // Re-read from this browser's store after each vote (it is not in the document).
   const [, setVersion] = useState(0);
-  const mine = loadPokerSecret(round.id, me.id)?.value ?? null;
+  // The pick the document holds for me (another tab of mine may have picked since), else my latest.
+  const mine =
+    (
+      loadPokerSecret(round.id, me.id, pokerCommitmentOf(doc, round.id, me.id)) ??
+      loadPokerSecret(round.id, me.id)
+    )?.value ?? null;
   const present = useMemo(() => [...new Set(presence.map((p) => p.presence.user.id))], [presence]);
   const people = useMemo(() => {
     const names = new Map<string, string>();

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { onBoardChange } from '../../shared/board';
 import {
   type PokerRoundSnapshot,
+  pokerCommitmentOf,
   publishPokerVote,
   readCardPokerRound,
   readEstimates,
@@ -46,7 +47,7 @@ export function usePokerPublisher(doc: Y.Doc, voterId: string, readOnly: boolean
     if (readOnly) return;
     const publish = () => {
       for (const roundId of roundsAwaitingValue(doc, voterId)) {
-        const secret = loadPokerSecret(roundId, voterId);
+        const secret = loadPokerSecret(roundId, voterId, pokerCommitmentOf(doc, roundId, voterId));
         if (secret && publishPokerVote(doc, { roundId, voterId, ...secret })) {
           forgetPokerSecret(roundId, voterId);
         }

@@ -204,6 +204,13 @@ function readRevealed(value: unknown): { by: string; at: number; present: string
   };
 }
 
+/** The commitment the document holds for a voter in a round (the last written, when two tabs voted). */
+export function pokerCommitmentOf(doc: Y.Doc, roundId: string, voterId: string): string | null {
+  const round = childMap(pokerRounds(doc) as Y.Map<unknown>, roundId);
+  const value = round?.get(COMMIT + voterId);
+  return typeof value === 'string' ? value : null;
+}
+
 /** Rounds revealed with this voter present, a commitment of theirs and no value published yet (B26). */
 export function roundsAwaitingValue(doc: Y.Doc, voterId: string): string[] {
   const waiting: string[] = [];

@@ -4,14 +4,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { BoardView } from '../../../client/board';
+import { loadPokerSecret, savePokerSecret } from '../../../client/rituals/poker-secrets';
 import { useRitualSlots } from '../../../client/rituals/slots';
 import { VotingBar } from '../../../client/rituals/VotingBar';
 import { addCard, noteMember, readBoard } from '../../../shared/board';
 import { addComment, readComments } from '../../../shared/board/comments';
 import { readCurrentVotingRound, startVotingRound } from '../../../shared/board/rituals/dot-voting';
-import { startPokerRound } from '../../../shared/board/rituals/poker';
+import {
+  commitPokerVote,
+  newPokerSalt,
+  pokerCommitment,
+  pokerCommitmentOf,
+  publishPokerVote,
+  readCardPokerRound,
+  revealPokerRound,
+  startPokerRound,
+} from '../../../shared/board/rituals/poker';
 import type { Participant } from '../../../shared/presence';
-import { ada, destroyAll, grace, newAwareness, newBoard, SLOW_MACHINE_TIMEOUT_MS } from './setup';
+import { ada, destroyAll, grace, newAwareness, newBoard, remotePeer, SLOW_MACHINE_TIMEOUT_MS } from './setup';
 
 const base = { cardExtras: () => null, renderCardPanel: () => null };
 
@@ -63,8 +73,8 @@ afterEach(() => {
 describe('rituals on the board view', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
   it('[B28] a read-only viewer reads comments, votes and the estimation round but can write none of them', () => {
     const { doc, cardId, awareness } = setup(true);
-    addComment(doc, { cardId, author: grace.id, text: 'Looks right' });
-    addComment(doc, { cardId, author: ada.id, text: 'My own comment' });
+    addComment(doc, { cardId, author: grace.id, text: 'Looks right' }, { clock: () => 1000 });
+    addComment(doc, { cardId, author: ada.id, text: 'My own comment' }, { clock: () => 2000 });
     startVotingRound(doc, { startedBy: grace.id });
     startPokerRound(doc, { cardId, deck: ['1', '2', '3'], startedBy: grace.id });
     render(<Board doc={doc} awareness={awareness} me={ada} readOnly openCardId={cardId} />);
@@ -116,5 +126,31 @@ describe('rituals on the board view', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () =
       expect.objectContaining({ author: 'ada', text: 'Ask @Grace Hopper about it', mentions: ['grace'] }),
     ]);
     expect(screen.getByTestId('comments').querySelector('mark.mention')?.textContent).toBe('@Grace Hopper');
+  });
+
+  it('[B25][B26] two tabs of one browser pick at once: the pick matching the commitment the document kept is published', () => {
+    const { doc, cardId } = setup(false);
+    const roundId = startPokerRound(doc, { cardId, deck: ['1', '2', '3'], startedBy: ada.id });
+    const tab = remotePeer(doc);
+    tab.pull();
+    for (const [tabDoc, value] of [
+      [doc, '2'],
+      [tab.doc, '3'],
+    ] as const) {
+      const salt = newPokerSalt();
+      savePokerSecret(roundId, ada.id, { value, salt });
+      commitPokerVote(tabDoc, { roundId, voterId: ada.id, commitment: pokerCommitment(value, salt) });
+    }
+    tab.push();
+    tab.pull();
+    const kept = pokerCommitmentOf(doc, roundId, ada.id);
+    expect(pokerCommitmentOf(tab.doc, roundId, ada.id)).toBe(kept);
+    revealPokerRound(doc, roundId, ada.id, [ada.id]);
+    const secret = loadPokerSecret(roundId, ada.id, kept);
+    expect(secret).not.toBeNull();
+    expect(
+      publishPokerVote(doc, { roundId, voterId: ada.id, ...(secret as { value: string; salt: string }) }),
+    ).toBe(true);
+    expect(readCardPokerRound(doc, cardId)?.values.get(ada.id)).toBe(secret?.value);
   });
 });
