@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { readAllComments } from '../../shared/board/comments';
 import { readBoard } from '../../shared/board/read';
+import { readEstimates } from '../../shared/board/rituals/poker';
 import { parseRoom } from '../../shared/room-names';
 import type { FileRoom } from './check';
 import { descriptionToMarkdown } from './description-markdown';
@@ -109,6 +110,8 @@ export interface BoardExport {
   descriptions: Record<string, string>;
   /** Card id → its comments, oldest first (shared/board/comments.ts). */
   comments: Record<string, unknown>;
+  /** Card id → its accepted planning-poker estimate. */
+  estimates: Record<string, string>;
   /** Every room of the board with its whole state as a base64 Yjs update and its SHA-256 (hex). */
   rooms: Array<{ room: string; sha256?: string; state: string }>;
 }
@@ -152,6 +155,7 @@ export function buildExport(
     snapshot: boardJson(doc),
     descriptions,
     comments: Object.fromEntries(readAllComments(doc)),
+    estimates: Object.fromEntries(readEstimates(doc)),
     rooms: dumps.map((dump) => ({
       room: dump.room,
       sha256: sha256(dump.state),
@@ -169,6 +173,7 @@ function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string,
   const labelName = new Map(board.labels.map((label) => [label.id, label.name]));
   const memberName = new Map(board.members.map((member) => [member.id, member.name]));
   const threads = readAllComments(doc);
+  const estimates = readEstimates(doc);
   const lines = [`# ${escapeMarkdown(board.title || boardId)}`, ''];
   for (const column of board.columns) {
     lines.push(`## ${escapeMarkdown(column.title)}`, '');
@@ -180,6 +185,7 @@ function boardMarkdown(doc: Y.Doc, boardId: string, descriptions: Record<string,
         card.labels.length > 0 ? `Labels: ${names(card.labels, labelName)}` : null,
         card.assignees.length > 0 ? `Assignees: ${names(card.assignees, memberName)}` : null,
         card.due ? `Due: ${card.due}` : null,
+        estimates.has(card.id) ? `Estimate: ${escapeMarkdown(estimates.get(card.id) ?? '')}` : null,
       ].filter((fact): fact is string => fact !== null);
       if (facts.length > 0) lines.push(...facts.map((fact) => `- ${fact}`), '');
       const description = descriptions[card.id];

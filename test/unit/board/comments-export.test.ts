@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, initBoard, noteMember } from '../../../shared/board';
 import { addComment } from '../../../shared/board/comments';
+import { acceptPokerEstimate, startPokerRound } from '../../../shared/board/rituals/poker';
 import { buildExport } from '../../../sync-server/admin/formats';
 
 describe('comments in the export', () => {
@@ -22,6 +23,8 @@ describe('comments in the export', () => {
       { cardId, author: 'ada', text: 'Check the numbers, @Grace Hopper', mentions: ['grace'] },
       { clock: () => Date.UTC(2026, 0, 1) },
     );
+    const roundId = startPokerRound(board, { cardId, deck: ['3', '5', '8'], startedBy: 'ada' });
+    acceptPokerEstimate(board, { roundId, value: '5', by: 'ada' });
     const state = Y.encodeStateAsUpdate(board);
     const { json, markdown } = buildExport(
       'b1',
@@ -36,7 +39,9 @@ describe('comments in the export', () => {
       }),
       expect.objectContaining({ author: 'grace', text: 'Done, they *add* up.' }),
     ]);
+    expect((json as unknown as { estimates: Record<string, string> }).estimates).toEqual({ [cardId]: '5' });
     const lines = markdown.split('\n');
+    expect(lines).toContain('- Estimate: 5');
     const heading = lines.indexOf('#### Comments');
     expect(heading).toBeGreaterThan(lines.indexOf('### Pricing page'));
     expect(lines.slice(heading + 2, heading + 4)).toEqual([
