@@ -1,4 +1,4 @@
-/** Comments in `trellis-server export` (shared/board/SPEC.md B27): JSON and Markdown. */
+/** Comments and estimates in `trellis-server export` (shared/board/SPEC.md B27, B26): JSON and Markdown. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, initBoard, noteMember } from '../../../shared/board';
@@ -7,7 +7,7 @@ import { acceptPokerEstimate, startPokerRound } from '../../../shared/board/ritu
 import { buildExport } from '../../../sync-server/admin/formats';
 
 describe('comments in the export', () => {
-  it("[B27] lists each card's comments, in thread order, with author and time, in JSON and Markdown", () => {
+  it("[B27] lists each card's comments, in thread order, with author and time, and its estimate, in JSON and Markdown", () => {
     const board = new Y.Doc();
     initBoard(board, { title: 'Launch', createdBy: 'ada' });
     noteMember(board, { id: 'ada', name: 'Ada Lovelace', color: '#d9480f' });
