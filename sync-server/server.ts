@@ -25,6 +25,7 @@ import { createRequestHandler } from './http/routes';
 import { type Authorizer, createWsTransport, openAccess } from './http/ws-transport';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
+import { purgedDescriptions } from './purged-descriptions';
 import { openRevocations } from './revocation-setup';
 import type { ScaleOut } from './scaleout/compose';
 import { LevelDocStore } from './storage/level-doc-store';
@@ -93,6 +94,9 @@ export async function startServer(
       history: historyTiers !== null,
     });
   }
+  // Descriptions of cards purged from a board's trash are deleted with them (board rule B15.5).
+  const purged = purgedDescriptions(store, logger);
+  store = purged.store;
   const { registry, core: metrics } = createMetrics();
   scaleout?.registerMetrics(registry);
   const core = new SyncCore({
@@ -112,6 +116,7 @@ export async function startServer(
     maxDocumentBytes: config.maxDocumentBytes,
     maxPresenceBytes: config.maxPresenceBytes,
   });
+  purged.attach(core);
   let ready = true;
   // Scale-out: without Redis no write can be stored, without PostgreSQL no document can be opened,
   // and a compactor-only instance serves no clients.
