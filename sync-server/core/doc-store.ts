@@ -46,6 +46,8 @@ export interface HistoryLog {
    * them is no longer there (the room was deleted, or another pass merged it).
    */
   merge(room: string, merges: readonly HistoryMerge[]): Promise<boolean>;
+  /** The rooms whose history may need merging, when the store knows them cheaper than `list()`. */
+  rooms?(): Promise<string[]>;
 }
 
 export interface HistorySegment {

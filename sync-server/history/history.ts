@@ -130,7 +130,10 @@ export class History {
   async thinAll(): Promise<number> {
     if (this.log === null) return 0;
     let merged = 0;
-    for (const { room } of await this.options.store.list()) {
+    const rooms = this.log.rooms
+      ? await this.log.rooms()
+      : (await this.options.store.list()).map((summary) => summary.room);
+    for (const room of rooms) {
       if (this.stopped) break;
       try {
         merged += await this.thin(room);

@@ -81,6 +81,12 @@ export class RedisHistory implements HistoryLog {
     return this.readAll(room, upTo, true);
   }
 
+  /** Only rows can merge: the rooms that have some (reading every stream, as `list()` does, is not needed). */
+  async rooms(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ room: string }>('SELECT DISTINCT room FROM trellis_history');
+    return rows.map((row) => row.room);
+  }
+
   /** Under the room's compaction lock, so no compaction or delete runs in between (S3.3). */
   async merge(room: string, merges: readonly HistoryMerge[]): Promise<boolean> {
     const ids = merges.map((merge) => merge.ids.map(rowId));
