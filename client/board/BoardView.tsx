@@ -143,6 +143,7 @@ export const BoardView = memo(function BoardView({
                     cardExtras={cardExtras}
                     name={columnNames.get(column.id)}
                     isDropTarget={dnd.dropColumnId === column.id}
+                    activeCardId={dnd.activeCardId}
                   />
                 ))}
                 <AddColumnForm

@@ -13,6 +13,7 @@ import {
 } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { CardTile } from './CardTile';
+import { useCardWindow } from './card-window';
 import { useBoardContext } from './context';
 import { cardDndId, columnDndId, splitListeners } from './dnd';
 import { Icon } from './Icon';
@@ -34,6 +35,8 @@ export interface ColumnViewProps {
   name?: string;
   /** A dragged card would drop into this column: highlighted. */
   isDropTarget?: boolean;
+  /** The card being dragged, if any: a long column keeps it rendered wherever it scrolls. */
+  activeCardId?: string | null;
 }
 
 export const ColumnView = memo(function ColumnView({
@@ -44,6 +47,7 @@ export const ColumnView = memo(function ColumnView({
   cardExtras,
   name = column.title,
   isDropTarget = false,
+  activeCardId = null,
 }: ColumnViewProps) {
   const { doc, me, mutation, confirm, readOnly } = useBoardContext();
   const [renaming, setRenaming] = useState(false);
@@ -52,6 +56,7 @@ export const ColumnView = memo(function ColumnView({
   const style = { transform: CSS.Translate.toString(transform), transition };
   const handlers = splitListeners(listeners);
   const cardIds = useStableIds(cards.map((card) => cardDndId(card.id)));
+  const cardWindow = useCardWindow(cards, activeCardId);
 
   const askDelete = () => {
     const count = column.cards.length;
@@ -156,9 +161,17 @@ export const ColumnView = memo(function ColumnView({
         </p>
       ) : null}
       <SortableContext id={column.id} items={cardIds} strategy={verticalListSortingStrategy}>
-        <ol className="card-list" aria-label={`Cards in ${name}`}>
-          {cards.map((card) => (
-            <li key={card.id}>
+        <ol ref={cardWindow.listRef} className="card-list" aria-label={`Cards in ${name}`}>
+          {cardWindow.spaceBefore > 0 ? <CardSpacer height={cardWindow.spaceBefore} /> : null}
+          {cardWindow.shown.map(({ card, index }) => (
+            <li
+              key={card.id}
+              data-index={index}
+              ref={cardWindow.measureRef}
+              // Only part of a long column is in the page: say where each card is among all of them.
+              aria-posinset={cardWindow.windowed ? index + 1 : undefined}
+              aria-setsize={cardWindow.windowed ? cards.length : undefined}
+            >
               <CardTile
                 card={card}
                 viewers={presence.viewers.get(card.id) ?? NOBODY}
@@ -168,6 +181,7 @@ export const ColumnView = memo(function ColumnView({
               />
             </li>
           ))}
+          {cardWindow.spaceAfter > 0 ? <CardSpacer height={cardWindow.spaceAfter} /> : null}
         </ol>
       </SortableContext>
       {column.placeholder || readOnly ? null : (
@@ -181,6 +195,12 @@ export const ColumnView = memo(function ColumnView({
 });
 
 const NOBODY: readonly Participant[] = [];
+
+/** The room of cards of a long column that are not rendered (see card-window.ts). */
+function CardSpacer({ height }: { height: number }) {
+  // flex: none: an empty flex item would shrink to nothing in the scrolling list.
+  return <li className="card-list-spacer" aria-hidden="true" style={{ height, flex: 'none' }} />;
+}
 
 function AddCardForm({ columnTitle, onAdd }: { columnTitle: string; onAdd: (title: string) => void }) {
   const [open, setOpen] = useState(false);

@@ -50,6 +50,8 @@ export interface BoardDnd {
   };
   /** The column a dragged card would drop into (highlighted), or null when no card is dragged. */
   dropColumnId: string | null;
+  /** The card being dragged, or null. */
+  activeCardId: string | null;
   /** The cards to show in a column: its own, or the drag preview's while a card is dragged. */
   cardsFor: (columnId: string, own: readonly CardSnapshot[]) => readonly CardSnapshot[];
 }
@@ -180,6 +182,7 @@ export function useBoardDnd(
       accessibility,
     },
     dropColumnId,
+    activeCardId: drag?.type === 'card' ? drag.id : null,
     cardsFor,
   };
 }
