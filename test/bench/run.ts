@@ -26,7 +26,8 @@ const HELP = `usage: npm run bench -- [options]
   --only a,b            scenarios to run (names or prefixes: edits, boards-50x4x2, join-storm, cold-load, memory,
                         slow-reader, scaleout: three instances on Redis + PostgreSQL, history: the
                         history's disk, opening old versions, the live path with history off vs on;
-                        these two run last)
+                        browser: the client in Chromium on a board of 2,000 cards, this tree's
+                        against an earlier commit's; these three run last)
   --servers a,b         servers to measure (default ours,reference,raw)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
@@ -98,13 +99,16 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   const runScaleOut = onlyArg === null || onlyArg.includes('scaleout');
   // `history` too: its own harness (test/bench/history.ts).
   const runHistory = onlyArg === null || onlyArg.includes('history');
-  const only = onlyArg === null ? null : onlyArg.filter((o) => o !== 'scaleout' && o !== 'history');
+  // `browser` too: the client in Chromium (test/bench/browser/run.ts).
+  const runBrowser = onlyArg === null || onlyArg.includes('browser');
+  const only =
+    onlyArg === null ? null : onlyArg.filter((o) => o !== 'scaleout' && o !== 'history' && o !== 'browser');
   // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
   const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
     (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
-  if (scenarios.length === 0 && !runScaleOut && !runHistory)
+  if (scenarios.length === 0 && !runScaleOut && !runHistory && !runBrowser)
     throw new Error(`--only: no scenario matches ${values.only}`);
 
   const machine = machineInfo();
@@ -254,6 +258,24 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
       { cwd: REPO_ROOT, stdio: 'inherit' },
     );
     if (result.status !== 0) throw new Error(`history bench failed (exit ${result.status})`);
+  }
+  if (runBrowser) {
+    console.log('\n== browser (test/bench/browser/run.ts): the client in Chromium on a board of 2,000 cards');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/bench/browser/run.ts',
+        ...(values.quick ? ['--quick'] : []),
+        '--runs',
+        String(runs),
+        '--out',
+        values.out,
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    if (result.status !== 0) throw new Error(`browser bench failed (exit ${result.status})`);
   }
 }
 
