@@ -15,7 +15,8 @@
  *                                     trashed ({ by, at, column? } as ONE value: in the trash, see below)
  *   labels   Y.Map<labelId, Y.Map>    name, color
  *   members  Y.Map<memberId, Member>  plain JSON { id, name, color, lastSeen }
- *   activity Y.Array<entry>           the activity feed: plain JSON entries, appended (activity.ts)
+ *   activity Y.Array<entry>           the activity feed: entries as plain arrays `[kind, id, at, by, …]`,
+ *                                     appended (activity.ts)
  *   purged   Y.Map<cardId, number>    cards purged from the trash and when (ms): their description
  *                                     documents are deleted by the server
  *

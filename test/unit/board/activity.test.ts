@@ -217,11 +217,23 @@ describe('activity feed: the same on every replica', () => {
     activity.push([
       42,
       null,
-      { id: 'x', at: 1, by: 'a', kind: 'future.kind' },
-      { id: 'y', at: 1, by: 'a', kind: 'card.moved' },
+      { id: 'x', at: 1, by: 'a', kind: 'card.archived', card: { id: 'c', title: 'C' } },
+      ['future.kind', 'x1', 1, 'a'],
+      ['card.moved', 'x2', 1, 'a', ['c', 'C'], ['d', 'D']],
+      ['card.archived', 'x3', 'yesterday', 'a', ['c', 'C']],
+      ['card.archived', 'x4', 1, 'a', ['c', 5]],
+      // A later version's extra field is ignored.
+      ['card.archived', 'x5', 2, 'a', ['c', 'C'], 'extra'],
     ]);
     addCard(doc, { columnId: 'default-0', title: 'A', createdBy: 'alice' }, alice);
-    expect(kinds(doc)).toEqual(['card.added', 'board.created']);
+    expect(kinds(doc)).toEqual(['card.added', 'board.created', 'card.archived']);
+    expect(readActivity(doc)[2]).toEqual({
+      kind: 'card.archived',
+      id: 'x5',
+      at: 2,
+      by: 'a',
+      card: { id: 'c', title: 'C' },
+    });
   });
 });
 
