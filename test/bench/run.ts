@@ -27,7 +27,8 @@ const HELP = `usage: npm run bench -- [options]
                         slow-reader, scaleout: three instances on Redis + PostgreSQL, history: the
                         history's disk, opening old versions, the live path with history off vs on;
                         browser: the client in Chromium on a board of 2,000 cards, this tree's
-                        against an earlier commit's; these three run last)
+                        against an earlier commit's; feed-size: a board's encoded size after 100,000
+                        changes with the activity feed and without; these four run last)
   --servers a,b         servers to measure (default ours,reference,raw)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
@@ -101,14 +102,18 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   const runHistory = onlyArg === null || onlyArg.includes('history');
   // `browser` too: the client in Chromium (test/bench/browser/run.ts).
   const runBrowser = onlyArg === null || onlyArg.includes('browser');
+  // `feed-size` measures documents in one process, no server (test/bench/feed-size.ts).
+  const runFeedSize = onlyArg === null || onlyArg.includes('feed-size');
   const only =
-    onlyArg === null ? null : onlyArg.filter((o) => o !== 'scaleout' && o !== 'history' && o !== 'browser');
+    onlyArg === null
+      ? null
+      : onlyArg.filter((o) => o !== 'scaleout' && o !== 'history' && o !== 'browser' && o !== 'feed-size');
   // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
   const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
     (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
-  if (scenarios.length === 0 && !runScaleOut && !runHistory && !runBrowser)
+  if (scenarios.length === 0 && !runScaleOut && !runHistory && !runBrowser && !runFeedSize)
     throw new Error(`--only: no scenario matches ${values.only}`);
 
   const machine = machineInfo();
@@ -276,6 +281,22 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
       { cwd: REPO_ROOT, stdio: 'inherit' },
     );
     if (result.status !== 0) throw new Error(`browser bench failed (exit ${result.status})`);
+  }
+  if (runFeedSize) {
+    console.log('\n== feed-size (test/bench/feed-size.ts): a board after 100,000 changes, feed on vs off');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/bench/feed-size.ts',
+        ...(values.quick ? ['--quick'] : []),
+        '--out',
+        values.out,
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    if (result.status !== 0) throw new Error(`feed-size bench failed (exit ${result.status})`);
   }
 }
 
