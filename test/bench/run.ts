@@ -28,7 +28,9 @@ const HELP = `usage: npm run bench -- [options]
                         history's disk, opening old versions, the live path with history off vs on;
                         browser: the client in Chromium on a board of 2,000 cards, this tree's
                         against an earlier commit's; feed-size: a board's encoded size after 100,000
-                        changes with the activity feed and without; these four run last)
+                        changes with the activity feed and without; mux: one socket per tab against
+                        one per document (a tab reconnecting, RSS per tab, a reconnect storm);
+                        these five run last)
   --servers a,b         servers to measure (default ours,reference,raw)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
@@ -104,16 +106,20 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   const runBrowser = onlyArg === null || onlyArg.includes('browser');
   // `feed-size` measures documents in one process, no server (test/bench/feed-size.ts).
   const runFeedSize = onlyArg === null || onlyArg.includes('feed-size');
+  // `mux`: one socket per tab against one per document (test/bench/mux.ts).
+  const runMux = onlyArg === null || onlyArg.includes('mux');
   const only =
     onlyArg === null
       ? null
-      : onlyArg.filter((o) => o !== 'scaleout' && o !== 'history' && o !== 'browser' && o !== 'feed-size');
+      : onlyArg.filter(
+          (o) => o !== 'scaleout' && o !== 'history' && o !== 'browser' && o !== 'feed-size' && o !== 'mux',
+        );
   // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
   const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
     (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
-  if (scenarios.length === 0 && !runScaleOut && !runHistory && !runBrowser && !runFeedSize)
+  if (scenarios.length === 0 && !runScaleOut && !runHistory && !runBrowser && !runFeedSize && !runMux)
     throw new Error(`--only: no scenario matches ${values.only}`);
 
   const machine = machineInfo();
@@ -243,6 +249,15 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
       { cwd: REPO_ROOT, stdio: 'inherit' },
     );
     if (result.status !== 0) throw new Error(`scale-out bench failed (exit ${result.status})`);
+  }
+  if (runMux) {
+    console.log('\n== mux (test/bench/mux.ts): one socket per tab against one per document');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'test/bench/mux.ts', ...(values.quick ? ['--quick'] : []), '--runs', String(runs)],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    if (result.status !== 0) throw new Error(`mux bench failed (exit ${result.status})`);
   }
   if (runHistory) {
     console.log(
