@@ -6,6 +6,7 @@ import { boardRoom } from '../../shared/room-names';
 import { BoardView, useBoard } from '../board';
 import { localToday } from '../board/format';
 import { useDescriptionSlots } from '../description';
+import { useHistorySlots, useTrashExpiry } from '../history';
 import { EstimateSums } from '../rituals/EstimateSums';
 import { useRitualSlots } from '../rituals/slots';
 import { VotingBar } from '../rituals/VotingBar';
@@ -113,6 +114,9 @@ function LoadedBoard({
     me,
     readOnly,
   });
+  // The card panel's own activity, the Activity and Trash buttons; what expired leaves the trash.
+  const history = useHistorySlots(rituals);
+  useTrashExpiry(handle, readOnly);
   useChangeRecord(boardId, handle, me);
   useBoardSearchIndexing(boardId, handle.doc);
 
@@ -162,6 +166,7 @@ function LoadedBoard({
         onOpenCard={onOpenCard}
         {...slots}
         {...rituals}
+        {...history}
       />
     </>
   );

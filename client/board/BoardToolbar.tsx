@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { MAX_BOARD_TITLE_LENGTH, renameBoard } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { useBoardContext } from './context';
@@ -16,6 +16,8 @@ export interface BoardToolbarProps {
   showArchived: boolean;
   onToggleArchived: () => void;
   undo: BoardUndo;
+  /** More buttons, before the archive's. */
+  extras?: ReactNode;
 }
 
 /** The bar above the columns: title, avatars, the read-only note, the archived toggle, undo and redo. */
@@ -26,6 +28,7 @@ export function BoardToolbar({
   showArchived,
   onToggleArchived,
   undo,
+  extras,
 }: BoardToolbarProps) {
   const { me, readOnly } = useBoardContext();
   return (
@@ -38,6 +41,7 @@ export function BoardToolbar({
           <Icon name="lock" /> Read-only: you can look, but not change this board.
         </p>
       ) : null}
+      {extras}
       {archivedCount > 0 ? (
         <button type="button" aria-expanded={showArchived} onClick={onToggleArchived}>
           Archived ({archivedCount})

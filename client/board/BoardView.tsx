@@ -3,7 +3,7 @@ import { horizontalListSortingStrategy, SortableContext } from '@dnd-kit/sortabl
 import { memo, type ReactNode, useMemo, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { addColumn, type CardSnapshot, type ColumnSnapshot } from '../../shared/board';
+import { addColumn, type BoardSnapshot, type CardSnapshot, type ColumnSnapshot } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { AddColumnForm } from './AddColumnForm';
 import { ArchivedCards } from './ArchivedCards';
@@ -62,6 +62,11 @@ export interface BoardViewProps {
    * shows every card. Keep it stable (useMemo) while the filter is unchanged.
    */
   cardFilter?: CardPredicate;
+  /**
+   * More toolbar buttons (the activity feed and the trash), rendered inside the view's context with the
+   * current board. Keep the function stable (useCallback).
+   */
+  toolbarExtras?: (board: BoardSnapshot) => ReactNode;
 }
 
 /**
@@ -82,6 +87,7 @@ export const BoardView = memo(function BoardView({
   showAvatars = true,
   readOnly = false,
   cardFilter = null,
+  toolbarExtras,
 }: BoardViewProps) {
   const board = useBoard(doc);
   const undo = useBoardUndo(doc);
@@ -99,7 +105,8 @@ export const BoardView = memo(function BoardView({
     () => ({
       doc,
       me,
-      mutation: { origin: undo.origin },
+      // Every intent records who made it in the activity feed (B14.1).
+      mutation: { origin: undo.origin, actor: me.id },
       labelsById,
       membersById,
       readOnly,
@@ -124,6 +131,7 @@ export const BoardView = memo(function BoardView({
           showArchived={showArchived}
           onToggleArchived={() => setShowArchived((v) => !v)}
           undo={undo}
+          extras={toolbarExtras?.(board)}
         />
         {showArchived && board.archivedCards.length > 0 ? (
           <ArchivedCards cards={board.archivedCards} />

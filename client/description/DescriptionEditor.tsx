@@ -70,8 +70,8 @@ export function DescriptionEditor({
   // unsaved. (Whoever edits the description keeps it current.)
   useEffect(() => {
     if (handle === null || board === null || boardReadOnly) return;
-    return syncSummaryToBoard({ description: handle, boardDoc: board, cardId });
-  }, [handle, board, cardId, boardReadOnly]);
+    return syncSummaryToBoard({ description: handle, boardDoc: board, cardId, actor: me.id });
+  }, [handle, board, cardId, boardReadOnly, me.id]);
 
   return (
     <section

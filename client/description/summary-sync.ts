@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { summarizeDescription } from '../../shared/description-preview';
-import { writeDescriptionSummary } from '../../shared/description-summary';
+import { recordDescriptionEdit, writeDescriptionSummary } from '../../shared/description-summary';
 import type { DocHandle } from '../sync/types';
 
 /** Typing pauses this long before the card's preview is rewritten… */
@@ -12,6 +12,11 @@ export interface SummarySyncOptions {
   description: Pick<DocHandle, 'doc' | 'getStatus' | 'onStatus' | 'isRemoteOrigin'>;
   boardDoc: Y.Doc;
   cardId: string;
+  /**
+   * Member id of the person editing here: their edits are recorded in the board's activity feed
+   * ("edited the description", one entry per stretch of typing, B14.4). Without it only the summary is kept.
+   */
+  actor?: string;
   quietMs?: number;
   maxWaitMs?: number;
 }
@@ -24,6 +29,10 @@ export interface SummarySyncOptions {
  * change on, a writer follows remote changes too, so the stored value settles on the converged text even
  * when two writers raced; a write happens only when the value differs. (A description closed before the
  * server stored it is summarised once more when the background sync has stored it: background-previews.ts.)
+ *
+ * With an `actor`, a write that follows this browser's own edits also records them in the board's activity
+ * feed, in the same transaction as the summary (shared/description-summary.ts merges a stretch of typing
+ * into one entry); remote edits record nothing here (their author's browser records them).
  *
  * Returns a stop function that writes any pending change first.
  */
@@ -44,10 +53,19 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
   };
 
   let ownChange = description.getStatus().pending > 0;
+  /** This browser's own edits since the last write: what the activity entry is about. */
+  let editedHere = false;
 
   const flush = () => {
     clearTimers();
-    if (ownChange) writeDescriptionSummary(boardDoc, cardId, summarizeDescription(doc));
+    if (!ownChange) return;
+    const summary = summarizeDescription(doc);
+    if (editedHere && options.actor !== undefined) {
+      editedHere = false;
+      recordDescriptionEdit(boardDoc, cardId, { actor: options.actor }, summary);
+    } else {
+      writeDescriptionSummary(boardDoc, cardId, summary);
+    }
   };
 
   const schedule = () => {
@@ -58,7 +76,10 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
   };
 
   const handleUpdate = (_update: Uint8Array, origin: unknown) => {
-    if (!description.isRemoteOrigin(origin)) ownChange = true;
+    if (!description.isRemoteOrigin(origin)) {
+      ownChange = true;
+      editedHere = true;
+    }
     schedule();
   };
   doc.on('update', handleUpdate);

@@ -67,6 +67,8 @@ export function VotingBar({
                             column.id,
                             column.cards.map((card) => card.id),
                             round.tally,
+                            // The moves' activity entries name who sorted (B14.1).
+                            { actor: me.id },
                           )
                         }
                       >

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { previewAfterBackgroundSave } from '../../../client/description/background-previews';
 import { syncSummaryToBoard } from '../../../client/description/summary-sync';
 import type { SyncStatus } from '../../../client/sync/types';
-import { addCard, defaultColumnId, initBoard, readBoard } from '../../../shared/board';
+import { addCard, defaultColumnId, initBoard, readActivity, readBoard } from '../../../shared/board';
 import { summarizeDescription } from '../../../shared/description-preview';
 import { descriptionRoom } from '../../../shared/room-names';
 import { boundEditor, settle } from './lexical-fixture';
@@ -161,5 +161,57 @@ describe("a card's preview follows its description only where an own change made
     expect(opened).toEqual(['board.b1']);
     expect(preview()).toBe('Converged text');
     expect(released).toBe(1);
+  });
+});
+
+describe('description edits in the activity feed', () => {
+  const described = (doc: Y.Doc) => readActivity(doc).filter((e) => e.kind === 'card.described');
+
+  it('[B14.4] own typing records one entry for the person, with the summary; remote edits record none', async () => {
+    const { doc: boardDoc, cardId, preview } = board();
+    const description = new Y.Doc();
+    const stop = syncSummaryToBoard({
+      description: descriptionHandle(description),
+      boardDoc,
+      cardId,
+      actor: 'dan',
+      quietMs: QUIET_MS,
+      maxWaitMs: MAX_WAIT_MS,
+    });
+    const editor = boundEditor(description);
+    editor.setMarkdown('First words');
+    await settle();
+    vi.advanceTimersByTime(QUIET_MS);
+    editor.setMarkdown('First words, and more');
+    await settle();
+    vi.advanceTimersByTime(QUIET_MS);
+    expect(preview()).toBe('First words, and more');
+    expect(described(boardDoc)).toEqual([
+      expect.objectContaining({ by: 'dan', card: { id: cardId, title: 'Card' } }),
+    ]);
+    // Someone else's edit updates the summary here but is theirs to record.
+    Y.applyUpdate(description, await written('Theirs', description), REMOTE);
+    vi.advanceTimersByTime(MAX_WAIT_MS);
+    expect(preview()).toContain('Theirs');
+    expect(described(boardDoc)).toHaveLength(1);
+    editor.destroy();
+    stop();
+  });
+
+  it('[B14.4] a reader records nothing', async () => {
+    const { doc: boardDoc, cardId } = board();
+    const description = new Y.Doc();
+    const stop = syncSummaryToBoard({
+      description: descriptionHandle(description),
+      boardDoc,
+      cardId,
+      actor: 'dan',
+      quietMs: QUIET_MS,
+      maxWaitMs: MAX_WAIT_MS,
+    });
+    Y.applyUpdate(description, await written('Somebody else wrote this'), REMOTE);
+    vi.advanceTimersByTime(MAX_WAIT_MS);
+    stop();
+    expect(described(boardDoc)).toEqual([]);
   });
 });
