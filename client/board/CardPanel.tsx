@@ -220,7 +220,7 @@ export function CardPanel({ board, card, viewers, editors, onClose, renderDescri
             onClick={() =>
               confirm({
                 title: `Delete card “${card.title}”?`,
-                message: 'The card is deleted for everyone on this board. You can undo this.',
+                message: "It goes to the board's trash, where anyone who can edit the board can restore it.",
                 confirmLabel: 'Delete card',
                 onConfirm: () => {
                   deleteCard(doc, card.id, mutation);

@@ -64,8 +64,8 @@ export const ColumnView = memo(function ColumnView({
       title: `Delete column “${column.title}”?`,
       message:
         count === 0
-          ? 'The column is empty.'
-          : `Its ${count === 1 ? 'card' : `${count} cards`} will be deleted too (archived cards in it as well). You can undo this.`,
+          ? "It goes to the board's trash, where it can be restored."
+          : `It goes to the board's trash with its ${count === 1 ? 'card' : `${count} cards`} (archived ones too), where they can be restored together.`,
       confirmLabel: 'Delete column',
       onConfirm: () => deleteColumn(doc, column.id, mutation),
     });

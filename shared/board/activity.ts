@@ -144,7 +144,16 @@ export function recordActivity(
     at,
     by: context.actor ?? '',
   } as ActivityEntry;
-  roots(doc).activity.push([encodeEntry(entry)]);
+  append(roots(doc).activity, encodeEntry(entry));
+}
+
+/**
+ * Appends at the end by index, not with `push`: Yjs walks a push from the array's start unless a search
+ * marker exists, and pruning (deletes from index 0) never leaves one, so each push would cross every
+ * pruned entry's tombstone. An insert at `length` finds and keeps a marker near the end.
+ */
+function append(activity: Y.Array<unknown>, item: unknown[]): void {
+  activity.insert(activity.length, [item]);
 }
 
 /**
@@ -190,7 +199,7 @@ export function recordDescriptionEdit(
     const { since, id } = found.entry;
     const activity = roots(doc).activity;
     activity.delete(found.index, 1);
-    activity.push([encodeEntry({ kind: 'card.described', card, since, id, at: now, by: actor })]);
+    append(activity, encodeEntry({ kind: 'card.described', card, since, id, at: now, by: actor }));
     return;
   }
   recordActivity(doc, { actor, clock: () => now }, { kind: 'card.described', card, since: now });

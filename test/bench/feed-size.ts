@@ -4,7 +4,7 @@
  * labels, assignees, due dates, archiving, adding, deleting to the trash, restoring, purging; a seeded
  * mix on a board of about 300 cards in 5 columns), twice from the same seed: once as the app makes them,
  * recording the feed (bounded at 2,000 entries, B14.5), and once with the feed's writes dropped (the
- * feed array's `push` replaced on that document only). Reports the board's encoded size
+ * feed array's `insert` replaced on that document only). Reports the board's encoded size
  * (`Y.encodeStateAsUpdate`) both ways, what the feed adds per change, the live entries' share of it, and
  * the time per change. Writes bench-results/feed-size-<time>.json.
  */
@@ -48,8 +48,8 @@ function measure(target: number, seed: number, feed: boolean): Measurement {
   const doc = new Y.Doc();
   doc.clientID = 1;
   if (!feed) {
-    // The intents write the feed through this array's push (activity.ts); nothing else does here.
-    doc.getArray('activity').push = () => {};
+    // The intents write the feed through this array's insert (activity.ts); nothing else does here.
+    doc.getArray('activity').insert = () => {};
   }
   const random = seededRandom(seed);
   let now = 1_700_000_000_000;

@@ -101,7 +101,7 @@ describe('BoardView', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Delete column Doing' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete column “Doing”?' });
-    expect(dialog.textContent).toContain('card will be deleted too');
+    expect(dialog.textContent).toContain("goes to the board's trash with its card");
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(column('Doing')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Delete column Doing' }));
