@@ -5,18 +5,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { MuxRoomProvider } from '../../client/sync/mux-provider';
 import { MuxSocket } from '../../client/sync/mux-socket';
 import { MUX_PATH, readMuxFrame, writeJoin, writeMessage } from '../../shared/mux-wire';
-import { CloseCode } from '../../shared/protocol';
+import { CloseCode, MessageType } from '../../shared/protocol';
 import { encodeSyncUpdate } from '../../shared/wire';
-import { waitUntil } from '../support/wait';
+import { waitForAsync, waitUntil } from '../support/wait';
 import { TEST_SECRET, token } from './auth-support';
-import { cleanup, connectClient, startTestServer, whenSynced } from './support/harness';
-import { whenClosed } from './support/raw-socket';
+import { cleanup, connectClient, sameState, startTestServer, whenSynced } from './support/harness';
+import { openStallableSocket, whenClosed } from './support/raw-socket';
 import { spawnServer, stopServer } from './support/server-process';
 
 const disposers: Array<() => void | Promise<void>> = [];
@@ -255,6 +258,67 @@ describe('multiplexed connection', () => {
       );
       check.destroy();
     }
+  });
+
+  it('[S14.5][S8.2] a shared socket that stops reading pauses its rooms and each catches up on drain, never dropped', async () => {
+    const server = await startTestServer({ maxMessagesPerSecond: 0 });
+    const port = Number(new URL(server.url).port);
+    const reader = await openStallableSocket(port, MUX_PATH.slice(1));
+    disposers.push(() => reader.destroy());
+    const docs = new Map(['board.flood', 'board.quiet'].map((room) => [room, new Y.Doc()]));
+    reader.onMessage((bytes) => {
+      const frame = readMuxFrame(bytes);
+      const doc = frame.op === 'message' ? docs.get(frame.room) : undefined;
+      if (doc === undefined || frame.op !== 'message') return;
+      const decoder = decoding.createDecoder(frame.frame);
+      if (decoding.readVarUint(decoder) !== MessageType.sync) return;
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'server');
+    });
+    reader.send(
+      writeJoin(
+        [...docs.keys()].map((room) => ({ room, durableAck: true, stateVector: new Uint8Array([0]) })),
+      ),
+    );
+    const flood = connectClient(server.wsUrl, 'board.flood');
+    const quiet = connectClient(server.wsUrl, 'board.quiet');
+    await Promise.all([whenSynced(flood), whenSynced(quiet)]);
+    await waitUntil(() => server.core.connectionCount === 4, 'the shared socket joined both rooms');
+
+    reader.stall();
+    // Far more than the kernel's socket buffers hold: the server's queue passes its limit.
+    const chunk = 'x'.repeat(20_000);
+    for (let i = 0; i < 400; i++) flood.text.insert(flood.text.length, chunk);
+    quiet.text.insert(0, 'quiet room edit');
+    await waitUntil(
+      () => server.core.rooms.get('board.flood')?.doc.getText('t').length === 400 * 20_000,
+      'the server has the flood',
+      20_000,
+    );
+    // The flood is broadcast once stored (S2.1): the pause follows.
+    await waitForAsync(async () => {
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^trellis_slow_reader_pauses_total (\d+)/m.exec(metrics)?.[1] ?? 0) > 0;
+    }, 'a room paused for the shared socket');
+    // Once what was applied before the pause is stored, the paused rooms hold back what follows:
+    // only the catch-up on drain can bring these.
+    const rooms = ['board.flood', 'board.quiet'].map((room) => server.core.rooms.get(room)!);
+    await waitUntil(() => rooms.every((room) => !room.writes.busy), 'the flood is stored');
+    flood.text.insert(0, 'after the pause;');
+    quiet.text.insert(0, 'after the pause;');
+    await waitUntil(
+      () => rooms.every((room) => room.doc.getText('t').toString().startsWith('after the pause;')),
+      'the server has the later edits',
+    );
+
+    reader.resume();
+    await waitUntil(
+      () => sameState(docs.get('board.flood')!, flood.doc),
+      'the flooded room caught up',
+      30_000,
+    );
+    await waitUntil(() => sameState(docs.get('board.quiet')!, quiet.doc), 'the quiet room caught up', 10_000);
+    expect(reader.closeCode).toBeNull();
+    expect(server.core.connectionCount).toBe(4);
   });
 
   it('[S14.1] the per-room endpoint is unchanged beside it, and /_mux is not a room', async () => {
