@@ -39,6 +39,13 @@ export interface RunCounts {
 }
 
 const IDENTITY = { id: 'bench-user', name: 'Bench User', color: '#2b8a3e' };
+const MOVER = { id: 'bench-mover', name: 'Bench Mover', color: '#1971c2' };
+
+/** Skips the first-visit form: the identity is what it would have stored. */
+function identityScript(identity: typeof IDENTITY): string {
+  const value = JSON.stringify(JSON.stringify(identity));
+  return `if (localStorage.getItem('trellis.identity') === null) localStorage.setItem('trellis.identity', ${value});`;
+}
 /** A page is interactive once no long task has run for this long (a shorter TTI quiet window). */
 const QUIET_MS = 1_000;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -59,9 +66,8 @@ export async function measureClient(
   const url = `http://127.0.0.1:${server.port}`;
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 } });
   try {
-    await context.addInitScript({
-      content: `if (localStorage.getItem('trellis.identity') === null) localStorage.setItem('trellis.identity', ${JSON.stringify(JSON.stringify(IDENTITY))});`,
-    });
+    await context.addInitScript({ content: identityScript(IDENTITY) });
+
     await context.addInitScript({ content: PROBE_SCRIPT });
     const page = await context.newPage();
     page.setDefaultTimeout(SETTLE_TIMEOUT_MS);
@@ -132,10 +138,15 @@ export async function measureClient(
     samples.heapAfterGcMb = await heapMb(cdp);
     log(`heap ${samples.heapMb.toFixed(1)} MB, ${samples.heapAfterGcMb.toFixed(1)} MB after GC`);
 
-    // Moves made in another tab, with the keyboard (Space, an arrow, Space): the card goes back and forth
+    // Moves made in another window, with the keyboard (Space, an arrow, Space): the card goes back and forth
     // between the first two columns, near their top. Timed from the dropping keydown there to the frame
     // painted here.
-    const mover = await context.newPage();
+    // Its own window (a browser context of its own): a second page of the same context is a background tab,
+    // whose frames Chromium throttles to about one a second: that would time the throttling.
+    const moverContext = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 } });
+    await moverContext.addInitScript({ content: identityScript(MOVER) });
+    await moverContext.addInitScript({ content: PROBE_SCRIPT });
+    const mover = await moverContext.newPage();
     mover.setDefaultTimeout(SETTLE_TIMEOUT_MS);
     await mover.goto(boardPath);
     await whenFullyLoaded(mover, board);
@@ -166,6 +177,14 @@ export async function measureClient(
       )) as BenchWindow['movesPainted'][number];
       const started = (await mover.evaluate('window.__bench.lastKeydownEpoch')) as number;
       samples.remoteMoveMs.push(painted.painted - started);
+      if (process.env.BENCH_DEBUG) {
+        const tasks = (await page.evaluate(
+          `JSON.stringify(window.__bench.longTasks.filter((t) => performance.timeOrigin + t.end > ${painted.seen - 2000}).map((t) => [Math.round(performance.timeOrigin + t.start - ${started}), Math.round(t.end - t.start)]))`,
+        )) as string;
+        log(
+          `move ${i}: received +${((painted.received ?? Number.NaN) - started).toFixed(0)} seen +${(painted.seen - started).toFixed(0)} painted +${(painted.painted - started).toFixed(0)} ms; long tasks [start, ms] ${tasks}`,
+        );
+      }
       if (painted.received !== null && painted.received >= started) {
         samples.remoteMoveHereMs.push(painted.painted - painted.received);
       }
@@ -174,7 +193,7 @@ export async function measureClient(
       await whenIdle(page);
     }
     log(`remote move: ${fmt(samples.remoteMoveMs)}; from its arrival here: ${fmt(samples.remoteMoveHereMs)}`);
-    await mover.close();
+    await moverContext.close();
 
     // Typing at the end of the long description.
     await page.locator(`[data-card-id="${board.longCard.id}"] .card-open`).click();

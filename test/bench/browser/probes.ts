@@ -22,7 +22,7 @@ export interface BenchWindow {
   /** A remote move being waited for: the card and the column it must appear in. */
   expectMove: { cardId: string; columnId: string } | null;
   /** Per awaited move painted here: epoch ms of the paint, and of the arrival of the message that brought it. */
-  movesPainted: { painted: number; received: number | null }[];
+  movesPainted: { painted: number; received: number | null; seen: number }[];
   /** Epoch ms at which the last websocket or BroadcastChannel message reached this page. */
   lastMessageEpoch: number | null;
   /** Epoch ms at which this page began handling its last keydown (a keyboard drop writes a move). */
@@ -86,7 +86,8 @@ export const PROBE_SCRIPT = `(() => {
       if (column && column.querySelector('[data-card-id="' + move.cardId + '"]')) {
         bench.expectMove = null;
         const received = bench.lastMessageEpoch;
-        afterPaint((at) => bench.movesPainted.push({ painted: performance.timeOrigin + at, received }));
+        const seen = performance.timeOrigin + performance.now();
+        afterPaint((at) => bench.movesPainted.push({ painted: performance.timeOrigin + at, received, seen }));
       }
     }
     if (panelClick !== null) {

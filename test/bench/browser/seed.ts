@@ -104,9 +104,14 @@ export function seedBoard(shape: BoardShape, seed = 1): SeededBoard {
   });
 
   const rooms = new Map<string, Uint8Array>();
-  // Spread the described cards over the columns: every 2,000 / 300-th card or so.
-  const step = Math.max(1, Math.floor(shape.cards / shape.descriptions));
-  const described = Array.from({ length: shape.descriptions }, (_, i) => cardIds[i * step] as string);
+  // The first card, then the next rows of the first four columns (on screen when the board opens: the card
+  // panels are opened from these), then the rest spread over the board.
+  const columnCount = shape.columns;
+  const onScreen = [1, 2, 3].flatMap((row) => [0, 1, 2, 3].map((column) => row * columnCount + column));
+  const chosen = new Set([0, ...onScreen]);
+  const step = Math.max(1, Math.floor(shape.cards / (shape.descriptions - chosen.size)));
+  for (let i = 0; chosen.size < shape.descriptions && i < shape.cards; i += step) chosen.add(i);
+  const described = [...chosen].map((i) => cardIds[i] as string);
   described.forEach((cardId, i) => {
     const markdown = i === 0 ? longMarkdown(shape.longDescriptionChars) : shortMarkdown(random, words);
     const descDoc = describe(markdown);
