@@ -5,7 +5,8 @@
  *
  * - A tab with 1 board + 20 descriptions reconnecting (each document holds the stored copy plus one
  *   offline edit): time until every document is synced, sockets per tab, and server RSS per tab
- *   (RSS with `--rss-tabs` such tabs connected, minus RSS before, divided by their count).
+ *   (on a fresh server with the rooms loaded: RSS with `--rss-tabs` such tabs connected, minus RSS
+ *   before, divided by their count).
  * - A reconnect storm: `--tabs` tabs × 21 documents connected, the server stopped (SIGTERM) and
  *   started again on its data and port; time from "listening" until every document is synced.
  *
@@ -151,6 +152,22 @@ async function seed(wsUrl: string, tabs: number): Promise<Map<string, Uint8Array
   return stored;
 }
 
+/** Loads the rooms of the first `boards` boards and keeps them loaded; returns a function that lets go. */
+async function keepLoaded(wsUrl: string, boards: number): Promise<() => void> {
+  const rooms = [...new Set(Array.from({ length: boards }, (_, t) => roomsOfTab(t)).flat())];
+  const socketsUsed: MuxSocket[] = [];
+  const providers = rooms.map((room, i) => {
+    if (i % 100 === 0)
+      socketsUsed.push(new MuxSocket({ serverUrl: wsUrl, WebSocketImpl: WS, knownMode: 'mux' }));
+    return new MuxRoomProvider(socketsUsed.at(-1)!, room, new Y.Doc());
+  });
+  await until(() => providers.every((p) => p.synced), 'rooms loaded', 60_000);
+  return () => {
+    for (const p of providers) p.destroy();
+    for (const socket of socketsUsed) socket.destroy();
+  };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
@@ -209,12 +226,17 @@ async function main(): Promise<void> {
         result.sockets = tab.socketsOpened();
         tab.destroy();
         await drained(server);
-        // Server RSS per tab.
+        // Server RSS per tab, on a fresh process whose rooms are already loaded (kept so by one
+        // shared socket), so the figure is what the tabs' connections cost, not the documents.
+        await stopServer(server);
+        server = await spawnServer({ ...env, PORT: port });
+        const keeper = await keepLoaded(server.wsUrl, Math.min(rssTabs, BOARDS));
         const before = readMemory(server.pid).rssBytes;
         const many = Array.from({ length: rssTabs }, (_, t) => openTab(mode, server.wsUrl, t, stored));
         await until(() => many.every((t) => t.synced()), `${mode}: ${rssTabs} tabs synced`, 120_000);
         result.rssPerTab.push((readMemory(server.pid).rssBytes - before) / rssTabs);
         for (const t of many) t.destroy();
+        keeper();
         await drained(server);
         // The reconnect storm: every tab connected, the server restarted on its data.
         const storm = Array.from({ length: stormTabs }, (_, t) => openTab(mode, server.wsUrl, t, stored));
