@@ -7,7 +7,7 @@ import {
   useVirtualizer,
   type Virtualizer,
 } from '@tanstack/react-virtual';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CardSnapshot } from '../../shared/board';
 
 /** A column with more cards than this renders only those near its visible part. */
@@ -19,6 +19,8 @@ const ESTIMATED_CARD_PX = 76;
  * already there (focusing a card scrolls it into view, which moves the window along).
  */
 const OVERSCAN_CARDS = 6;
+/** A long column this far outside the viewport (sideways, in the row of columns) renders no card. */
+const NEAR_VIEWPORT_PX = 400;
 
 export interface ShownCard {
   card: CardSnapshot;
@@ -45,8 +47,9 @@ export interface CardWindow {
  * the one being dragged, and keeps the room of the others with a spacer above and below (not padding: the
  * list is the scroll container, and padding would not shrink with it), so a board of thousands of
  * cards mounts, re-renders and registers as drop targets only what is on screen: every mounted card is a
- * dnd-kit sortable, and dnd-kit's registry and React's context updates cost per mounted card. The sortable
- * context keeps every id of the column, so positions count all cards.
+ * dnd-kit sortable, and dnd-kit's registry and React's context updates cost per mounted card. A long column
+ * scrolled out of view in the row of columns renders none. The sortable context keeps every id of the
+ * column, so positions count all cards.
  */
 export function useCardWindow(cards: readonly CardSnapshot[], keepCardId: string | null): CardWindow {
   const [list, setList] = useState<HTMLOListElement | null>(null);
@@ -65,6 +68,7 @@ export function useCardWindow(cards: readonly CardSnapshot[], keepCardId: string
     const last = Math.max(indexes.at(-1) ?? kept, kept);
     return Array.from({ length: last - first + 1 }, (_, i) => first + i);
   }, []);
+  const onScreen = useNearViewport(windowed ? list : null);
   const virtualizer = useVirtualizer({
     count: cards.length,
     enabled: windowed,
@@ -88,6 +92,18 @@ export function useCardWindow(cards: readonly CardSnapshot[], keepCardId: string
       windowed,
     };
   }
+  if (!onScreen && keep.current < 0) {
+    // Scrolled out of view sideways (or not laid out yet): only the room of the cards.
+    const total = virtualizer.getTotalSize();
+    return {
+      listRef: setList,
+      shown: [],
+      spaceBefore: 0,
+      spaceAfter: total,
+      measureRef: undefined,
+      windowed,
+    };
+  }
   const items = virtualizer.getVirtualItems();
   const shown = items.flatMap((item) => {
     const card = cards[item.index];
@@ -107,6 +123,37 @@ export function useCardWindow(cards: readonly CardSnapshot[], keepCardId: string
     measureRef: virtualizer.measureElement,
     windowed,
   };
+}
+
+/**
+ * Whether the element is on screen or near it, followed with an IntersectionObserver. Checked once before the
+ * first paint (a layout effect): a board opens with cards in the columns it shows and none in the others.
+ */
+function useNearViewport(element: Element | null): boolean {
+  const [near, setNear] = useState(false);
+  useLayoutEffect(() => {
+    if (element === null) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      setNear(true);
+      return;
+    }
+    const rect = element.getBoundingClientRect();
+    setNear(
+      rect.right > -NEAR_VIEWPORT_PX &&
+        rect.left < window.innerWidth + NEAR_VIEWPORT_PX &&
+        rect.top < window.innerHeight + NEAR_VIEWPORT_PX,
+    );
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const entry = entries.at(-1);
+        if (entry) setNear(entry.isIntersecting);
+      },
+      { rootMargin: `${NEAR_VIEWPORT_PX}px` },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [element]);
+  return element !== null && near;
 }
 
 /** The viewport's height: what a list not laid out yet (or not at all) is taken to show. */

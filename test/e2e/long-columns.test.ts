@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { addCard, readBoard } from '../../shared/board';
+import { addCard, addColumn, readBoard } from '../../shared/board';
 import { boardRoom } from '../../shared/room-names';
 import { cardNamed, column, createBoard, moveCardByKeyboard } from './support/board';
 import { setupE2ESession } from './support/session';
@@ -16,8 +16,8 @@ const CARDS = 300;
 /** client/board/card-window.ts WINDOW_FROM_CARDS: longer columns render a window of their cards. */
 const WINDOW_FROM_CARDS = 50;
 
-/** Another client (Node, the stock provider) on the board, which writes the long column. */
-async function seedLongColumn(boardId: string) {
+/** Another client (Node, the stock provider) on the board, which writes the long columns. */
+async function seedLongColumn(boardId: string, extraColumns = 0) {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(session.server.url.replace(/^http/, 'ws'), boardRoom(boardId), doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -25,8 +25,14 @@ async function seedLongColumn(boardId: string) {
   });
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
   doc.transact(() => {
-    for (let i = 0; i < CARDS; i++)
+    for (let i = 0; i < CARDS; i++) {
       addCard(doc, { columnId: 'default-0', title: `Card ${i + 1}`, createdBy: 'seeder' });
+    }
+    for (let c = 0; c < extraColumns; c++) {
+      const columnId = addColumn(doc, { title: `Far ${c + 1}` });
+      for (let i = 0; i < 60; i++)
+        addCard(doc, { columnId, title: `Far ${c + 1}.${i + 1}`, createdBy: 'seeder' });
+    }
   });
   return {
     doc,
@@ -91,6 +97,24 @@ describe('long columns', () => {
         const titles = readBoard(seeder.doc).columns[0]?.cards.map((card) => card.title) ?? [];
         return titles.at(-2) === `Card ${CARDS}` && titles.at(-1) === `Card ${CARDS - 1}`;
       });
+    } finally {
+      seeder.close();
+    }
+  });
+
+  it('[long] a long column scrolled out of view in the row renders no card until it comes into view', async () => {
+    const { page } = await session.newUser();
+    const boardId = await createBoard(page);
+    const seeder = await seedLongColumn(boardId, 8);
+    try {
+      const far = column(page, 'Far 8');
+      await far.locator('.column-count').filter({ hasText: '60' }).waitFor();
+      expect(await far.getByRole('article').count()).toBe(0);
+      // Its room is kept: the list scrolls as if every card were there.
+      expect(await far.locator('.card-list').evaluate((list) => list.scrollHeight)).toBeGreaterThan(60 * 40);
+      await far.scrollIntoViewIfNeeded();
+      await cardNamed(far, 'Far 8.1').waitFor();
+      expect(await far.getByRole('article').count()).toBeLessThan(WINDOW_FROM_CARDS);
     } finally {
       seeder.close();
     }
