@@ -18,6 +18,7 @@ import { CloseCode, MessageType } from '../../shared/protocol';
 import { encodeSyncUpdate } from '../../shared/wire';
 import { waitForAsync, waitUntil } from '../support/wait';
 import { TEST_SECRET, token } from './auth-support';
+import { cli } from './support/cli';
 import { cleanup, connectClient, sameState, startTestServer, whenSynced } from './support/harness';
 import { openStallableSocket, whenClosed } from './support/raw-socket';
 import { spawnServer, stopServer } from './support/server-process';
@@ -129,6 +130,27 @@ describe('multiplexed connection', () => {
     const denied = await new Promise<{ code: number }>((resolve) => room.on('denied', resolve));
     expect(denied.code).toBe(CloseCode.tokenExpired);
     expect(socket.status).toBe('connected');
+  });
+
+  it('[S14.3][S12.3] revoking a board closes its rooms on a shared socket with 4401; the others stay', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'trellis-mux-revoke-'));
+    disposers.push(() => rm(dataDir, { recursive: true, force: true }));
+    const server = await startTestServer({ dataDir, authSecret: TEST_SECRET });
+    const socket = muxSocket(server.wsUrl, await token({ boards: ['revoked', 'kept'] }));
+    const revoked = muxRoom(socket, 'board.revoked.card.c1');
+    const kept = muxRoom(socket, 'board.kept');
+    await waitUntil(() => revoked.synced && kept.synced, 'both synced');
+    const denied = new Promise<{ code: number; reason: string }>((resolve) => revoked.on('denied', resolve));
+    const result = await cli(['revoke', 'revoked', '--data-dir', dataDir], { AUTH_SECRET: TEST_SECRET });
+    expect(result, result.stderr).toMatchObject({ code: 0 });
+    expect(result.stderr).toContain('1 connections closed');
+    expect(await denied).toEqual({ code: CloseCode.tokenRevoked, reason: 'token revoked' });
+    kept.doc.getText('t').insert(0, 'kept');
+    await waitUntil(
+      () => server.core.rooms.get('board.kept')?.doc.getText('t').toString() === 'kept',
+      'the other board keeps syncing',
+    );
+    expect(socket.connections).toBe(1);
   });
 
   it('[S14.2] presence is per room: a state set in one room is seen there only', async () => {
