@@ -1,6 +1,6 @@
 import type { ActivityEntry, MemberSnapshot } from '../../shared/board';
 import { timeAgo } from '../app/relative-time';
-import { describeAction, describeEntry, isUnattributed, type NameOf } from './activity-text';
+import { describeAction, isUnattributed, type NameOf } from './activity-text';
 
 /** How to name people: by the board's member list ("Someone" for an unknown or missing id). */
 export function memberNamer(members: ReadonlyMap<string, MemberSnapshot>): NameOf {
@@ -55,13 +55,10 @@ export function ActivityLine({
   return (
     <li className="activity-entry" data-testid="activity-entry" data-kind={entry.kind} data-by={entry.by}>
       {onOpen ? (
-        <button
-          type="button"
-          className="activity-open"
-          onClick={onOpen}
-          aria-label={`${describeEntry(entry, nameOf)}: open the card`}
-        >
+        <button type="button" className="activity-open" onClick={onOpen}>
           {body}
+          {/* Named by what it shows (WCAG 2.5.3), and what choosing it does. */}
+          <span className="visually-hidden">, open the card</span>
         </button>
       ) : (
         <div className="activity-static">{body}</div>
