@@ -368,15 +368,24 @@ function compareText(a: string, b: string): number {
 // ---- structural sharing -------------------------------------------------------------------------------
 
 function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot {
-  const cards = new Map<string, CardSnapshot>();
+  // The card cache already hands back the previous object for every card that did not change, so on a big
+  // board this is mostly identity checks: copies are made only where a rebuilt card equals its old one.
   let cardsSame = prev.cards.size === next.cards.size;
+  let equalRebuilt: Map<string, CardSnapshot> | null = null;
   for (const [id, card] of next.cards) {
     const old = prev.cards.get(id);
-    const kept = old && (old === card || sameCard(old, card)) ? old : card;
-    if (kept !== old) cardsSame = false;
-    cards.set(id, kept);
+    if (old === card) continue;
+    if (old && sameCard(old, card)) {
+      equalRebuilt ??= new Map();
+      equalRebuilt.set(id, old);
+    } else {
+      cardsSame = false;
+    }
   }
-  const pick = (card: CardSnapshot) => cards.get(card.id) ?? card;
+  const kept = equalRebuilt;
+  const cards =
+    kept === null ? next.cards : new Map([...next.cards].map(([id, card]) => [id, kept.get(id) ?? card]));
+  const pick = (card: CardSnapshot) => kept?.get(card.id) ?? card;
   const prevTrashed = new Map<string, CardSnapshot>();
   for (const item of prev.trash) {
     if (item.kind === 'card') prevTrashed.set(item.card.id, item.card);
@@ -389,7 +398,7 @@ function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot
   const trash = shareTrash(prev.trash, next.trash, pickTrashed);
   const prevColumns = new Map(prev.columns.map((c) => [c.id, c]));
   const columns = next.columns.map((column) => {
-    const columnCards = column.cards.map(pick);
+    const columnCards = kept === null ? column.cards : column.cards.map(pick);
     const old = prevColumns.get(column.id);
     if (
       old &&
@@ -403,7 +412,7 @@ function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot
     }
     return { ...column, cards: columnCards };
   });
-  const archivedCards = next.archivedCards.map(pick);
+  const archivedCards = kept === null ? next.archivedCards : next.archivedCards.map(pick);
   const labels = sameList(prev.labels, next.labels, sameShallow) ? prev.labels : next.labels;
   const members = sameList(prev.members, next.members, sameShallow) ? prev.members : next.members;
   const result: BoardSnapshot = {
