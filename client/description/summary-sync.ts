@@ -7,6 +7,12 @@ import type { DocHandle } from '../sync/types';
 export const SUMMARY_QUIET_MS = 400;
 /** …but during continuous typing it is rewritten at least this often. */
 export const SUMMARY_MAX_WAIT_MS = 2_000;
+/**
+ * Once due, the write waits for an idle moment of the page (between keystrokes), at most this long: it
+ * reads the whole description and writes the board (which re-renders the card), and must not hold up the
+ * next keystroke.
+ */
+export const SUMMARY_IDLE_TIMEOUT_MS = 500;
 
 export interface SummarySyncOptions {
   description: Pick<DocHandle, 'doc' | 'getStatus' | 'onStatus' | 'isRemoteOrigin'>;
@@ -43,13 +49,16 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
   const doc = description.doc;
   let quietTimer: ReturnType<typeof setTimeout> | null = null;
   let maxTimer: ReturnType<typeof setTimeout> | null = null;
+  let idle: number | null = null;
   let stopped = false;
 
   const clearTimers = () => {
     if (quietTimer !== null) clearTimeout(quietTimer);
     if (maxTimer !== null) clearTimeout(maxTimer);
+    if (idle !== null) cancelIdleCallback(idle);
     quietTimer = null;
     maxTimer = null;
+    idle = null;
   };
 
   let ownChange = description.getStatus().pending > 0;
@@ -68,11 +77,24 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
     }
   };
 
-  const schedule = () => {
-    if (stopped || !ownChange) return;
+  /** Due: written in the page's next idle moment (where the browser has requestIdleCallback), or now. */
+  const due = () => {
+    if (typeof requestIdleCallback !== 'function') {
+      flush();
+      return;
+    }
     if (quietTimer !== null) clearTimeout(quietTimer);
-    quietTimer = setTimeout(flush, quietMs);
-    if (maxTimer === null) maxTimer = setTimeout(flush, maxWaitMs);
+    if (maxTimer !== null) clearTimeout(maxTimer);
+    quietTimer = null;
+    maxTimer = null;
+    if (idle === null) idle = requestIdleCallback(flush, { timeout: SUMMARY_IDLE_TIMEOUT_MS });
+  };
+
+  const schedule = () => {
+    if (stopped || !ownChange || idle !== null) return;
+    if (quietTimer !== null) clearTimeout(quietTimer);
+    quietTimer = setTimeout(due, quietMs);
+    if (maxTimer === null) maxTimer = setTimeout(due, maxWaitMs);
   };
 
   const handleUpdate = (_update: Uint8Array, origin: unknown) => {
@@ -96,7 +118,7 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
     stopped = true;
     doc.off('update', handleUpdate);
     stopStatus();
-    if (quietTimer !== null || maxTimer !== null) flush();
+    if (quietTimer !== null || maxTimer !== null || idle !== null) flush();
     clearTimers();
   };
 }

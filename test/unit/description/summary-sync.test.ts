@@ -215,3 +215,41 @@ describe('description edits in the activity feed', () => {
     expect(described(boardDoc)).toEqual([]);
   });
 });
+
+describe('the summary write waits for an idle moment of the page', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('once due, it is written in the next idle callback, not in the timer; stopping writes at once', async () => {
+    const idle: (() => void)[] = [];
+    vi.stubGlobal('requestIdleCallback', (callback: () => void) => idle.push(callback));
+    vi.stubGlobal('cancelIdleCallback', () => {});
+    const { doc: boardDoc, cardId, preview } = board();
+    const description = new Y.Doc();
+    const stop = syncSummaryToBoard({
+      description: descriptionHandle(description),
+      boardDoc,
+      cardId,
+      quietMs: QUIET_MS,
+      maxWaitMs: MAX_WAIT_MS,
+    });
+    const editor = boundEditor(description);
+    editor.setMarkdown('Typed between keystrokes');
+    await settle();
+    vi.advanceTimersByTime(MAX_WAIT_MS);
+    // Due, but the page has not been idle yet: nothing written, one idle callback asked for.
+    expect(preview()).toBeNull();
+    expect(idle).toHaveLength(1);
+    idle.shift()?.();
+    expect(preview()).toBe('Typed between keystrokes');
+
+    editor.setMarkdown('Closed before idle');
+    await settle();
+    vi.advanceTimersByTime(MAX_WAIT_MS);
+    expect(preview()).toBe('Typed between keystrokes');
+    stop();
+    expect(preview()).toBe('Closed before idle');
+    editor.destroy();
+  });
+});
