@@ -4,7 +4,7 @@
  *
  * Real Chromium (Debian's, through playwright-core) opens a board of 2,000 cards in 20 columns, 300 of them
  * with descriptions, served by our server (the bundle `npm start` runs), and measures what a person waits
- * for: opening it offline from IndexedDB, a move made in another tab until it is painted, typing at the end
+ * for: opening it offline from IndexedDB, a move made in another window until it is painted, typing at the end
  * of a 100,000-character description, the JS heap, opening a card panel. This tree's client and the client
  * of the baseline revision are built side by side and measured in the same run, alternating, against the
  * same server build and board. Prints one table with the targets (PASS/MISS) and writes
@@ -74,20 +74,20 @@ const FIGURES: Figure[] = [
   },
   {
     key: 'remoteMoveP95',
-    label: 'move in another tab until painted: p95',
+    label: 'move in another window until painted: p95',
     read: (s) => p95(s.remoteMoveMs),
     unit: 'ms',
     target: 50,
   },
   {
     key: 'remoteMoveP50',
-    label: 'move in another tab until painted: p50',
+    label: 'move in another window until painted: p50',
     read: (s) => p50(s.remoteMoveMs),
     unit: 'ms',
   },
   {
     key: 'remoteMoveHereP95',
-    label: 'the same, from its arrival in this tab: p95',
+    label: 'the same, from its arrival in this window: p95',
     read: (s) => p95(s.remoteMoveHereMs),
     unit: 'ms',
   },
@@ -106,10 +106,9 @@ const FIGURES: Figure[] = [
   },
   {
     key: 'typingEventTiming',
-    label: 'typing: keydowns with Event Timing duration ≥ 16 ms',
+    label: 'typing: keydowns with an Event Timing duration ≥ 16 ms (to presentation)',
     read: (s) => (100 * s.keyEventTimingMs.length) / Math.max(1, s.keyMs.length),
     unit: '%',
-    target: 5,
   },
   {
     key: 'heap',
