@@ -1,7 +1,7 @@
 /**
  * One measured run of one client build against our server holding the big board: opening it online, then
  * offline from IndexedDB (several reloads), opening card panels (and the heap after them), moves made in
- * another tab, typing at the end of the 100,000-character description.
+ * another window, typing at the end of the 100,000-character description.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
