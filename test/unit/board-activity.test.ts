@@ -19,7 +19,9 @@ describe('who changed a board', () => {
     const doc = new Y.Doc();
     doc.clientID = 11;
     initBoard(doc, { title: 'Launch', createdBy: 'ada' });
-    expect(changesDuring(doc, () => noteMember(doc, { id: 'ada', name: 'Ada', color: '#1971c2' }))).toEqual([null]);
+    expect(changesDuring(doc, () => noteMember(doc, { id: 'ada', name: 'Ada', color: '#1971c2' }))).toEqual([
+      null,
+    ]);
     let cardId = '';
     expect(
       changesDuring(doc, () => {
