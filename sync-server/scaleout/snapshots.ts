@@ -25,9 +25,17 @@ export async function ensureSchema(pool: Pool): Promise<void> {
       )`);
     // Whether trellis_history holds everything the snapshot covers (S13.1); false for snapshots
     // written before the history was kept or while it was off: the history then starts from one.
-    await client.query(
-      'ALTER TABLE trellis_snapshots ADD COLUMN IF NOT EXISTS history boolean NOT NULL DEFAULT false',
+    // Looked up first: ALTER TABLE locks the table against every instance's reads even when the
+    // column is there already.
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM information_schema.columns
+       WHERE table_name = 'trellis_snapshots' AND column_name = 'history' AND table_schema = current_schema()`,
     );
+    if (rowCount === 0) {
+      await client.query(
+        'ALTER TABLE trellis_snapshots ADD COLUMN IF NOT EXISTS history boolean NOT NULL DEFAULT false',
+      );
+    }
     // Every document's history (S13): segments of updates stamped with the time they were stored.
     await client.query(`
       CREATE TABLE IF NOT EXISTS trellis_history (

@@ -1,38 +1,35 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import * as Y from 'yjs';
 import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-store';
-import { historyKey, historyRange, LevelHistory } from './level-history';
+import { LevelHistory, stampLive } from './level-history';
+import {
+  decodeMeta,
+  encodeMeta,
+  historyKey,
+  historyRange,
+  metaKey,
+  parseUpdateKey,
+  type RoomMeta,
+  roomRange,
+  seqBound,
+  updateKey,
+} from './level-keys';
 
 /**
- * LevelDB layout (after y-leveldb's: an update log keyed by a per-room counter):
- *   `u!<room>!<seq as 12 hex digits>` → one Yjs update (binary)
- *   `m!<room>` → JSON RoomMeta
- *   `c!<key>` → a small record beside the documents (revocations), never part of a room or backup
- *   `h!<room>!…` → the room's history (level-history.ts): every update with the time it was stored
- * Room names never contain `!`, so a room's keys form one contiguous range. A write is handed to
- * the kernel before its promise resolves, so it survives `kill -9` of the server; `sync: true`
- * (the `fsync` option) also survives power loss, at a large cost in latency.
+ * The document store on LevelDB (layout: level-keys.ts). A write is handed to the kernel before its
+ * promise resolves, so it survives `kill -9` of the server; `sync: true` (the `fsync` option) also
+ * survives power loss, at a large cost in latency.
  *
  * The writes of one room run one at a time, in the order they were issued: each allocates its
  * sequence number from the room's metadata, and two writes reading the same metadata would write
  * the same key (the later one silently replacing the earlier). A replace thereby deletes exactly
  * the entries issued before it, which its state covers, in the same atomic batch that writes it.
- * An append's history key is in the same batch as its log entry (S13.1): the history never holds
- * what the log does not, and a compaction leaves it alone.
+ *
+ * The history (S13.1) costs an append nothing but the time in its key: a replace moves the entries
+ * it covers into the room's history range instead of deleting them, in that same atomic batch, so
+ * a crash leaves either the old log or the merged state with the moved entries, never less.
  */
-interface RoomMeta {
-  seq: number;
-  entries: number;
-  bytes: number;
-  updatedAt: number;
-  /** 1 when the history holds everything the room ever stored (absent: written without history). */
-  h?: 1;
-  /** The time of the room's newest history segment (the next one is never earlier). */
-  ht?: number;
-}
-
 export interface LevelDocStoreOptions {
   /** fsync every write (survives power loss; kill -9 is survived either way). */
   fsync?: boolean;
@@ -41,10 +38,6 @@ export interface LevelDocStoreOptions {
   /** Keep every stored update in the room's history (S13); default true. */
   history?: boolean;
 }
-
-const updateKey = (room: string, seq: number) => `u!${room}!${seq.toString(16).padStart(12, '0')}`;
-const roomRange = (room: string) => ({ gt: `u!${room}!`, lt: `u!${room}!~` });
-const metaKey = (room: string) => `m!${room}`;
 
 export class LevelDocStore implements DocStore {
   private readonly db: ClassicLevel<string, Uint8Array>;
@@ -122,45 +115,20 @@ export class LevelDocStore implements DocStore {
     const meta = await this.meta(room);
     const now = this.now();
     const next: RoomMeta = {
+      ...meta,
       seq: meta.seq + 1,
       entries: meta.entries + 1,
       bytes: meta.bytes + update.byteLength,
       updatedAt: now,
-      ...(meta.ht !== undefined ? { ht: meta.ht } : {}),
     };
-    const history: Array<{ type: 'put'; key: string; value: Uint8Array }> = [];
-    if (this.keepHistory) {
-      // A room stored without history (before it was kept, or while it was off) starts it with
-      // what its log holds, so every version holds the whole document up to its time.
-      if (meta.h === undefined && meta.entries > 0) history.push(await this.seedHistory(room, meta, now));
-      const time = Math.max(now, meta.ht ?? 0);
-      history.push({ type: 'put', key: historyKey(room, time, next.seq, update.byteLength), value: update });
-      next.h = 1;
-      next.ht = time;
-    }
     await this.db.batch(
       [
-        { type: 'put', key: updateKey(room, next.seq), value: update },
-        ...history,
+        { type: 'put', key: updateKey(room, next.seq, now), value: update },
         { type: 'put', key: metaKey(room), value: encodeMeta(next) },
       ],
       { sync: this.sync },
     );
     this.metas.set(room, next);
-  }
-
-  /** The room's whole log as one history segment, stamped when it was last written. */
-  private async seedHistory(
-    room: string,
-    meta: RoomMeta,
-    now: number,
-  ): Promise<{ type: 'put'; key: string; value: Uint8Array }> {
-    const updates: Uint8Array[] = [];
-    for await (const value of this.db.values(roomRange(room))) updates.push(value);
-    const state = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    const time = Math.max(Math.min(meta.updatedAt || now, now), meta.ht ?? 0);
-    meta.ht = time;
-    return { type: 'put', key: historyKey(room, time, meta.seq, state.byteLength), value: state };
   }
 
   private async replaceNow(room: string, state: Uint8Array): Promise<void> {
@@ -171,28 +139,35 @@ export class LevelDocStore implements DocStore {
       entries: 1,
       bytes: state.byteLength,
       updatedAt: now,
+      cs: meta.seq + 1,
       ...(meta.ht !== undefined ? { ht: meta.ht } : {}),
     };
-    const history: Array<{ type: 'put'; key: string; value: Uint8Array }> = [];
-    if (this.keepHistory) {
-      // A compaction's state holds what the history holds already. A room whose history does not
-      // hold everything (first written by this replace: a restore, a migration) starts it here.
-      if (meta.h === undefined) {
-        const time = Math.max(now, meta.ht ?? 0);
-        history.push({ type: 'put', key: historyKey(room, time, next.seq, state.byteLength), value: state });
-        next.ht = time;
-      }
-      next.h = 1;
-    }
     // Only entries below the new one: everything issued before this replace, nothing after it.
     const old: string[] = [];
-    for await (const key of this.db.keys({ gt: `u!${room}!`, lt: updateKey(room, next.seq) })) old.push(key);
+    const moves: Array<{ type: 'put'; key: string; value: Uint8Array }> = [];
+    if (this.keepHistory) {
+      let last = meta.ht ?? 0;
+      for await (const [key, value] of this.db.iterator({ gt: `u!${room}!`, lt: seqBound(room, next.seq) })) {
+        old.push(key);
+        const { seq, time } = parseUpdateKey(room, key);
+        // The previous compaction's state: the history holds what it covers already.
+        if (meta.h === 1 && seq <= (meta.cs ?? 0)) continue;
+        last = stampLive(time, last);
+        moves.push({ type: 'put', key: historyKey(room, last, seq, value.byteLength), value });
+      }
+      next.ht = last;
+      // The new state covers what was stored, all of it in the history now. A state written into an
+      // empty room (a restore) brings content the history lacks: the next compaction moves it too.
+      if (old.length > 0) next.h = 1;
+    } else {
+      for await (const key of this.db.keys({ gt: `u!${room}!`, lt: seqBound(room, next.seq) })) old.push(key);
+    }
     // One atomic batch: a crash leaves either the old log or the merged state, never neither.
     await this.db.batch(
       [
         ...old.map((key) => ({ type: 'del' as const, key })),
-        { type: 'put' as const, key: updateKey(room, next.seq), value: state },
-        ...history,
+        ...moves,
+        { type: 'put' as const, key: updateKey(room, next.seq, now), value: state },
         { type: 'put' as const, key: metaKey(room), value: encodeMeta(next) },
       ],
       { sync: this.sync },
@@ -283,12 +258,4 @@ export class LevelDocStore implements DocStore {
     this.metas.set(room, meta);
     return meta;
   }
-}
-
-function encodeMeta(meta: RoomMeta): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(meta));
-}
-
-function decodeMeta(bytes: Uint8Array): RoomMeta {
-  return JSON.parse(new TextDecoder().decode(bytes)) as RoomMeta;
 }

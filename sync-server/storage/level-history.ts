@@ -1,43 +1,24 @@
 import type { ClassicLevel } from 'classic-level';
 import type { HistoryEntry, HistoryLog, HistoryMerge, HistorySegment } from '../core/doc-store';
+import {
+  decodeMeta,
+  historyKey,
+  historyKeyAfter,
+  historyPrefix,
+  historyRange,
+  metaKey,
+  parseSegmentId,
+  parseUpdateKey,
+  roomRange,
+} from './level-keys';
 
 /**
- * A room's history in LevelDB (S13), beside its live log:
- *   `h!<room>!<time: 12 hex digits>!<seq: 12 hex digits>!<bytes: hex>` → the update(s) stored then
- * `time` is when the store took it (epoch ms), `seq` the live log entry that carried it (a merged
- * segment keeps its last one's), so keys sort by time and a room's history is one contiguous range.
- * The size in the key lets a listing read keys only. Writes of history keys happen in the batch of
- * the append they record (level-doc-store.ts), or, for merges, in the room's write order.
+ * A room's history in LevelDB (S13): the `h!` segments compactions moved out of the live log
+ * (level-doc-store.ts, in the compaction's own atomic batch), followed by the live log's entries
+ * that no compaction has moved yet, which can be read but not merged. Both are read from one LevelDB
+ * snapshot, so a compaction moving entries meanwhile is seen wholly or not at all.
  */
-const HEX_TIME = 12;
-const MAX_TIME = 16 ** HEX_TIME - 1;
-
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-
-export function historyPrefix(room: string): string {
-  return `h!${room}!`;
-}
-
-export function historyRange(room: string): { gt: string; lt: string } {
-  return { gt: historyPrefix(room), lt: `${historyPrefix(room)}~` };
-}
-
-export function historyKey(room: string, time: number, seq: number, bytes: number): string {
-  return `${historyPrefix(room)}${segmentId(time, seq, bytes)}`;
-}
-
-function segmentId(time: number, seq: number, bytes: number): string {
-  return `${hex(Math.min(Math.max(0, time), MAX_TIME), HEX_TIME)}!${hex(seq, 12)}!${bytes.toString(16)}`;
-}
-
-function parseId(id: string): { time: number; seq: number; bytes: number } {
-  const [time, seq, bytes] = id.split('!');
-  return {
-    time: Number.parseInt(time!, 16),
-    seq: Number.parseInt(seq!, 16),
-    bytes: Number.parseInt(bytes!, 16),
-  };
-}
+const LIVE = 'live:';
 
 export interface LevelHistoryDeps {
   db: ClassicLevel<string, Uint8Array>;
@@ -46,33 +27,24 @@ export interface LevelHistoryDeps {
   inOrder(room: string, write: () => Promise<void>): Promise<void>;
 }
 
+/**
+ * Stamps for live entries as a compaction will stamp them when it moves them: never before the
+ * previous one (`after` is the history's newest time); an entry without a stamp (written before
+ * stamps existed) takes the previous one.
+ */
+export function stampLive(time: number | null, after: number): number {
+  return Math.max(time ?? after, after);
+}
+
 export class LevelHistory implements HistoryLog {
   constructor(private readonly deps: LevelHistoryDeps) {}
 
   async segments(room: string): Promise<HistorySegment[]> {
-    const prefix = historyPrefix(room);
-    const segments: HistorySegment[] = [];
-    for await (const key of this.deps.db.keys(historyRange(room))) {
-      const id = key.slice(prefix.length);
-      const { time, bytes } = parseId(id);
-      segments.push({ id, time, bytes, mergeable: true });
-    }
-    return segments;
+    return (await this.readAll(room, Number.POSITIVE_INFINITY)).map(({ update: _, ...segment }) => segment);
   }
 
-  async read(room: string, upTo: number): Promise<HistoryEntry[]> {
-    const prefix = historyPrefix(room);
-    const entries: HistoryEntry[] = [];
-    if (upTo < 0) return entries;
-    // Keys stamped at or before `upTo` sort before the first one stamped after it. An iterator reads
-    // one snapshot, so a merge running meanwhile is seen whole or not at all.
-    const end = upTo >= MAX_TIME ? `${prefix}~` : `${prefix}${hex(Math.floor(upTo) + 1, HEX_TIME)}`;
-    for await (const [key, update] of this.deps.db.iterator({ gt: prefix, lt: end })) {
-      const id = key.slice(prefix.length);
-      const { time } = parseId(id);
-      entries.push({ id, time, bytes: update.byteLength, mergeable: true, update });
-    }
-    return entries;
+  read(room: string, upTo: number): Promise<HistoryEntry[]> {
+    return this.readAll(room, upTo);
   }
 
   merge(room: string, merges: readonly HistoryMerge[]): Promise<boolean> {
@@ -80,13 +52,14 @@ export class LevelHistory implements HistoryLog {
     return this.deps
       .inOrder(room, async () => {
         const prefix = historyPrefix(room);
+        if (merges.some((merge) => merge.ids.some((id) => id.startsWith(LIVE)))) return;
         const old = merges.flatMap((merge) => merge.ids.map((id) => `${prefix}${id}`));
         // In the room's write order, after a delete issued before: merging what is gone would bring
         // a deleted room's history back.
         if (!(await this.deps.db.hasMany(old)).every(Boolean)) return;
         const puts = merges.map((merge) => ({
           type: 'put' as const,
-          key: historyKey(room, merge.time, parseId(merge.ids.at(-1)!).seq, merge.update.byteLength),
+          key: historyKey(room, merge.time, parseSegmentId(merge.ids.at(-1)!).seq, merge.update.byteLength),
           value: merge.update,
         }));
         // Deletes first: a merged key equal to an old one is written, not deleted.
@@ -98,5 +71,44 @@ export class LevelHistory implements HistoryLog {
         this.deps.db.compactRange(gt, lt).catch(() => {});
       })
       .then(() => merged);
+  }
+
+  private async readAll(room: string, upTo: number): Promise<HistoryEntry[]> {
+    const { db } = this.deps;
+    const entries: HistoryEntry[] = [];
+    if (upTo < 0) return entries;
+    const snapshot = db.snapshot();
+    try {
+      const prefix = historyPrefix(room);
+      for await (const [key, update] of db.iterator({
+        gt: prefix,
+        lt: historyKeyAfter(room, upTo),
+        snapshot,
+      })) {
+        const id = key.slice(prefix.length);
+        entries.push({
+          id,
+          time: parseSegmentId(id).time,
+          bytes: update.byteLength,
+          mergeable: true,
+          update,
+        });
+      }
+      const stored = await db.get(metaKey(room), { snapshot });
+      if (stored === undefined) return entries;
+      const meta = decodeMeta(stored);
+      let last = meta.ht ?? 0;
+      for await (const [key, update] of db.iterator({ ...roomRange(room), snapshot })) {
+        const { seq, time } = parseUpdateKey(room, key);
+        // The compacted state the history already holds.
+        if (meta.h === 1 && seq <= (meta.cs ?? 0)) continue;
+        last = stampLive(time, last);
+        if (last > upTo) break;
+        entries.push({ id: `${LIVE}${seq}`, time: last, bytes: update.byteLength, mergeable: false, update });
+      }
+      return entries;
+    } finally {
+      await snapshot.close();
+    }
   }
 }

@@ -280,7 +280,8 @@ for (const impl of implementations) {
         clock.set(1_000 * (i + 1));
         await store.append('r', update(`${i};`, doc));
       }
-      // Scaled out, what is still in the stream cannot merge: a compaction moves it first.
+      // What is still in the live log (LevelDB) or the stream (scaled out) cannot merge: a
+      // compaction moves it into the history first.
       await store.replace('r', Y.encodeStateAsUpdate(doc));
       const history = historyOf(store);
       const before = await history.segments('r');

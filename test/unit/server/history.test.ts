@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -271,37 +272,72 @@ describe('the history service', () => {
     expect(reads).toBe(1);
   });
 
-  it('[S13.1] a LevelDB store written without history starts it from its log at the next write, and a compaction keeps it', async () => {
+  it('[S13.1] LevelDB: what was stored while the history was off is kept by the next compaction, the stored state included', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trellis-history-'));
     dirs.push(dir);
     const clock = manualClock(Date.UTC(2026, 0, 1));
     const updates = typed(4);
-    const before = await LevelDocStore.open(dir, { now: () => clock.now(), history: false });
-    await before.append('r', updates[0]!);
-    await before.append('r', updates[1]!);
-    expect(before.history).toBeUndefined();
-    await before.close();
+    const doc = new Y.Doc();
+    const off = await LevelDocStore.open(dir, { now: () => clock.now(), history: false });
+    for (const update of updates.slice(0, 2)) {
+      await off.append('r', update);
+      Y.applyUpdate(doc, update);
+    }
+    // Compacted while off: the two entries go without reaching the history; the state holds them.
+    await off.replace('r', Y.encodeStateAsUpdate(doc));
+    expect(off.history).toBeUndefined();
+    await off.close();
 
     clock.set(Date.UTC(2026, 0, 2));
-    const after = await LevelDocStore.open(dir, { now: () => clock.now() });
-    await after.append('r', updates[2]!);
-    const segments = await after.history!.segments('r');
-    expect(segments.map((s) => s.time)).toEqual([Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 2)]);
-    const history = new History({ store: after, clock, tiers: DEFAULT_HISTORY_TIERS, logger: silentLogger });
+    const on = await LevelDocStore.open(dir, { now: () => clock.now() });
+    const history = new History({ store: on, clock, tiers: DEFAULT_HISTORY_TIERS, logger: silentLogger });
+    await on.append('r', updates[2]!);
+    Y.applyUpdate(doc, updates[2]!);
+    const live = await on.history!.segments('r');
+    expect(live.map((s) => [s.time, s.mergeable])).toEqual([
+      [Date.UTC(2026, 0, 1), false],
+      [Date.UTC(2026, 0, 2), false],
+    ]);
     expect(textOf((await history.version('r', Date.UTC(2026, 0, 1)))!.update)).toBe('ab');
     expect(textOf((await history.version('r', Date.UTC(2026, 0, 2)))!.update)).toBe('abc');
 
     clock.set(Date.UTC(2026, 0, 3));
-    const doc = new Y.Doc();
-    for (const update of updates.slice(0, 3)) Y.applyUpdate(doc, update);
-    await after.replace('r', Y.encodeStateAsUpdate(doc));
-    await after.append('r', updates[3]!);
-    expect((await after.history!.segments('r')).map((s) => s.time)).toEqual([
-      Date.UTC(2026, 0, 1),
-      Date.UTC(2026, 0, 2),
-      Date.UTC(2026, 0, 3),
+    await on.replace('r', Y.encodeStateAsUpdate(doc));
+    await on.append('r', updates[3]!);
+    expect((await on.history!.segments('r')).map((s) => [s.time, s.mergeable])).toEqual([
+      [Date.UTC(2026, 0, 1), true],
+      [Date.UTC(2026, 0, 2), true],
+      [Date.UTC(2026, 0, 3), false],
     ]);
+    expect(textOf((await history.version('r', Date.UTC(2026, 0, 2)))!.update)).toBe('abc');
     expect(textOf((await history.version('r', Date.UTC(2026, 0, 3)))!.update)).toBe('abcd');
-    await after.close();
+    await on.close();
+  });
+
+  it('[S13.1] LevelDB: log entries stored before entries carried their time count as older than every version, and stay in each', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trellis-history-'));
+    dirs.push(dir);
+    const updates = typed(2);
+    // As a store wrote them before: `u!<room>!<seq>` and metadata without history fields.
+    const raw = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await raw.open();
+    await raw.put('u!r!000000000001', updates[0]!);
+    await raw.put(
+      'm!r',
+      new TextEncoder().encode(
+        JSON.stringify({ seq: 1, entries: 1, bytes: updates[0]!.byteLength, updatedAt: 1 }),
+      ),
+    );
+    await raw.close();
+    const clock = manualClock(Date.UTC(2026, 0, 1));
+    const store = await LevelDocStore.open(dir, { now: () => clock.now() });
+    const history = new History({ store, clock, tiers: DEFAULT_HISTORY_TIERS, logger: silentLogger });
+    await store.append('r', updates[1]!);
+    expect((await store.load('r')).updates).toHaveLength(2);
+    expect((await history.versions('r')).map((v) => v.time)).toEqual([Date.UTC(2026, 0, 1)]);
+    expect(textOf((await history.version('r', Date.UTC(2026, 0, 1)))!.update)).toBe('ab');
+    await store.replace('r', Y.mergeUpdates(updates));
+    expect(textOf((await history.version('r', Date.UTC(2026, 0, 1)))!.update)).toBe('ab');
+    await store.close();
   });
 });
