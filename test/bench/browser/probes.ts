@@ -16,7 +16,7 @@ export interface BenchWindow {
   /** Per keydown: from the event's timestamp to after the next paint, ms. */
   keys: number[];
   /** Event Timing entries (keydown, click, pointer…) of at least 16 ms: name and duration. */
-  events: { name: string; duration: number }[];
+  events: { name: string; duration: number; interactionId: number }[];
   /** Per click that opened a card: to the panel painted, and to the description's text painted, ms. */
   panels: { panelMs: number; descriptionMs: number | null }[];
   /** A remote move being waited for: the card and the column it must appear in. */
@@ -49,7 +49,7 @@ export const PROBE_SCRIPT = `(() => {
       }
     }).observe({ type: 'longtask', buffered: true });
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) bench.events.push({ name: entry.name, duration: entry.duration });
+      for (const entry of list.getEntries()) bench.events.push({ name: entry.name, duration: entry.duration, interactionId: entry.interactionId ?? 0 });
     }).observe({ type: 'event', durationThreshold: 16, buffered: true });
   } catch {}
 
