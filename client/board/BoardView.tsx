@@ -1,6 +1,6 @@
 import { DndContext } from '@dnd-kit/core';
 import { horizontalListSortingStrategy, SortableContext } from '@dnd-kit/sortable';
-import { memo, type ReactNode, useMemo, useState } from 'react';
+import { memo, type ReactNode, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { addColumn, type BoardSnapshot, type CardSnapshot, type ColumnSnapshot } from '../../shared/board';
@@ -117,6 +117,7 @@ export const BoardView = memo(function BoardView({
   );
   const dnd = useBoardDnd(board, doc, context.mutation, readOnly);
   const columnIds = useStableIds(board.columns.map((c) => columnDndId(c.id)));
+  const columnRow = useFirstColumnInView(board.columns.length);
   const columnNames = useMemo(() => distinctColumnNames(board.columns), [board.columns]);
   const shownFor = useShownCards(board.columns, cardFilter);
   const openCard = open.card;
@@ -140,7 +141,7 @@ export const BoardView = memo(function BoardView({
         <div className="board-body">
           <DndContext {...dnd.context}>
             <SortableContext items={columnIds} strategy={horizontalListSortingStrategy}>
-              <div className="board-columns">
+              <div className="board-columns" ref={columnRow}>
                 {board.columns.map((column) => (
                   <ColumnView
                     key={column.id}
@@ -208,4 +209,19 @@ function distinctColumnNames(columns: readonly ColumnSnapshot[]): ReadonlyMap<st
         : column.title,
     ]),
   );
+}
+
+/**
+ * Keeps the row of columns at its start when the first columns arrive. A phone's row is a snap scroller,
+ * and Chromium re-snaps to the element it was snapped to after a layout change: before the board loads
+ * that is "+ Add column", so the row would open scrolled to its end.
+ */
+function useFirstColumnInView(columnCount: number) {
+  const row = useRef<HTMLDivElement>(null);
+  const hadColumns = useRef(false);
+  useLayoutEffect(() => {
+    if (!hadColumns.current && columnCount > 0) row.current?.scrollTo?.({ left: 0 });
+    hadColumns.current = columnCount > 0;
+  }, [columnCount]);
+  return row;
 }
