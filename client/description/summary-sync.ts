@@ -3,6 +3,12 @@ import { summarizeDescription } from '../../shared/description-preview';
 import { recordDescriptionEdit, writeDescriptionSummary } from '../../shared/description-summary';
 import type { DocHandle } from '../sync/types';
 
+/** The page's idle callbacks: absent in Node (the unit tests) and in some browsers. */
+const idleCallbacks = globalThis as {
+  requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number;
+  cancelIdleCallback?: (handle: number) => void;
+};
+
 /** Typing pauses this long before the card's preview is rewritten… */
 export const SUMMARY_QUIET_MS = 400;
 /** …but during continuous typing it is rewritten at least this often. */
@@ -55,7 +61,7 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
   const clearTimers = () => {
     if (quietTimer !== null) clearTimeout(quietTimer);
     if (maxTimer !== null) clearTimeout(maxTimer);
-    if (idle !== null) cancelIdleCallback(idle);
+    if (idle !== null) idleCallbacks.cancelIdleCallback?.(idle);
     quietTimer = null;
     maxTimer = null;
     idle = null;
@@ -79,7 +85,7 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
 
   /** Due: written in the page's next idle moment (where the browser has requestIdleCallback), or now. */
   const due = () => {
-    if (typeof requestIdleCallback !== 'function') {
+    if (idleCallbacks.requestIdleCallback === undefined) {
       flush();
       return;
     }
@@ -87,7 +93,8 @@ export function syncSummaryToBoard(options: SummarySyncOptions): () => void {
     if (maxTimer !== null) clearTimeout(maxTimer);
     quietTimer = null;
     maxTimer = null;
-    if (idle === null) idle = requestIdleCallback(flush, { timeout: SUMMARY_IDLE_TIMEOUT_MS });
+    // Called as a method of the global object: a detached call throws in browsers.
+    if (idle === null) idle = idleCallbacks.requestIdleCallback(flush, { timeout: SUMMARY_IDLE_TIMEOUT_MS });
   };
 
   const schedule = () => {
