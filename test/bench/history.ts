@@ -1,6 +1,6 @@
 /**
  * History benchmark: `npm run bench -- --only history` (or `npx tsx test/bench/history.ts [--quick]
- * [--runs N]`). Three parts:
+ * [--runs N] [--parts disk,open,live]`). Three parts:
  *   1. disk: history bytes per 1,000 edits of a typical board and of a typed description, as kept
  *      for the last day (every change), then thinned to one version an hour and one a day; and then
  *      LevelDB's files, fully compacted (compressed), with history on minus off;
@@ -252,8 +252,10 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string', default: 'bench-results' },
+      parts: { type: 'string', default: 'disk,open,live' },
     },
   });
+  const parts = new Set(values.parts.split(','));
   installCleanupHandlers();
   buildServerBundle();
   const quick = values.quick;
@@ -265,6 +267,18 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
 
+  const results: Record<string, unknown> = { machine, quick, runs };
+  if (parts.has('disk')) results.disk = await diskPart(quick);
+  if (parts.has('open')) results.open = await openPart(quick);
+  if (parts.has('live')) results.live = await livePart(quick, runs, Number(values.seed));
+  const outDir = path.resolve(REPO_ROOT, values.out);
+  mkdirSync(outDir, { recursive: true });
+  const outFile = path.join(outDir, `history-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(REPO_ROOT, outFile)}`);
+}
+
+async function diskPart(quick: boolean) {
   const disk = {
     board: await diskPer1000(boardEdits(quick ? 300 : 1000)),
     description: await diskPer1000(typedDescription(quick ? 300 : 1000)),
@@ -280,6 +294,10 @@ async function main(): Promise<void> {
     );
   }
 
+  return disk;
+}
+
+async function openPart(quick: boolean) {
   const changes = quick ? 10_000 : 100_000;
   process.stderr.write(`\nbuilding a year of history: ${changes.toLocaleString('en')} changes\n`);
   const open = await openFigures(changes, quick ? 3 : 5);
@@ -299,11 +317,14 @@ async function main(): Promise<void> {
   console.log(`| listing (${open.versions} versions) | ${open.listMs!.toFixed(1)} ms |`);
   console.log(`| history kept | ${open.segments} segments, ${kib(open.historyBytes!)} |`);
   console.log(`| content matches | ${open.contentOk === 100 ? 'yes' : 'NO'} |`);
+  return open;
+}
 
+async function livePart(quick: boolean, runs: number, seed: number) {
   const pool = new GeneratorPool(2);
   let live: Record<Mode, Metrics>;
   try {
-    live = await liveFigures(quick, runs, pool, Number(values.seed));
+    live = await liveFigures(quick, runs, pool, seed);
   } finally {
     await pool.stopAll();
   }
@@ -325,12 +346,7 @@ async function main(): Promise<void> {
     const on = live.on[key]!;
     console.log(`| ${label} | ${format(off)} | ${format(on)} | ${(on / off).toFixed(2)}× |`);
   }
-
-  const outDir = path.resolve(REPO_ROOT, values.out);
-  mkdirSync(outDir, { recursive: true });
-  const outFile = path.join(outDir, `history-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, `${JSON.stringify({ machine, quick, runs, disk, open, live }, null, 2)}\n`);
-  console.log(`\nresults: ${path.relative(REPO_ROOT, outFile)}`);
+  return live;
 }
 
 main().then(
