@@ -16,6 +16,7 @@ import {
   type DocHandle,
   defaultServerUrl,
   retryNow,
+  type SyncStatus,
   useDescriptionsWaiting,
   useDocument,
   useSyncStatus,
@@ -35,8 +36,6 @@ import { isReadOnlyToken } from './share-token';
 export function BoardPage({ boardId, me }: { boardId: string; me: Participant }) {
   const handle = useDocument(boardRoom(boardId));
   const status = useSyncStatus(handle);
-  // "Saved" covers the board's descriptions too, open or not.
-  const cardsWaiting = useDescriptionsWaiting(boardId);
   // The server's answer decides; a read token's own claim makes the board read-only before that (and offline).
   // Re-read every render (one small localStorage entry): a new link for this board replaces the token.
   const readOnly = status.readOnly || isReadOnlyToken(boardToken(boardId));
@@ -71,7 +70,7 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
   return (
     <section className="board-page" data-testid="board-page" data-board-id={boardId}>
       <div className="board-page-bar">
-        <StatusBar status={status} cardsWaiting={cardsWaiting} onRetry={retryNow} />
+        <BoardStatusBar boardId={boardId} status={status} />
         <ShareButton boardId={boardId} />
       </div>
       {/* The view writes (noteMember…) on mount: only after the local copy loaded, or it writes blind. */}
@@ -82,6 +81,17 @@ export function BoardPage({ boardId, me }: { boardId: string; me: Participant })
       )}
     </section>
   );
+}
+
+/**
+ * The status bar, with the board's descriptions waiting to sync. Its own component: that count changes twice
+ * per keystroke in a description (waiting, then stored), which must re-render only the status bar, not the
+ * page and the board under it.
+ */
+function BoardStatusBar({ boardId, status }: { boardId: string; status: SyncStatus }) {
+  // "Saved" covers the board's descriptions too, open or not.
+  const cardsWaiting = useDescriptionsWaiting(boardId);
+  return <StatusBar status={status} cardsWaiting={cardsWaiting} onRetry={retryNow} />;
 }
 
 function LoadedBoard({
