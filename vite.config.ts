@@ -9,7 +9,7 @@ export default defineConfig({
   root: `${root}client`,
   plugins: [
     react(),
-    // Offline app shell (owned by the app-shell engineer): precache the build, answer every
+    // Offline app shell: precache the build, answer every
     // navigation with index.html (SPA routes like /b/<id>), never touch the server's own endpoints.
     // Websockets never go through a service worker, so sync is unaffected.
     VitePWA({

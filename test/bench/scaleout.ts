@@ -1,5 +1,5 @@
 /**
- * Scale-out benchmark (issue 7): `npx tsx test/bench/scaleout.ts [--quick] [--runs N]` (N runs per
+ * Scale-out benchmark: `npx tsx test/bench/scaleout.ts [--quick] [--runs N]` (N runs per
  * measurement, the one with the median p99 reported).
  *
  * Starts Redis and PostgreSQL (as the integration tests do), three scale-out instances and one

@@ -1,5 +1,5 @@
 /**
- * Scale-out failure behaviour (issue 7): an instance killed mid-edit, Redis killed and restarted
+ * Scale-out failure behaviour: an instance killed mid-edit, Redis killed and restarted
  * from its append-only file, an instance stopped with SIGTERM. Each test has its own Redis and
  * PostgreSQL, because they break things.
  */

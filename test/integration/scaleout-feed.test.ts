@@ -1,5 +1,5 @@
 /**
- * The Redis feed and store in-process (issue 7): what one instance's read loop delivers, and that
+ * The Redis feed and store in-process: what one instance's read loop delivers, and that
  * it catches up when a compaction trimmed entries while its reader was disconnected.
  */
 import Redis from 'ioredis';

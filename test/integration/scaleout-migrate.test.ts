@@ -1,5 +1,5 @@
 /**
- * Migration between single-node LevelDB and scale-out Redis + PostgreSQL (issue 7): every document
+ * Migration between single-node LevelDB and scale-out Redis + PostgreSQL: every document
  * moves in both directions without losing an item or a deletion, and scale-out instances serve
  * the migrated documents.
  */

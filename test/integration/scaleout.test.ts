@@ -1,5 +1,5 @@
 /**
- * Scale-out mode (issue 7): several identical server processes on one Redis and one PostgreSQL.
+ * Scale-out mode: several identical server processes on one Redis and one PostgreSQL.
  * Clients spread over the instances must behave as if there were one server.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

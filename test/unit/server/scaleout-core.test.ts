@@ -1,5 +1,5 @@
 /**
- * The core's side of scale-out (issue 7), without Redis: a room with a `DocFeed` subscribes after
+ * The core's side of scale-out, without Redis: a room with a `DocFeed` subscribes after
  * its load from the stored cursor, applies other instances' updates without storing them again,
  * broadcasts them at once, and shares awareness both ways.
  */
