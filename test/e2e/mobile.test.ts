@@ -83,6 +83,8 @@ describe('small screens (≤ 480 px)', () => {
     await touch(cdp, 'touchStart', from.x, from.y);
     // dnd-kit's TouchSensor picks the card up after a 250 ms hold: it is lifted then.
     await page.locator('.board-card.lifted').waitFor({ timeout: 5_000 });
+    // dnd-kit measures the drop targets in the frame after the pick-up.
+    await nextFrame(page);
     const steps = 8;
     for (let step = 1; step <= steps; step += 1) {
       await touch(cdp, 'touchMove', from.x, from.y + ((to.y + 30 - from.y) * step) / steps);

@@ -1,32 +1,13 @@
-/**
- * S10.1 against the real server process: backups taken while a client keeps editing (and the log is
- * compacted again and again) restore to documents holding everything acknowledged before each backup
- * began, with nothing left pending.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelDocStore } from '../../sync-server/storage/level-doc-store';
 import { waitUntil } from '../support/wait';
 import { cli } from './support/cli';
-import { cleanup, connectClient, whenSynced } from './support/harness';
-import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
+import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
+import { spawnServer } from './support/server-process';
 
-const started: ServerProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await cleanup();
-  for (const server of started.splice(0)) await stopServer(server, 'SIGKILL');
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'trellis-backup-'));
-  dirs.push(dir);
-  return dir;
-}
+afterEach(cleanup);
 
 const ROUNDS = 5;
 const EDITS_PER_ROUND = 120;
@@ -37,7 +18,7 @@ const EDITS_PER_ROUND = 120;
 const COMPACT_THRESHOLD = 2;
 
 async function restoredDocs(file: string, rooms: string[]): Promise<Map<string, Y.Doc>> {
-  const dir = join(await tempDir(), 'restored');
+  const dir = join(await tempDir('trellis-backup-'), 'restored');
   const restored = await cli(['restore', file, '--data-dir', dir]);
   expect(restored).toMatchObject({ code: 0, stderr: `restored ${rooms.length} rooms\n` });
   const store = await LevelDocStore.open(dir);
@@ -64,9 +45,9 @@ const pendingOf = (doc: Y.Doc) => {
 
 describe('[S10] backup while the server runs', () => {
   it('[S10] a backup taken during steady editing restores every update acknowledged before it began, with no pending structs', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await tempDir('trellis-backup-');
     const server = await spawnServer({ DATA_DIR: dataDir, COMPACT_THRESHOLD: String(COMPACT_THRESHOLD) });
-    started.push(server);
+    killOnCleanup(server);
     const rooms = ['board.steady', 'board.steady.card.c1'];
     const writers = rooms.map((room) => connectClient(server.wsUrl, room));
     // What an observer has received, the server has stored (S2): that is what it acknowledged.
@@ -87,7 +68,7 @@ describe('[S10] backup while the server runs', () => {
         );
         const acknowledged = observers.map((observer) => observer.text.toString());
         const writtenBefore = written;
-        const file = join(await tempDir(), `round-${round}.ndjson`);
+        const file = join(await tempDir('trellis-backup-'), `round-${round}.ndjson`);
         files.push(file);
         // The server holds the data dir: the CLI goes through it.
         const backup = await cli(['backup', file, '--data-dir', dataDir]);

@@ -15,9 +15,8 @@ import {
   backupRoomLine,
   sha256,
 } from '../../sync-server/admin/formats';
-import { LevelDocStore } from '../../sync-server/storage/level-doc-store';
 import { pendingStructsUpdate, textState, undecodableBytes } from '../support/damaged-updates';
-import { type CliResult, cli } from './support/cli';
+import { type CliResult, cli, dataDirWith, storedTexts } from './support/cli';
 import { cleanup, startTestServer } from './support/harness';
 
 const dirs: string[] = [];
@@ -62,32 +61,6 @@ async function exportFile(board: string, rooms: Rooms): Promise<string> {
   return file;
 }
 
-/** A data dir holding exactly these rooms (each one stored entry, or several). */
-async function dataDirWith(rooms: Record<string, Uint8Array | Uint8Array[]>): Promise<string> {
-  const dir = await tempDir();
-  const store = await LevelDocStore.open(dir);
-  for (const [room, entries] of Object.entries(rooms)) {
-    for (const entry of Array.isArray(entries) ? entries : [entries]) await store.append(room, entry);
-  }
-  await store.close();
-  return dir;
-}
-
-async function storedTexts(dir: string): Promise<Record<string, string>> {
-  const store = await LevelDocStore.open(dir);
-  try {
-    const texts: Record<string, string> = {};
-    for (const { room } of await store.list()) {
-      const doc = new Y.Doc();
-      for (const update of (await store.load(room)).updates) Y.applyUpdate(doc, update);
-      texts[room] = doc.getText('t').toString();
-    }
-    return texts;
-  } finally {
-    await store.close();
-  }
-}
-
 /** Failed, with one line on stderr and no stack trace. */
 function expectOneLineFailure(result: CliResult): void {
   expect(result.code).toBe(1);
@@ -123,7 +96,7 @@ describe('[S10] restore checks every room before writing anything', () => {
     expect(existsSync(fresh)).toBe(false);
 
     // With --force into a directory that holds the good room: it stays as it was.
-    const existing = await dataDirWith({ 'board.good': textState('kept') });
+    const existing = await dataDirWith(await tempDir(), { 'board.good': textState('kept') });
     expectOneLineFailure(await cli(['restore', file, '--data-dir', existing, '--force']));
     expect(await storedTexts(existing)).toEqual({ 'board.good': 'kept' });
   });
@@ -162,7 +135,7 @@ describe('[S10] restore checks every room before writing anything', () => {
 
 describe('[S10] import checks every room of its board before writing anything', () => {
   it('[S10] refuses rooms of another board, invalid names and undecodable states; a good export then imports, on a data dir and through a running server', async () => {
-    const dir = await dataDirWith({ 'board.other': textState('other board') });
+    const dir = await dataDirWith(await tempDir(), { 'board.other': textState('other board') });
     const server = await startTestServer({ dataDir: await tempDir() });
     const targets = [
       { name: 'data dir', args: ['--data-dir', dir], texts: () => storedTexts(dir) },
@@ -234,7 +207,7 @@ describe('[S10] import checks every room of its board before writing anything', 
 
 describe('[S10] verify', () => {
   it('[S10] reports every room of a data dir, of the server that holds it, and of a backup file, with sizes; exits 1 on any problem', async () => {
-    const dir = await dataDirWith({
+    const dir = await dataDirWith(await tempDir(), {
       'board.ok': textState('fine'),
       'board.bad': undecodableBytes(300, 4),
       'board.log': [textState('a'), undecodableBytes(40, 5)],
@@ -271,7 +244,7 @@ describe('[S10] verify', () => {
       { room: 'board.bad', status: 'undecodable', bytes: 30 },
     ]);
 
-    const clean = await dataDirWith({ 'board.ok': textState('fine') });
+    const clean = await dataDirWith(await tempDir(), { 'board.ok': textState('fine') });
     expect(await cli(['verify', '--data-dir', clean])).toMatchObject({
       code: 0,
       stderr: `the data directory ${clean}: 1 rooms, all ok\n`,
@@ -279,7 +252,7 @@ describe('[S10] verify', () => {
   });
 
   it('[S10] backup refuses, in one line, a store whose update log cannot be merged', async () => {
-    const dir = await dataDirWith({
+    const dir = await dataDirWith(await tempDir(), {
       'board.ok': textState('fine'),
       'board.log': [textState('a'), undecodableBytes(40, 7)],
     });
@@ -298,7 +271,10 @@ describe('[S10] verify', () => {
 
 describe('[S7] inspect of a corrupt room', () => {
   it('[S7] prints one line instead of a stack trace', async () => {
-    const dir = await dataDirWith({ 'board.bad': undecodableBytes(200, 8), 'board.gap': secondOnly });
+    const dir = await dataDirWith(await tempDir(), {
+      'board.bad': undecodableBytes(200, 8),
+      'board.gap': secondOnly,
+    });
     const bad = await cli(['inspect', 'board.bad', '--data-dir', dir]);
     expectOneLineFailure(bad);
     expect(bad.stderr).toContain('"board.bad" (undecodable');

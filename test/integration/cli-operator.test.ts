@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { LevelDocStore } from '../../sync-server/storage/level-doc-store';
 import { VERSION } from '../../sync-server/version';
 import { textState, undecodableBytes } from '../support/damaged-updates';
 import { TEST_SECRET } from './auth-support';
-import { type CliResult, cli } from './support/cli';
+import { type CliResult, cli, dataDirWith, storedTexts } from './support/cli';
 import { cleanup, startTestServer } from './support/harness';
 import { freePort } from './support/scaleout-services';
 
@@ -32,32 +31,6 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'trellis-operator-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A data dir holding these rooms, one stored entry each (several for an array). */
-async function dataDirWith(rooms: Record<string, Uint8Array | Uint8Array[]>): Promise<string> {
-  const dir = await tempDir();
-  const store = await LevelDocStore.open(dir);
-  for (const [room, entries] of Object.entries(rooms)) {
-    for (const entry of Array.isArray(entries) ? entries : [entries]) await store.append(room, entry);
-  }
-  await store.close();
-  return dir;
-}
-
-async function storedTexts(dir: string): Promise<Record<string, string>> {
-  const store = await LevelDocStore.open(dir);
-  try {
-    const texts: Record<string, string> = {};
-    for (const { room } of await store.list()) {
-      const doc = new Y.Doc();
-      for (const update of (await store.load(room)).updates) Y.applyUpdate(doc, update);
-      texts[room] = doc.getText('t').toString();
-    }
-    return texts;
-  } finally {
-    await store.close();
-  }
 }
 
 /** Failed with exit code 1 and exactly one line on stderr, `trellis-server <command>: …`. */
@@ -105,7 +78,7 @@ describe('trellis-server: one readable line for everyday mistakes', () => {
   });
 
   it('an output directory that does not exist, for backup and export', async () => {
-    const dir = await dataDirWith({ 'board.out': textState('board') });
+    const dir = await dataDirWith(await tempDir(), { 'board.out': textState('board') });
     const nowhere = join(await tempDir(), 'no', 'such', 'dir');
     const backup = await cli(['backup', join(nowhere, 'b.ndjson'), '--data-dir', dir]);
     expectOneLine(backup, 'backup');
@@ -124,7 +97,7 @@ describe('trellis-server: one readable line for everyday mistakes', () => {
   });
 
   it('Redis and PostgreSQL down during migrate: both named (never a password), within seconds; a held data directory', async () => {
-    const dir = await dataDirWith({ 'board.mig': textState('m') });
+    const dir = await dataDirWith(await tempDir(), { 'board.mig': textState('m') });
     const [redisPort, pgPort] = [await freePort(), await freePort()];
     const started = Date.now();
     const urls = [
@@ -182,7 +155,7 @@ describe('trellis-server refuses what does not exist', () => {
   });
 
   it('compact of a room that is not stored: refused, on the data dir and through the running server', async () => {
-    const dir = await dataDirWith({ 'board.here': [textState('a'), textState('b')] });
+    const dir = await dataDirWith(await tempDir(), { 'board.here': [textState('a'), textState('b')] });
     const local = await cli(['compact', 'board.nosuch', '--data-dir', dir]);
     expectOneLine(local, 'compact');
     expect(local.stderr).toContain('no room board.nosuch is stored');
@@ -209,7 +182,7 @@ describe('trellis-server backup', () => {
     expectOneLine(await cli(['backup', file, '--data-dir', join(out, 'none')]), 'backup');
     expectOneLine(await cli(['backup', file, '--server', `http://127.0.0.1:${await freePort()}`]), 'backup');
     // Halfway: a room whose log cannot be merged, on the data dir and through the server.
-    const damaged = await dataDirWith({
+    const damaged = await dataDirWith(await tempDir(), {
       'board.a': textState('a'),
       'board.z': [textState('z'), undecodableBytes(40, 9)],
     });
@@ -221,14 +194,17 @@ describe('trellis-server backup', () => {
   });
 
   it('writes the backup readable by its owner only (0600)', async () => {
-    const dir = await dataDirWith({ 'board.secret': textState('private') });
+    const dir = await dataDirWith(await tempDir(), { 'board.secret': textState('private') });
     const file = join(await tempDir(), 'b.ndjson');
     expect(await cli(['backup', file, '--data-dir', dir])).toMatchObject({ code: 0 });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('[S10.1] backup --stdout | restore - carries every room, in process and between two commands; a cut stream is refused (S10.2)', async () => {
-    const dir = await dataDirWith({ 'board.p': textState('piped'), 'board.p.card.c': textState('card') });
+    const dir = await dataDirWith(await tempDir(), {
+      'board.p': textState('piped'),
+      'board.p.card.c': textState('card'),
+    });
     const server = await startTestServer({ dataDir: dir });
     const backup = await cli(['backup', '--stdout', '--data-dir', dir]);
     expect(backup.code, backup.stderr).toBe(0);

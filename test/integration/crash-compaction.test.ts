@@ -1,18 +1,8 @@
-/**
- * Crash safety across compactions: a writer makes thousands of single edits, 1–3 ms apart, in a
- * server whose update log is compacted every few writes, and the server is killed with SIGKILL at
- * a seeded random moment. Whatever an observer had received before the kill must be in the
- * document a fresh client loads afterwards, with no pending structs. Several rounds share one data
- * dir, so each round also loads what the killed rounds before it left.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { seededRandom, waitUntil } from '../support/wait';
-import { cleanup, connectClient, whenSynced } from './support/harness';
-import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
+import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
+import { spawnServer, stopServer } from './support/server-process';
 
 const SEED = 0x5eed_c0de;
 const ROUNDS = 4;
@@ -29,13 +19,7 @@ const BULK_CHARS = 1_500_000;
 const MAX_EDITS_PER_ROUND = 1_500;
 const ROOM = 'board.crash';
 
-const started: ServerProcess[] = [];
-let dataDir = '';
-afterEach(async () => {
-  await cleanup();
-  for (const server of started.splice(0)) await stopServer(server, 'SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterEach(cleanup);
 
 /** The structs of `update` that `doc` does not hold yet (0: doc covers it). */
 function missingStructs(doc: Y.Doc, update: Uint8Array): number {
@@ -45,7 +29,7 @@ function missingStructs(doc: Y.Doc, update: Uint8Array): number {
 describe('crash safety of the update log', () => {
   it(`[S2.1][S3.2] kill -9 at seeded random moments while the log compacts loses nothing an observer received (seed ${SEED})`, async () => {
     const random = seededRandom(SEED);
-    dataDir = await mkdtemp(join(tmpdir(), 'trellis-crash-'));
+    const dataDir = await tempDir('trellis-crash-');
     let totalEdits = 0;
 
     for (let round = 0; round < ROUNDS; round++) {
@@ -56,7 +40,7 @@ describe('crash safety of the update log', () => {
         BATCH_WINDOW_MS: round % 2 === 0 ? '5' : '0',
       };
       const server = await spawnServer(env);
-      started.push(server);
+      killOnCleanup(server);
       const writer = connectClient(server.wsUrl, ROOM);
       const observer = connectClient(server.wsUrl, ROOM);
       await Promise.all([whenSynced(writer), whenSynced(observer)]);
@@ -92,7 +76,7 @@ describe('crash safety of the update log', () => {
       totalEdits += edits;
 
       const restarted = await spawnServer(env);
-      started.push(restarted);
+      killOnCleanup(restarted);
       const fresh = connectClient(restarted.wsUrl, ROOM);
       await whenSynced(fresh);
       const restored = fresh.text.toString().split(';').filter(Boolean).length;

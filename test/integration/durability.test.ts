@@ -1,30 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait';
-import { cleanup, connectClient, whenSynced } from './support/harness';
-import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
+import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
+import { spawnServer } from './support/server-process';
 
-const started: ServerProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await cleanup();
-  for (const server of started.splice(0)) await stopServer(server, 'SIGKILL');
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'trellis-durable-'));
-  dirs.push(dir);
-  return dir;
-}
+afterEach(cleanup);
 
 describe('durability of the server process', () => {
   it('[S2.1] kill -9 mid-edit loses nothing any client had received', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await tempDir('trellis-durable-');
     const first = await spawnServer({ DATA_DIR: dataDir });
-    started.push(first);
+    killOnCleanup(first);
     const writer = connectClient(first.wsUrl, 'room-kill');
     const observer = connectClient(first.wsUrl, 'room-kill');
     await Promise.all([whenSynced(writer), whenSynced(observer)]);
@@ -47,7 +32,7 @@ describe('durability of the server process', () => {
     observer.provider.disconnect();
 
     const second = await spawnServer({ DATA_DIR: dataDir });
-    started.push(second);
+    killOnCleanup(second);
     const fresh = connectClient(second.wsUrl, 'room-kill');
     await whenSynced(fresh);
     const restored = fresh.text.toString();
@@ -58,9 +43,9 @@ describe('durability of the server process', () => {
   });
 
   it('[S2.1] a clean restart (SIGTERM) keeps every edit and exits 0', async () => {
-    const dataDir = await tempDir();
+    const dataDir = await tempDir('trellis-durable-');
     const first = await spawnServer({ DATA_DIR: dataDir });
-    started.push(first);
+    killOnCleanup(first);
     const a = connectClient(first.wsUrl, 'room-restart');
     await whenSynced(a);
     for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `x${i};`);
@@ -73,7 +58,7 @@ describe('durability of the server process', () => {
     a.provider.disconnect();
 
     const second = await spawnServer({ DATA_DIR: dataDir });
-    started.push(second);
+    killOnCleanup(second);
     const fresh = connectClient(second.wsUrl, 'room-restart');
     await whenSynced(fresh);
     expect(fresh.text.toString().split(';').filter(Boolean)).toHaveLength(50);

@@ -1,17 +1,8 @@
-/**
- * The history survives what the live log survives (S13.1): a writer edits a server whose log is
- * compacted every few writes (each compaction moving entries into the history), the server is
- * killed with SIGKILL at seeded moments, and after each restart the newest version holds exactly
- * what the document holds, and every earlier version is a part of it.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { seededRandom, waitUntil } from '../support/wait';
-import { cleanup, connectClient, whenSynced } from './support/harness';
-import { type ServerProcess, spawnServer, stopServer } from './support/server-process';
+import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
+import { spawnServer, stopServer } from './support/server-process';
 
 const SEED = 0x4157_0e1;
 const ROUNDS = 3;
@@ -19,13 +10,7 @@ const COMPACT_THRESHOLD = 40;
 const MAX_EDITS_PER_ROUND = 800;
 const ROOM = 'board.crash-history';
 
-const started: ServerProcess[] = [];
-let dataDir = '';
-afterEach(async () => {
-  await cleanup();
-  for (const server of started.splice(0)) await stopServer(server, 'SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterEach(cleanup);
 
 function docOf(update: Uint8Array): Y.Doc {
   const doc = new Y.Doc();
@@ -41,11 +26,11 @@ function missingStructs(doc: Y.Doc, update: Uint8Array): number {
 describe('crash safety of the history', () => {
   it(`[S13.1][S3.2] kill -9 while compactions move entries into the history: the newest version is the document, each earlier one a part of it (seed ${SEED})`, async () => {
     const random = seededRandom(SEED);
-    dataDir = await mkdtemp(join(tmpdir(), 'trellis-history-crash-'));
+    const dataDir = await tempDir('trellis-history-crash-');
     const env = { DATA_DIR: dataDir, COMPACT_THRESHOLD: String(COMPACT_THRESHOLD), STATIC_DIR: 'none' };
     for (let round = 0; round < ROUNDS; round++) {
       const server = await spawnServer(env);
-      started.push(server);
+      killOnCleanup(server);
       const writer = connectClient(server.wsUrl, ROOM);
       await whenSynced(writer);
       if (round === 0) writer.doc.getText('bulk').insert(0, 'x'.repeat(200_000));
@@ -66,7 +51,7 @@ describe('crash safety of the history', () => {
       writer.destroy();
 
       const restarted = await spawnServer(env);
-      started.push(restarted);
+      killOnCleanup(restarted);
       const fresh = connectClient(restarted.wsUrl, ROOM);
       await whenSynced(fresh);
       const live = Y.encodeStateAsUpdate(fresh.doc);

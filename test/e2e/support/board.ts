@@ -63,8 +63,10 @@ export async function moveCardByKeyboard(page: Page, title: string, keys: readon
   const handle = page.getByRole('button', { name: `Move card: ${title}`, exact: true });
   await handle.focus();
   await page.keyboard.press('Space');
-  // dnd-kit marks the handle pressed once the drag has started and measured the drop targets.
+  // dnd-kit marks the handle pressed once the drag has started; it measures the drop targets in the
+  // frame after (a person's first arrow press never comes sooner).
   await page.locator('[aria-pressed="true"][aria-roledescription="draggable card"]').waitFor();
+  await afterNextPaint(page);
   for (const key of keys) {
     await page.keyboard.press(key);
     await afterNextPaint(page);

@@ -6,6 +6,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ServerConfig } from '../../../sync-server/config';
 import { type RunningServer, type StartOptions, startServer } from '../../../sync-server/server';
+import { type ServerProcess, stopServer } from './server-process';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -83,6 +84,19 @@ export function whenSynced(client: TestClient, timeoutMs = 10_000): Promise<void
       resolve();
     });
   });
+}
+
+/** A temporary directory that cleanup() removes (after what was started later in it stopped). */
+export async function tempDir(prefix = 'trellis-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A spawned server that cleanup() kills (SIGKILL, by its PID) if it still runs. */
+export function killOnCleanup(server: ServerProcess): ServerProcess {
+  cleanups.push(() => stopServer(server, 'SIGKILL'));
+  return server;
 }
 
 /** Call from afterEach: destroys clients and stops servers the test started, newest first. */
