@@ -25,7 +25,16 @@ import {
  */
 export const RAW_ECHO_TYPE = 0xf0;
 
-export type ClientMode = 'yjs' | 'raw';
+/**
+ * 'hocuspocus': the y-websocket messages inside Hocuspocus's framing, which prefixes every frame
+ * with its document's name (its way of carrying many documents on one socket) and wants an auth
+ * message before it answers anything else for that document.
+ */
+export type ClientMode = 'yjs' | 'raw' | 'hocuspocus';
+
+/** Hocuspocus message types besides the y-websocket ones (@hocuspocus/server's MessageType). */
+const HOCUSPOCUS_AUTH = 2;
+const HOCUSPOCUS_SYNC_REPLY = 4;
 
 export interface ClientHandlers {
   onEdit?(marker: Marker, receivedAtMs: number): void;
@@ -64,6 +73,8 @@ export class BenchClient {
   private readonly stepTwoWaiters: (() => void)[] = [];
   private readonly syncedWaiters: (() => void)[] = [];
   private readonly openPromise: Promise<void>;
+  /** Hocuspocus mode: the document name every frame starts with; null otherwise. */
+  private readonly docName: string | null;
   syncedAtMs = Number.NaN;
   /** When the frame being handled arrived (before the client applied it). */
   lastMessageAtMs = Number.NaN;
@@ -76,6 +87,7 @@ export class BenchClient {
 
   constructor(options: BenchClientOptions) {
     this.options = options;
+    this.docName = options.mode === 'hocuspocus' ? new URL(options.url).pathname.slice(1) : null;
     this.map = this.doc.getMap('bench');
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return;
@@ -187,7 +199,15 @@ export class BenchClient {
   }
 
   private send(message: Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.docName === null) {
+      this.ws.send(message);
+      return;
+    }
+    const encoder = encoding.createEncoder();
+    encoding.writeVarString(encoder, this.docName);
+    encoding.writeUint8Array(encoder, message);
+    this.ws.send(encoding.toUint8Array(encoder));
   }
 
   private sendStepOne(): void {
@@ -213,6 +233,14 @@ export class BenchClient {
 
   private handleOpen(): void {
     this.openedAtMs = nowEpochMs();
+    if (this.docName !== null) {
+      // Hocuspocus answers a document only after its auth message (an empty token: no auth hook).
+      const auth = encoding.createEncoder();
+      encoding.writeVarUint(auth, HOCUSPOCUS_AUTH);
+      encoding.writeVarUint(auth, 0);
+      encoding.writeVarString(auth, '');
+      this.send(encoding.toUint8Array(auth));
+    }
     // What the y-websocket provider sends on open: sync step 1, then its awareness state.
     this.sendStepOne();
     this.sendAwareness();
@@ -238,7 +266,9 @@ export class BenchClient {
       return;
     }
     const decoder = decoding.createDecoder(data);
-    const type = decoding.readVarUint(decoder);
+    if (this.docName !== null) decoding.readVarString(decoder);
+    let type = decoding.readVarUint(decoder);
+    if (this.docName !== null && type === HOCUSPOCUS_SYNC_REPLY) type = MessageType.sync;
     switch (type) {
       case MessageType.sync: {
         const step = decoding.readVarUint(decoder);

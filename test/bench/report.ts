@@ -64,7 +64,16 @@ export interface ScenarioReport {
 }
 
 export function renderScenario(report: ScenarioReport, runsWanted: number): string {
-  const header = ['metric', ...report.servers, 'ours÷ref', 'ours÷raw', 'target', 'result'];
+  const withHocuspocus = report.servers.includes('hocuspocus');
+  const header = [
+    'metric',
+    ...report.servers,
+    'ours÷ref',
+    'ours÷raw',
+    ...(withHocuspocus ? ['ours÷hp'] : []),
+    'target',
+    'result',
+  ];
   const rows: string[][] = [header];
   for (const metric of report.metrics) {
     const cells = report.servers.map((kind) =>
@@ -79,6 +88,9 @@ export function renderScenario(report: ScenarioReport, runsWanted: number): stri
       ...cells,
       ratio(report.medians.ours?.[metric.key], report.medians.reference?.[metric.key]),
       ratio(report.medians.ours?.[metric.key], report.medians.raw?.[metric.key]),
+      ...(withHocuspocus
+        ? [ratio(report.medians.ours?.[metric.key], report.medians.hocuspocus?.[metric.key])]
+        : []),
       target?.text ?? '',
       verdict,
     ]);
@@ -158,4 +170,56 @@ export function renderSummary(reports: ScenarioReport[]): string {
     rows.push([`${target.scenario} ${target.metric}`, shown, target.text, verdict || 'not measured']);
   }
   return `\n== targets for our server\n${table(rows)}`;
+}
+
+/**
+ * The crowd ramp's verdict: the largest step whose every target held (all delivered, p99 ≤ 1.0× the
+ * raw relay's), and for each step where the CPU went: the busiest generator and all of them together
+ * against the server (2 cores are shared by the server and the generators).
+ */
+export function renderCrowdCeiling(reports: ScenarioReport[]): string | null {
+  const steps = reports
+    .filter((r) => /^crowd-\d+$/.test(r.name))
+    .map((r) => ({ report: r, clients: Number(r.name.slice('crowd-'.length)) }))
+    .sort((a, b) => a.clients - b.clients);
+  if (steps.length === 0) return null;
+  const rows: string[][] = [
+    [
+      'clients',
+      'asked/s',
+      'delivered',
+      'p99 ours',
+      'p99 raw',
+      'ours÷raw',
+      'server cores',
+      'gen cores (all)',
+      'busiest gen',
+      'holds',
+    ],
+  ];
+  let ceiling: number | null = null;
+  for (const { report, clients } of steps) {
+    const ours = report.medians.ours ?? {};
+    const raw = report.medians.raw ?? {};
+    const holds = TARGETS.filter((t) => t.scenario === report.name).every(
+      (t) => judge(t, report.medians).verdict === 'PASS',
+    );
+    if (holds) ceiling = clients;
+    rows.push([
+      String(clients),
+      formatValue(clients * (clients - 1), '/s'),
+      formatValue(ours.delivered, '%'),
+      formatValue(ours.p99, 'ms'),
+      formatValue(raw.p99, 'ms'),
+      ratio(ours.p99, raw.p99),
+      formatValue(ours.serverCores, 'cores'),
+      formatValue(ours.genCoresTotal, 'cores'),
+      formatValue(ours.genCores, 'cores'),
+      holds ? 'yes' : 'no',
+    ]);
+  }
+  return (
+    `\n== crowd ramp (1 board × N clients × 1 edit/s), our server\n${table(rows)}\n` +
+    `  highest client count that holds (100 % delivered, p99 ≤ 1.0× raw): ${ceiling ?? 'none of the steps'}`
+  );
 }

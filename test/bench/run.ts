@@ -15,9 +15,9 @@ import { installCleanupHandlers } from './children';
 import { GeneratorPool } from './generators';
 import { makePlan, type Plan } from './plan';
 import { machineInfo } from './proc';
-import { renderScenario, renderSummary, type ScenarioReport } from './report';
+import { renderCrowdCeiling, renderScenario, renderSummary, type ScenarioReport } from './report';
 import type { Metrics } from './scenarios/common';
-import { REPO_ROOT, SERVER_KINDS, type ServerKind } from './servers';
+import { DEFAULT_SERVERS, REPO_ROOT, SERVER_KINDS, type ServerKind } from './servers';
 import { median } from './stats';
 
 const HELP = `usage: npm run bench -- [options]
@@ -31,7 +31,7 @@ const HELP = `usage: npm run bench -- [options]
                         changes with the activity feed and without; mux: one socket per tab against
                         one per document (a tab reconnecting, RSS per tab, a reconnect storm);
                         these five run last)
-  --servers a,b         servers to measure (default ours,reference,raw)
+  --servers a,b         servers to measure (default ours,reference,raw; the latency scenario adds hocuspocus)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
   --out DIR             where to write the JSON (default bench-results)`;
@@ -91,7 +91,7 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   if (!(Number.isInteger(generators) && generators >= 1))
     throw new Error(`--generators: expected a positive integer`);
 
-  const serverNames = parseList(values.servers) ?? [...SERVER_KINDS];
+  const serverNames = parseList(values.servers) ?? [...DEFAULT_SERVERS];
   for (const name of serverNames) {
     if (!(SERVER_KINDS as readonly string[]).includes(name))
       throw new Error(`--servers: unknown server ${name}`);
@@ -160,13 +160,18 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   };
 
   for (const scenario of scenarios) {
-    const notApplicable = servers.filter((k) => scenario.notApplicable?.includes(k));
-    const active = servers.filter((k) => !notApplicable.includes(k));
+    // Without --servers, a scenario's extra peers (Hocuspocus in the latency scenario) join the default.
+    const scenarioServers =
+      values.servers === undefined
+        ? [...servers, ...(scenario.extraServers ?? []).filter((k) => !servers.includes(k))]
+        : servers;
+    const notApplicable = scenarioServers.filter((k) => scenario.notApplicable?.includes(k));
+    const active = scenarioServers.filter((k) => !notApplicable.includes(k));
     const report: ScenarioReport = {
       name: scenario.name,
       description: scenario.description,
       metrics: scenario.metrics,
-      servers,
+      servers: scenarioServers,
       medians: {},
       runs: {},
       errors: {},
@@ -228,6 +233,8 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   }
   if (scenarios.length > 0) {
     console.log(renderSummary(reports));
+    const crowd = renderCrowdCeiling(reports);
+    if (crowd !== null) console.log(crowd);
     const end = machineInfo().loadAverage;
     console.log(
       `\nload average at end ${end.map((l) => l.toFixed(2)).join(' ')}; results: ${path.relative(REPO_ROOT, outFile)}`,

@@ -1,4 +1,4 @@
-/** Start and stop the three servers under test, each as its own process on a free 127.0.0.1 port. */
+/** Start and stop the servers under test, each as its own process on a free 127.0.0.1 port. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { stopChild, track } from './children';
 import { freePort, sleep } from './proc';
 
-export const SERVER_KINDS = ['ours', 'reference', 'raw'] as const;
+export const SERVER_KINDS = ['ours', 'reference', 'raw', 'hocuspocus'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+/** Measured when `--servers` is not given; a scenario may add others (`Scenario.extraServers`). */
+export const DEFAULT_SERVERS: readonly ServerKind[] = ['ours', 'reference', 'raw'];
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Our server as `npm run build` bundles it. */
@@ -72,6 +74,8 @@ function commandFor(
       };
     case 'raw':
       return { args: ['--import', 'tsx', 'test/bench/raw-relay.ts'], env: base };
+    case 'hocuspocus':
+      return { args: ['--import', 'tsx', 'test/bench/hocuspocus-server.ts'], env: base };
   }
 }
 
@@ -89,13 +93,17 @@ function healthy(port: number): Promise<boolean> {
   });
 }
 
-/** `extraEnv` overrides settings for one use (the cold-load history build lifts our rate limit). */
+/**
+ * `extraEnv` overrides settings for one use (the cold-load history build lifts our rate limit);
+ * `port` restarts a server where its clients expect it (0: a free one).
+ */
 export async function startServer(
   kind: ServerKind,
   dataDir: string,
   extraEnv: NodeJS.ProcessEnv = {},
+  port = 0,
 ): Promise<RunningServer> {
-  const port = await freePort();
+  if (port === 0) port = await freePort();
   const command = commandFor(kind, port, dataDir);
   const args = command.args;
   const env = { ...command.env, ...extraEnv };

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type GeneratorHandle, type GeneratorPool, splitRoundRobin } from '../generators';
 import type { ClientSpec } from '../messages';
+import type { ClientMode } from '../protocol-client';
 import { type RunningServer, type ServerKind, startServer } from '../servers';
 
 /** One measured number of one run. NaN = not measured / not meaningful for that server. */
@@ -30,6 +31,8 @@ export interface Scenario {
   name: string;
   description: string;
   metrics: MetricSpec[];
+  /** Peers measured besides the default servers unless `--servers` is given (Hocuspocus). */
+  extraServers?: ServerKind[];
   /** Servers for which the scenario means nothing (the raw relay has no sync or storage). */
   notApplicable?: ServerKind[];
   /** Once per server before its runs (the cold-load history); returns state passed to each run. */
@@ -88,6 +91,11 @@ export function debugPhase(label: string): void {
     process.stderr.write(`    [${((performance.now() - debugStart) / 1000).toFixed(2)} s] ${label}\n`);
 }
 
+/** How a server's clients speak: raw frames, the y-websocket protocol, or Hocuspocus's framing of it. */
+export function clientModeFor(kind: ServerKind): ClientMode {
+  return kind === 'raw' ? 'raw' : kind === 'hocuspocus' ? 'hocuspocus' : 'yjs';
+}
+
 /** Generator CPU use over the load window, in cores (1.0 = one core busy all the time). */
 export function coresUsed(cpuMs: number, wallMs: number): number {
   return wallMs > 0 ? cpuMs / wallMs : Number.NaN;
@@ -116,7 +124,7 @@ export async function connectAll(
         {
           type: 'connect',
           baseUrl: server.wsUrl,
-          mode: kind === 'raw' ? 'raw' : 'yjs',
+          mode: clientModeFor(kind),
           clients: shares[i] ?? [],
           concurrency: options.concurrency,
           startAtMs: 0,

@@ -39,6 +39,7 @@ export const LOAD_METRICS = [
   { key: 'unexpectedCloses', label: 'clients dropped by the server', unit: 'count' },
   { key: 'deliveriesPerS', label: 'deliveries / s', unit: '/s' },
   { key: 'genCores', label: 'busiest generator CPU', unit: 'cores' },
+  { key: 'genCoresTotal', label: 'all generators CPU', unit: 'cores' },
   { key: 'genLagP99', label: 'generator event-loop delay p99', unit: 'ms' },
 ] as const satisfies Scenario['metrics'];
 
@@ -140,6 +141,7 @@ export function loadScenario(shape: LoadShape): Scenario {
           awarenessP99: awareness.percentile(99),
           deliveriesPerS: (delivered * 1000) / settings.loadMs,
           genCores: Math.max(...stats.map((s) => coresUsed(s.cpuUserMs + s.cpuSystemMs, s.wallMs))),
+          genCoresTotal: stats.reduce((n, s) => n + coresUsed(s.cpuUserMs + s.cpuSystemMs, s.wallMs), 0),
           genLagP99: Math.max(...stats.map((s) => s.eventLoopDelayP99Ms)),
           editsSent: sent.reduce((n, s) => n + s.count, 0),
           expected,
