@@ -26,6 +26,14 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** A version's time as a feed entry names it: "3 Dec 14:00" (this browser's time zone and language). */
+export function versionTime(ms: number): string {
+  const date = new Date(ms);
+  const day = date.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${day} ${time}`;
+}
+
 /** The sentence after the author's name, as pieces. */
 export function describeAction(entry: ActivityEntry, nameOf: NameOf): Piece[] {
   switch (entry.kind) {
@@ -35,6 +43,8 @@ export function describeAction(entry: ActivityEntry, nameOf: NameOf): Piece[] {
       return ['renamed the board from ', named(entry.from), ' to ', named(entry.to)];
     case 'board.retention':
       return [`set the trash to keep deleted things for ${plural(entry.days, 'day', 'days')}`];
+    case 'board.reverted':
+      return [`restored the board to the version of ${versionTime(entry.version)}`];
     case 'column.added':
       return ['added column ', named(entry.column.title)];
     case 'column.renamed':
@@ -84,6 +94,14 @@ export function describeAction(entry: ActivityEntry, nameOf: NameOf): Piece[] {
       return entry.auto
         ? [named(entry.card.title), ' was removed from the trash after its time there']
         : ['purged ', named(entry.card.title), ' from the trash'];
+    case 'card.reverted':
+      return ['restored ', named(entry.card.title), ` to the version of ${versionTime(entry.version)}`];
+    case 'card.descriptionReverted':
+      return [
+        'restored the description of ',
+        named(entry.card.title),
+        ` to the version of ${versionTime(entry.version)}`,
+      ];
     case 'card.labels': {
       const parts: Piece[][] = [];
       if (entry.added.length > 0)

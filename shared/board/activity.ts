@@ -52,6 +52,8 @@ export type ActivityDetail =
   | { readonly kind: 'board.created'; readonly title: string }
   | { readonly kind: 'board.renamed'; readonly from: string; readonly to: string }
   | { readonly kind: 'board.retention'; readonly days: number }
+  /** The whole board brought back to the version of `version` (ms); `cards`: cards written (B16.3). */
+  | { readonly kind: 'board.reverted'; readonly version: number; readonly cards: number }
   | { readonly kind: 'column.added'; readonly column: ActivityRef }
   | { readonly kind: 'column.renamed'; readonly column: ActivityRef; readonly from: string }
   | { readonly kind: 'column.moved'; readonly column: ActivityRef }
@@ -71,6 +73,10 @@ export type ActivityDetail =
   | { readonly kind: 'card.deleted'; readonly card: ActivityRef; readonly column: ActivityRef }
   | { readonly kind: 'card.restored'; readonly card: ActivityRef; readonly column: ActivityRef }
   | { readonly kind: 'card.purged'; readonly card: ActivityRef; readonly auto: boolean }
+  /** A card brought back to the version of `version` (ms, B16.2). */
+  | { readonly kind: 'card.reverted'; readonly card: ActivityRef; readonly version: number }
+  /** A card's description brought back to the version of `version` (ms, B16.4). */
+  | { readonly kind: 'card.descriptionReverted'; readonly card: ActivityRef; readonly version: number }
   | {
       readonly kind: 'card.labels';
       readonly card: ActivityRef;
@@ -296,6 +302,10 @@ const FIELDS: Record<ActivityKind, readonly (readonly [string, FieldType])[]> = 
     ['to', 'string'],
   ],
   'board.retention': [['days', 'number']],
+  'board.reverted': [
+    ['version', 'number'],
+    ['cards', 'number'],
+  ],
   'column.added': [['column', 'ref']],
   'column.renamed': [
     ['column', 'ref'],
@@ -340,6 +350,14 @@ const FIELDS: Record<ActivityKind, readonly (readonly [string, FieldType])[]> = 
   'card.purged': [
     ['card', 'ref'],
     ['auto', 'bool'],
+  ],
+  'card.reverted': [
+    ['card', 'ref'],
+    ['version', 'number'],
+  ],
+  'card.descriptionReverted': [
+    ['card', 'ref'],
+    ['version', 'number'],
   ],
   'card.labels': [
     ['card', 'ref'],

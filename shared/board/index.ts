@@ -73,6 +73,12 @@ export {
   setTrashRetention,
   trashRetentionDays,
 } from './mutations/trash';
+export {
+  type BoardRestoreResult,
+  recordDescriptionRestore,
+  restoreBoardToVersion,
+  restoreCardToVersion,
+} from './mutations/versions';
 export { compareByOrder, type Ordered } from './order';
 export {
   type BoardSnapshot,
