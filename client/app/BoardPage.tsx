@@ -124,8 +124,9 @@ function LoadedBoard({
     me,
     readOnly,
   });
-  // The card panel's own activity, the Activity and Trash buttons; what expired leaves the trash.
-  const history = useHistorySlots(rituals);
+  // The card panel's own activity and versions, the Activity, Versions and Trash buttons; what expired
+  // leaves the trash.
+  const history = useHistorySlots(rituals, { boardId });
   useTrashExpiry(handle, readOnly);
   useChangeRecord(boardId, handle, me);
   useBoardSearchIndexing(boardId, handle.doc);

@@ -18,6 +18,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocHandle } from '../sync/types';
 import { watchEmptyParagraphs } from './empty-paragraphs';
+import { registerEditorDoc } from './open-editors';
 
 export interface EditorBridge {
   /** The document this editor's Lexical binding uses; never shared with anything else. */
@@ -47,6 +48,7 @@ export function createEditorBridge(handle: Pick<DocHandle, 'doc' | 'awareness' |
   const origin = new BridgeOrigin();
   let attached = false;
   let stopWatching = () => {};
+  let unregister = () => {};
 
   const toEditor = (update: Uint8Array, from: unknown) => {
     if (from !== origin) Y.applyUpdate(editorDoc, update, origin);
@@ -66,6 +68,7 @@ export function createEditorBridge(handle: Pick<DocHandle, 'doc' | 'awareness' |
     shared.on('update', toEditor);
     editorDoc.on('update', toShared);
     stopWatching = watchEmptyParagraphs(shared);
+    unregister = registerEditorDoc(shared, editorDoc);
   };
   const detach = () => {
     if (!attached) return;
@@ -73,6 +76,7 @@ export function createEditorBridge(handle: Pick<DocHandle, 'doc' | 'awareness' |
     shared.off('update', toEditor);
     editorDoc.off('update', toShared);
     stopWatching();
+    unregister();
     // Our caret leaves the others' screens when the editor closes, not when the document is released
     // (later). Lexical sets the state again before it reconnects (StrictMode's rehearsal unmount).
     handle.awareness.setLocalState(null);
