@@ -5,7 +5,6 @@
  * fetched before: lists and versions are kept in memory for the life of the tab (a version never changes;
  * a list is refreshed whenever the server can be asked).
  */
-import { httpBase } from '../../app/share-api';
 
 export interface VersionInfo {
   /** Milliseconds since the epoch: the version holds every update stored up to then. */
@@ -73,6 +72,17 @@ export interface VersionSourceOptions {
   isOnline?: () => boolean;
 }
 
+/** The HTTP base of the sync server, from its websocket URL (as share-api.ts derives it; no DOM here). */
+function httpBase(serverUrl: string): string {
+  return serverUrl.replace(/^ws(s?):\/\//, 'http$1://').replace(/\/+$/, '');
+}
+
+/** The browser's idea of being online; true where there is no navigator (Node). */
+function browserOnline(): boolean {
+  const nav = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
+  return nav?.onLine ?? true;
+}
+
 /** Kept for the life of the tab, per server: what offline viewing can show (see above). */
 const lists = new Map<string, VersionList>();
 const updates = new Map<string, Uint8Array>();
@@ -80,7 +90,7 @@ const updates = new Map<string, Uint8Array>();
 export function httpVersionSource(options: VersionSourceOptions): VersionSource {
   const base = httpBase(options.serverUrl);
   const fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
-  const isOnline = options.isOnline ?? (() => navigator.onLine);
+  const isOnline = options.isOnline ?? browserOnline;
   const headers: Record<string, string> =
     options.token === null ? {} : { authorization: `Bearer ${options.token}` };
   const roomUrl = (room: string) => `${base}/history/${encodeURIComponent(room)}`;
@@ -90,7 +100,7 @@ export function httpVersionSource(options: VersionSourceOptions): VersionSource 
     if (!isOnline()) throw new VersionError({ kind: 'offline' });
     let response: Response;
     try {
-      response = await fetchImpl(url, { headers, cache: 'no-store' });
+      response = await fetchImpl(url, { headers });
     } catch {
       throw new VersionError({ kind: isOnline() ? 'unreachable' : 'offline' });
     }
