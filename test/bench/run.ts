@@ -30,7 +30,11 @@ const HELP = `usage: npm run bench -- [options]
                         against an earlier commit's; feed-size: a board's encoded size after 100,000
                         changes with the activity feed and without; mux: one socket per tab against
                         one per document (a tab reconnecting, RSS per tab, a reconnect storm);
-                        these five run last)
+                        idle: 20,000 idle connections over 2,000 boards (RSS, reconnect after a
+                        restart) and 10,000 idle boards (RSS, unload rate), or idle-connections /
+                        idle-boards; latency: 1 board × 100 clients × 1 edit/s against Hocuspocus
+                        too; crowd: 1 board × 100 … 1,000 clients × 1 edit/s and the highest count
+                        that holds; the harnesses from scaleout to idle run last)
   --servers a,b         servers to measure (default ours,reference,raw; the latency scenario adds hocuspocus)
   --generators N        load-generator processes (default 2)
   --seed N              seed for edit/renewal phases (default 1)
@@ -108,18 +112,37 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
   const runFeedSize = onlyArg === null || onlyArg.includes('feed-size');
   // `mux`: one socket per tab against one per document (test/bench/mux.ts).
   const runMux = onlyArg === null || onlyArg.includes('mux');
+  // `idle`: 20,000 idle connections and 10,000 idle boards (test/bench/idle.ts; `idle-connections`
+  // or `idle-boards` for one part).
+  const idleParts = ['connections', 'boards'].filter(
+    (part) => onlyArg === null || onlyArg.includes('idle') || onlyArg.includes(`idle-${part}`),
+  );
   const only =
     onlyArg === null
       ? null
       : onlyArg.filter(
-          (o) => o !== 'scaleout' && o !== 'history' && o !== 'browser' && o !== 'feed-size' && o !== 'mux',
+          (o) =>
+            o !== 'scaleout' &&
+            o !== 'history' &&
+            o !== 'browser' &&
+            o !== 'feed-size' &&
+            o !== 'mux' &&
+            !o.startsWith('idle'),
         );
   // A name selects that scenario; a prefix that is no scenario's name selects all it starts (`edits`).
   const names = new Set(plan.scenarios.map((s) => s.name));
   const scenarios = plan.scenarios.filter(
     (s) => only === null || only.some((o) => s.name === o || (!names.has(o) && s.name.startsWith(o))),
   );
-  if (scenarios.length === 0 && !runScaleOut && !runHistory && !runBrowser && !runFeedSize && !runMux)
+  if (
+    scenarios.length === 0 &&
+    !runScaleOut &&
+    !runHistory &&
+    !runBrowser &&
+    !runFeedSize &&
+    !runMux &&
+    idleParts.length === 0
+  )
     throw new Error(`--only: no scenario matches ${values.only}`);
 
   const machine = machineInfo();
@@ -265,6 +288,26 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
       { cwd: REPO_ROOT, stdio: 'inherit' },
     );
     if (result.status !== 0) throw new Error(`mux bench failed (exit ${result.status})`);
+  }
+  if (idleParts.length > 0) {
+    console.log('\n== idle (test/bench/idle.ts): many idle connections and boards on one instance');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/bench/idle.ts',
+        ...(values.quick ? ['--quick'] : []),
+        ...(values.runs !== undefined ? ['--runs', values.runs] : []),
+        '--parts',
+        idleParts.join(','),
+        ...(values.servers !== undefined ? ['--servers', values.servers] : []),
+        '--out',
+        values.out,
+      ],
+      { cwd: REPO_ROOT, stdio: 'inherit' },
+    );
+    if (result.status !== 0) throw new Error(`idle bench failed (exit ${result.status})`);
   }
   if (runHistory) {
     console.log(
