@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import type { ServerConfig } from '../../../sync-server/config';
 import type { DocStore } from '../../../sync-server/core/doc-store';
-import { type RunningServer, startServer } from '../../../sync-server/server';
+import { type RunningServer, type StartOptions, startServer } from '../../../sync-server/server';
 import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -128,7 +128,14 @@ async function snapshotClient(target: string): Promise<void> {
   }
 }
 
-export async function startAppServer(overrides: Partial<ServerConfig> = {}): Promise<AppServer> {
+/**
+ * `options.clock`: the server's clock (an `OffsetClock` lets a test store a version "yesterday", S13.1);
+ * kept across `stop()`/`start()`.
+ */
+export async function startAppServer(
+  overrides: Partial<ServerConfig> = {},
+  options: Pick<StartOptions, 'clock'> = {},
+): Promise<AppServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'trellis-e2e-data-'));
   // Serve a snapshot: a `vite build` elsewhere in the shared tree empties dist/client mid-run.
   const staticDir = await mkdtemp(join(tmpdir(), 'trellis-e2e-client-'));
@@ -145,8 +152,16 @@ export async function startAppServer(overrides: Partial<ServerConfig> = {}): Pro
   const watches = new Set<StoredWatch>();
   const mirrors = new Map<string, Y.Doc>();
   const start = async (port: number) => {
-    const store = await LevelDocStore.open(config.dataDir, { fsync: config.fsync ?? false });
-    return startServer({ ...config, port }, { store: observedStore(store, watches, mirrors) });
+    // History times come from the store's clock (S13.1): the server's, when the test gave one.
+    const clock = options.clock;
+    const store = await LevelDocStore.open(config.dataDir, {
+      fsync: config.fsync ?? false,
+      ...(clock ? { now: () => clock.now() } : {}),
+    });
+    return startServer(
+      { ...config, port },
+      { store: observedStore(store, watches, mirrors), ...(options.clock ? { clock: options.clock } : {}) },
+    );
   };
   let server: RunningServer | null = await start(0);
   const port = server.port;

@@ -5,6 +5,7 @@ import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-cor
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Participant } from '../../../shared/presence';
 import type { ServerConfig } from '../../../sync-server/config';
+import type { StartOptions } from '../../../sync-server/server';
 import { type AppServer, startAppServer } from './app-server';
 import { type LaunchedBrowser, launchChromium } from './chromium';
 
@@ -31,7 +32,10 @@ const IDENTITY_KEY = 'trellis.identity';
  * Per test file: one server and one browser. Per test: fresh contexts, screenshots of every open
  * page into test/artifacts/ when the test failed, then the contexts are closed.
  */
-export function setupE2ESession(serverConfig: Partial<ServerConfig> = {}): E2ESession {
+export function setupE2ESession(
+  serverConfig: Partial<ServerConfig> = {},
+  serverOptions: Pick<StartOptions, 'clock'> = {},
+): E2ESession {
   let server: AppServer | null = null;
   let launched: LaunchedBrowser | null = null;
   let users: User[] = [];
@@ -39,7 +43,7 @@ export function setupE2ESession(serverConfig: Partial<ServerConfig> = {}): E2ESe
 
   beforeAll(async () => {
     launched = await launchChromium();
-    server = await startAppServer(serverConfig);
+    server = await startAppServer(serverConfig, serverOptions);
   });
 
   beforeEach(async (context) => {
