@@ -3,11 +3,13 @@ import { readBoard } from '../../../shared/board';
 import { descriptionRoom } from '../../../shared/room-names';
 import { useBoardContext } from '../../board/context';
 import { type DocHandle, useDocument } from '../../sync';
+import { CardVersionsPanel } from './CardVersionsPanel';
 import { DescriptionVersionsPanel } from './DescriptionVersionsPanel';
 import type { VersionSource } from './version-source';
 
 /**
- * The card panel's "Versions of the description" button and its dialog. The dialog opens the
+ * The card panel's "Versions of the card" and "Versions of the description" buttons and their dialogs.
+ * The description's dialog opens the
  * description's document (the page shares it with the editor) and offers it for restoring once its local
  * copy has loaded: a restore computed against a copy still loading would miss what it holds.
  */
@@ -20,27 +22,48 @@ export function CardVersions({
   cardId: string;
   source: () => VersionSource;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<'card' | 'description' | null>(null);
   return (
-    <>
+    <p className="card-versions">
       <button
         type="button"
         aria-haspopup="dialog"
-        onClick={() => setOpen(true)}
+        onClick={() => setOpen('card')}
+        data-testid="card-versions-button"
+      >
+        Versions of the card
+      </button>{' '}
+      <button
+        type="button"
+        aria-haspopup="dialog"
+        onClick={() => setOpen('description')}
         data-testid="description-versions-button"
       >
         Versions of the description
       </button>
-      {open ? (
-        <CardVersionsDialog
-          boardId={boardId}
-          cardId={cardId}
-          source={source}
-          onClose={() => setOpen(false)}
-        />
+      {open === 'card' ? (
+        <CardFieldsDialog boardId={boardId} cardId={cardId} source={source} onClose={() => setOpen(null)} />
       ) : null}
-    </>
+      {open === 'description' ? (
+        <CardVersionsDialog boardId={boardId} cardId={cardId} source={source} onClose={() => setOpen(null)} />
+      ) : null}
+    </p>
   );
+}
+
+function CardFieldsDialog({
+  boardId,
+  cardId,
+  source,
+  onClose,
+}: {
+  boardId: string;
+  cardId: string;
+  source: () => VersionSource;
+  onClose: () => void;
+}) {
+  const versions = useMemo(() => source(), [source]);
+  return <CardVersionsPanel boardId={boardId} cardId={cardId} source={versions} onClose={onClose} />;
 }
 
 function CardVersionsDialog({

@@ -161,6 +161,32 @@ describe('the board at a version', { timeout: SLOW_MACHINE_TIMEOUT_MS }, () => {
     expect(within(dialog).queryAllByRole('button', { name: /^Restore/ })).toEqual([]);
   });
 
+  it('[B16.1][B16.2] the card panel shows the card then and now, the fields that differ marked, and restores it', async () => {
+    const { doc, version, ids } = boardWithHistory();
+    render(
+      <VersionsBoard
+        doc={doc}
+        awareness={newAwareness(doc)}
+        me={ada}
+        source={fakeSource(version)}
+        openCardId={ids.renamed}
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Versions of the card' }));
+    const dialog = screen.getByTestId('card-versions');
+    fireEvent.click(await within(dialog).findByTestId('version-choice'));
+    await within(dialog).findByTestId('card-at-version');
+    const rows = within(dialog)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => [row.querySelector('th')?.textContent, row.dataset.changed, row.textContent]);
+    expect(rows.find(([name]) => name === 'Title')).toEqual(['Title', 'true', 'TitleOld nameNew name']);
+    expect(rows.find(([name]) => name === 'Column')?.[1]).toBe('false');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore card' }));
+    expect(readBoard(doc).cards.get(ids.renamed)?.title).toBe('Old name');
+    expect(readBoard(doc).cards.get(ids.moved)?.columnId).toBe('default-2');
+  });
+
   it('[B16.1] offline, a version never fetched says it needs the server, not a spinner', async () => {
     const doc = newBoard();
     render(<VersionsBoard doc={doc} awareness={newAwareness(doc)} me={ada} source={offlineSource} />);
