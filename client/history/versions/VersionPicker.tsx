@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { timeAgo } from '../../app/relative-time';
 import type { Loaded } from './use-versions';
 import { problemText, type VersionList, type VersionProblem } from './version-source';
@@ -15,6 +16,12 @@ export function VersionProblemNote({ problem, onRetry }: { problem: VersionProbl
     </div>
   );
 }
+
+/**
+ * Versions listed at first, and added by each "Show older": every change of the last day is a version, so a
+ * busy board has thousands.
+ */
+const PAGE = 100;
 
 /** The date and time of a version, in full ("3 Dec 2026, 14:00:05"). */
 export function versionLabel(time: number): string {
@@ -44,6 +51,7 @@ export function VersionPicker({
   onChoose: (time: number) => void;
   onRetry: () => void;
 }) {
+  const [shown, setShown] = useState(PAGE);
   if (list.state === 'loading') return <p className="history-note">Asking the server for versions…</p>;
   if (list.state === 'problem') return <VersionProblemNote problem={list.problem} onRetry={onRetry} />;
   const { versions, now, fromMemory } = list.value;
@@ -58,7 +66,7 @@ export function VersionPicker({
         <p className="history-empty">The server keeps no versions of this yet.</p>
       ) : (
         <ol className="version-list" aria-label="Versions, newest first">
-          {versions.map((version) => (
+          {versions.slice(0, shown).map((version) => (
             <li key={version.time}>
               <button
                 type="button"
@@ -75,6 +83,11 @@ export function VersionPicker({
           ))}
         </ol>
       )}
+      {versions.length > shown ? (
+        <button type="button" onClick={() => setShown((n) => n + PAGE)}>
+          Show older ({versions.length - shown} more)
+        </button>
+      ) : null}
     </div>
   );
 }
