@@ -38,6 +38,9 @@ export interface ServerConfig {
   maxConnectionsPerAddress: number;
   connectRatePerAddress: number;
   connectBurstPerAddress: number;
+  /** Rooms a multiplexed socket may join or leave per second, and at once above it (S14.8; 0: off). */
+  muxJoinsPerSecond: number;
+  muxJoinBurst: number;
   maxRooms: number;
   maxMessagesPerSecond: number;
   messageBurst: number;
@@ -84,6 +87,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   // closing sockets is slowed to this rate.
   connectRatePerAddress: 50,
   connectBurstPerAddress: 200,
+  // A tab opens a description or two per second; a reconnect joins all its rooms (up to the 256 a
+  // socket holds, S14.3) at once. Each join costs an access check, maybe a load, and a sync.
+  muxJoinsPerSecond: 20,
+  muxJoinBurst: 256,
   maxRooms: DEFAULTS.maxRooms,
   maxMessagesPerSecond: DEFAULTS.maxMessagesPerSecond,
   messageBurst: DEFAULTS.messageBurst,
@@ -235,6 +242,20 @@ const OPTIONS: OptionSpec[] = [
     env: 'CONNECT_BURST_PER_ADDRESS',
     kind: 'int',
     help: 'new connections a client address may open at once above the rate',
+  },
+  {
+    key: 'muxJoinsPerSecond',
+    flag: 'mux-joins-per-second',
+    env: 'MUX_JOINS_PER_SECOND',
+    kind: 'int',
+    help: 'rooms a multiplexed socket may join or leave per second (its reading pauses above; 0: off)',
+  },
+  {
+    key: 'muxJoinBurst',
+    flag: 'mux-join-burst',
+    env: 'MUX_JOIN_BURST',
+    kind: 'int',
+    help: 'rooms a multiplexed socket may join or leave at once above the rate',
   },
   {
     key: 'maxRooms',

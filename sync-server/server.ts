@@ -214,6 +214,8 @@ export async function startServer(
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     connectRatePerAddress: config.connectRatePerAddress,
     connectBurstPerAddress: config.connectBurstPerAddress,
+    muxJoinsPerSecond: config.muxJoinsPerSecond,
+    muxJoinBurst: config.muxJoinBurst,
     trustProxy: config.trustProxy,
     authorize,
     heartbeatMs: config.heartbeatMs,

@@ -10,10 +10,16 @@ import { boardOfRoom, isValidRoomName } from '../../shared/room-names';
 import { encodeSyncStep1 } from '../../shared/wire';
 import type { Logger, SyncSocket } from '../core/ports';
 import type { ConnectionHandlers, SyncCore } from '../core/sync-core';
+import type { TokenBucket } from '../limits/token-bucket';
 import type { AccessDecision } from './ws-transport';
 
 /** Rooms one multiplexed socket may hold at once; a join past it is refused for that room (4429). */
 export const MAX_ROOMS_PER_SOCKET = 256;
+/**
+ * Frames held while a socket is over its join rate, at most: the socket is not read meanwhile, so
+ * only what the transport had already read arrives; past it the client ignores TCP itself (S14.8).
+ */
+const MAX_HELD_BYTES = 4 * 1024 * 1024;
 
 export interface MuxSessionOptions {
   core: SyncCore;
@@ -23,6 +29,11 @@ export interface MuxSessionOptions {
   authorize(room: string): Promise<AccessDecision> | AccessDecision;
   /** Runs `fn` at epoch-ms `when` (a token's expiry); returns a cancel function. */
   at(when: number, fn: () => void): () => void;
+  /**
+   * Rooms this socket may join or leave (one token per room named in a join, one per leave), on the
+   * clock of `at` (epoch ms); absent or null: no limit (S14.8).
+   */
+  joinLimit?: TokenBucket | null;
 }
 
 /** The per-room close code for an upgrade status the per-room endpoint would have answered with. */
@@ -129,6 +140,10 @@ export class MuxSession implements ConnectionHandlers {
   private drainWaiters: Array<() => void> | null = null;
   private pausedRooms = 0;
   private closed = false;
+  /** Frames read while over the join rate, in order; null when not holding (S14.8). */
+  private held: MuxFrame[] | null = null;
+  private heldBytes = 0;
+  private cancelRelease: (() => void) | null = null;
 
   constructor(
     readonly shared: SyncSocket,
@@ -152,6 +167,14 @@ export class MuxSession implements ConnectionHandlers {
       this.close(CloseCode.protocolError, reason.slice(0, 120));
       return;
     }
+    if (this.held !== null || !this.withinJoinRate(frame)) {
+      this.hold(frame, bytes.byteLength);
+      return;
+    }
+    this.dispatch(frame);
+  }
+
+  private dispatch(frame: MuxFrame): void {
     switch (frame.op) {
       case 'join':
         for (const join of frame.rooms) this.join(join.room, join.durableAck, join.stateVector);
@@ -176,10 +199,67 @@ export class MuxSession implements ConnectionHandlers {
     }
   }
 
+  /** Takes the join-rate tokens a frame needs: one per room it joins or leaves (S14.8). */
+  private withinJoinRate(frame: MuxFrame): boolean {
+    const limit = this.options.joinLimit;
+    if (limit == null) return true;
+    const cost = frame.op === 'join' ? frame.rooms.length : frame.op === 'leave' ? 1 : 0;
+    return cost === 0 || limit.spend(cost);
+  }
+
+  /**
+   * Over the join rate the socket is not refused (a tab reconnecting must get its rooms): it is no
+   * longer read, so TCP slows the client down, and what was read already waits, in order, until
+   * the rate allows (S14.8, as S6.2 for messages).
+   */
+  private hold(frame: MuxFrame, bytes: number): void {
+    if (this.held === null) {
+      this.held = [];
+      this.heldBytes = 0;
+      this.pauseReading();
+      this.options.logger.info(
+        { addr: this.options.remoteAddress, rooms: this.rooms.size },
+        'joining and leaving rooms too fast: reading paused',
+      );
+      this.scheduleRelease();
+    }
+    this.held.push(frame);
+    this.heldBytes += bytes;
+    if (this.heldBytes > MAX_HELD_BYTES) {
+      this.close(CloseCode.rateLimited, 'joining and leaving rooms too fast');
+    }
+  }
+
+  private scheduleRelease(): void {
+    const wait = Math.max(1, this.options.joinLimit?.msUntilReady() ?? 0);
+    this.cancelRelease = this.options.at(Date.now() + wait, () => {
+      this.cancelRelease = null;
+      this.release();
+    });
+  }
+
+  private release(): void {
+    const held = this.held;
+    if (this.closed || held === null) return;
+    while (held.length > 0) {
+      if (!this.withinJoinRate(held[0]!)) {
+        this.scheduleRelease();
+        return;
+      }
+      this.dispatch(held.shift()!);
+      if (this.closed) return;
+    }
+    this.held = null;
+    this.resumeReading();
+  }
+
   /** The shared socket closed: every room's connection ends with its code. */
   handleClose(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.cancelRelease?.();
+    this.cancelRelease = null;
+    this.held = null;
     for (const subscription of [...this.rooms.values()]) {
       const handlers = subscription.handlers;
       subscription.end();

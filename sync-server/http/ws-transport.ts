@@ -9,6 +9,7 @@ import type { Logger, SyncSocket } from '../core/ports';
 import { type ConnectionHandlers, IGNORED, type SyncCore } from '../core/sync-core';
 import { AddressLimiter } from '../limits/address-limiter';
 import { ConnectRateLimiter } from '../limits/connect-rate';
+import { TokenBucket } from '../limits/token-bucket';
 import { MuxSession } from './mux-session';
 
 /** The access decision for one upgrade request (see auth for token checks). */
@@ -36,6 +37,9 @@ export interface WsTransportOptions {
   /** New connections per second per client address, and the burst above it (0: no limit); 429. */
   connectRatePerAddress?: number;
   connectBurstPerAddress?: number;
+  /** Rooms a multiplexed socket may join or leave per second, and the burst above it (0: no limit). */
+  muxJoinsPerSecond?: number;
+  muxJoinBurst?: number;
   /** Behind a reverse proxy: the client address is the last X-Forwarded-For entry. */
   trustProxy?: boolean;
   authorize: Authorizer;
@@ -128,6 +132,8 @@ export function createWsTransport(options: WsTransportOptions) {
     options.connectRatePerAddress ?? 0,
     options.connectBurstPerAddress ?? options.connectRatePerAddress ?? 0,
   );
+  const muxJoinsPerSecond = options.muxJoinsPerSecond ?? 0;
+  const muxJoinBurst = Math.max(1, options.muxJoinBurst ?? muxJoinsPerSecond);
   const releaseSlot = function (this: Duplex): void {
     perAddress.release(this);
   };
@@ -178,6 +184,7 @@ export function createWsTransport(options: WsTransportOptions) {
           remoteAddress,
           authorize: (joined) => options.authorize(req, joined, url),
           at: atTime,
+          joinLimit: muxJoinsPerSecond > 0 ? new TokenBucket(muxJoinsPerSecond, muxJoinBurst, Date) : null,
         });
       });
       return;

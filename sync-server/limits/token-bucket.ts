@@ -23,6 +23,17 @@ export class TokenBucket {
     return true;
   }
 
+  /**
+   * Takes `cost` tokens if at least one is there, running into debt for the rest: a request for many
+   * things at once (a join of 21 rooms) goes through whole, and the next waits until the debt is
+   * paid back at the rate. False (nothing taken) when no token is there.
+   */
+  spend(cost: number): boolean {
+    if (!this.ready()) return false;
+    this.tokens -= cost;
+    return true;
+  }
+
   /** Whether a token is there now, without taking it. */
   ready(): boolean {
     const now = this.clock.now();

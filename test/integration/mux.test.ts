@@ -13,7 +13,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { MuxRoomProvider } from '../../client/sync/mux-provider';
 import { MuxSocket } from '../../client/sync/mux-socket';
-import { MUX_PATH, readMuxFrame, writeJoin, writeMessage } from '../../shared/mux-wire';
+import { MUX_PATH, readMuxFrame, writeJoin, writeLeave, writeMessage } from '../../shared/mux-wire';
 import { CloseCode, MessageType } from '../../shared/protocol';
 import { encodeSyncUpdate } from '../../shared/wire';
 import { waitForAsync, waitUntil } from '../support/wait';
@@ -234,6 +234,38 @@ describe('multiplexed connection', () => {
       ws.send(bad);
       expect((await closed).code).toBe(CloseCode.protocolError);
     }
+  });
+
+  it('[S14.8] a join/leave flood is slowed to the join rate on its socket; other sockets sync meanwhile and nothing is refused', async () => {
+    const perSecond = 50;
+    const burst = 10;
+    const server = await startTestServer({ muxJoinsPerSecond: perSecond, muxJoinBurst: burst });
+    const { ws, frames } = await rawMux(server.wsUrl);
+    const pairs = 100;
+    const started = Date.now();
+    for (let i = 0; i < pairs; i++) {
+      ws.send(writeJoin([{ room: 'board.flood', durableAck: false, stateVector: null }]));
+      ws.send(writeLeave('board.flood'));
+    }
+    ws.send(writeJoin([{ room: 'board.last', durableAck: false, stateVector: null }]));
+    // Another tab's socket and a stock provider are served while the flood waits its turn.
+    const other = muxRoom(muxSocket(server.wsUrl), 'board.other');
+    const stock = connectClient(server.wsUrl, 'board.other');
+    await Promise.all([waitUntil(() => other.synced, 'the other socket synced'), whenSynced(stock)]);
+    other.doc.getText('t').insert(0, 'meanwhile');
+    await waitUntil(() => stock.text.toString() === 'meanwhile', 'an edit crossed between the others');
+    expect(server.core.rooms.get('board.last')).toBeUndefined();
+    // One token per room joined or left: the last join cannot come before the tokens for them all.
+    const tokens = 2 * pairs + 1;
+    await waitUntil(
+      () => server.core.rooms.get('board.last')?.connections.size === 1,
+      'the last join handled',
+      2 * ((tokens - burst) / perSecond) * 1000 + 10_000,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(((tokens - burst - 1) / perSecond) * 1000);
+    expect(frames.filter((f) => f.op === 'closed')).toEqual([]);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    expect(server.core.rooms.get('board.flood')?.connections.size ?? 0).toBe(0);
   });
 
   it('[S14.6] 21 rooms resync after a server restart, joined again in one frame', async () => {

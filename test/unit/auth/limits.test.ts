@@ -17,6 +17,18 @@ describe('token bucket', () => {
     for (let i = 0; i < 5; i++) expect(bucket.take()).toBe(true);
     expect(bucket.take()).toBe(false);
   });
+
+  it('[S14.8] spends many tokens at once while one is left, and the debt is paid back at the rate', () => {
+    let now = 0;
+    const bucket = new TokenBucket(10, 5, { now: () => now });
+    expect(bucket.spend(21)).toBe(true); // a reconnect joining 21 rooms goes through whole
+    expect(bucket.spend(1)).toBe(false);
+    expect(bucket.msUntilReady()).toBe(1700); // 16 owed + 1 to spend, at 10/s
+    now += 1690;
+    expect(bucket.spend(1)).toBe(false);
+    now += 20;
+    expect(bucket.spend(1)).toBe(true);
+  });
 });
 
 describe('connections per address', () => {
