@@ -6,27 +6,53 @@ import { type BoardPresence, readBoardPresence } from '../../shared/presence';
 
 /**
  * The board's immutable snapshot, re-read after every change. readBoard shares unchanged objects with the
- * previous snapshot, so memoised cards and columns only re-render when they changed.
+ * previous snapshot, so memoised cards and columns only re-render when they changed. Every component of the
+ * page showing one board shares one reading per change (the toolbar, the view, the activity feed…).
  */
 export function useBoard(doc: Y.Doc): BoardSnapshot {
-  const store = useMemo(() => {
-    let snapshot = readBoard(doc);
-    return {
-      subscribe: (onChange: () => void) => {
-        const refresh = () => {
-          const next = readBoard(doc, snapshot);
-          if (next === snapshot) return;
-          snapshot = next;
-          onChange();
-        };
-        // Changes between the first read and this subscription would otherwise be missed.
-        refresh();
-        return onBoardChange(doc, refresh);
-      },
-      get: () => snapshot,
-    };
-  }, [doc]);
+  const store = boardStore(doc);
   return useSyncExternalStore(store.subscribe, store.get);
+}
+
+interface BoardStore {
+  subscribe: (onChange: () => void) => () => void;
+  get: () => BoardSnapshot;
+}
+
+const boardStores = new WeakMap<Y.Doc, BoardStore>();
+
+function boardStore(doc: Y.Doc): BoardStore {
+  const existing = boardStores.get(doc);
+  if (existing) return existing;
+  let snapshot = readBoard(doc);
+  const listeners = new Set<() => void>();
+  let stop: (() => void) | null = null;
+  const refresh = () => {
+    const next = readBoard(doc, snapshot);
+    if (next === snapshot) return;
+    snapshot = next;
+    for (const listener of [...listeners]) listener();
+  };
+  const store: BoardStore = {
+    subscribe: (onChange) => {
+      listeners.add(onChange);
+      if (stop === null) {
+        // Changes while nobody listened would otherwise be missed.
+        refresh();
+        stop = onBoardChange(doc, refresh);
+      }
+      return () => {
+        listeners.delete(onChange);
+        if (listeners.size === 0 && stop !== null) {
+          stop();
+          stop = null;
+        }
+      };
+    },
+    get: () => snapshot,
+  };
+  boardStores.set(doc, store);
+  return store;
 }
 
 export interface PresenceEntry {

@@ -30,6 +30,7 @@ export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T, key: (value:
     let stop: (() => void) | null = null;
     const refresh = () => {
       const next = read(doc);
+      if (next === value) return;
       const nextKey = key(next);
       if (nextKey === valueKey) return;
       value = next;

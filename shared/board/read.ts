@@ -14,29 +14,29 @@
  *   position is unreadable is shown in the first column.
  */
 import type * as Y from 'yjs';
-import { type DescriptionSummary, sameSummary } from '../description-preview';
+import type { DescriptionSummary } from '../description-preview';
 import { compareByOrder } from './order';
-import { buildTrash, shareTrash, type TrashItem } from './read-trash';
+import { cacheFor, patchCards, type ReadCache, readCounts } from './read-cache';
+import { compareText, readCard } from './read-card';
+import { sameList, sameShallow, shareUnchanged } from './read-sharing';
+import { buildTrash, type TrashItem } from './read-trash';
 import {
-  ASSIGNEE_KEY_PREFIX,
   childMap,
-  DESCRIPTION_PREVIEW_KEY,
-  LABEL_KEY_PREFIX,
   numberField,
   PLACEHOLDER_ORDER,
-  readDescriptionPreview,
   readMember,
   readPos,
   readRetention,
   readTrashRecord,
   roots,
-  type StoredPos,
   stringField,
   TRASH_RETENTION_KEY,
   TRASHED_KEY,
   type TrashRecord,
   UNPLACED_COLUMN_ID,
 } from './schema';
+
+export { isIsoDate } from './read-card';
 
 export interface CardSnapshot {
   readonly id: string;
@@ -119,13 +119,86 @@ interface ColumnRecord {
 }
 
 /**
- * Reads the whole board. Pass the previous snapshot to reuse its objects where nothing changed, so React
+ * Reads the board. Pass the previous snapshot to reuse its objects where nothing changed, so React
  * components memoised on a card or column skip re-rendering (the result is `previous` itself if nothing
- * changed at all).
+ * changed at all). When `previous` is the last snapshot read from this document and only cards changed
+ * since, it is patched instead of read whole (read-cache.ts): the cost of a change is the cards it touched.
  */
 export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
   const r = roots(doc);
+  const cache = cacheFor(doc);
+  const base = cache?.last?.snapshot;
+  const patched = cache ? patchCards(doc, cache) : null;
+  let result: BoardSnapshot;
+  if (patched && base && cache?.last) {
+    const members = readMembers(r);
+    const meta = readMeta(r);
+    result = {
+      ...base,
+      ...meta,
+      ...patched,
+      members: sameList(base.members, members, sameShallow) ? base.members : members,
+    };
+    if (
+      patched === base &&
+      result.members === base.members &&
+      (Object.keys(meta) as (keyof typeof meta)[]).every((key) => meta[key] === base[key])
+    ) {
+      result = base;
+    }
+    // Another reader may have read since `previous` was handed out: share with it all the same.
+    if (previous && previous !== base) result = shareUnchanged(previous, result);
+    cache.last = { ...cache.last, snapshot: result };
+  } else {
+    const whole = readWhole(r, cache);
+    readCounts.whole++;
+    result = previous ? shareUnchanged(previous, whole.snapshot) : whole.snapshot;
+    if (cache) {
+      cache.last = {
+        snapshot: result,
+        labelsVersion: cache.labelsVersion,
+        columnsVersion: cache.columnsVersion,
+        fallback: whole.fallback,
+        labelRank: whole.labelRank,
+      };
+    }
+  }
+  return result;
+}
 
+interface Reading {
+  snapshot: BoardSnapshot;
+  fallback: string;
+  labelRank: ReadonlyMap<string, number>;
+}
+
+type Roots = ReturnType<typeof roots>;
+
+function readMeta(
+  r: Roots,
+): Pick<BoardSnapshot, 'initialised' | 'title' | 'createdBy' | 'createdAt' | 'trashRetentionDays'> {
+  const title = r.meta.get('title');
+  const createdBy = r.meta.get('createdBy');
+  return {
+    initialised: r.meta.has('schema'),
+    title: typeof title === 'string' ? title : '',
+    createdBy: typeof createdBy === 'string' ? createdBy : null,
+    createdAt: numberField(r.meta, 'createdAt'),
+    trashRetentionDays: readRetention(r.meta.get(TRASH_RETENTION_KEY)),
+  };
+}
+
+function readMembers(r: Roots): MemberSnapshot[] {
+  const members: MemberSnapshot[] = [];
+  r.members.forEach((value, id) => {
+    const member = readMember(value);
+    if (member && member.id === id) members.push(member);
+  });
+  return members.sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
+}
+
+/** Everything read afresh (cards from the cache where they did not change). */
+function readWhole(r: Roots, cache: ReadCache | null): Reading {
   const labels: LabelSnapshot[] = [];
   r.labels.forEach((_, id) => {
     const label = childMap(r.labels as Y.Map<unknown>, id);
@@ -149,7 +222,6 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
   });
   const firstLive = [...columnRecords.values()].filter((c) => !c.deleted).sort(compareByOrder)[0];
 
-  const cache = cacheFor(doc);
   const fallback = firstLive?.id ?? UNPLACED_COLUMN_ID;
   const cards = new Map<string, CardSnapshot>();
   const trashedCards: { card: CardSnapshot; record: TrashRecord }[] = [];
@@ -231,113 +303,16 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
     cards: (cardsByColumn.get(record.id) ?? []).sort(compareByOrder),
   }));
 
-  const members: MemberSnapshot[] = [];
-  r.members.forEach((value, id) => {
-    const member = readMember(value);
-    if (member && member.id === id) members.push(member);
-  });
-  members.sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
-
-  const title = r.meta.get('title');
-  const createdBy = r.meta.get('createdBy');
-  const next: BoardSnapshot = {
-    initialised: r.meta.has('schema'),
-    title: typeof title === 'string' ? title : '',
-    createdBy: typeof createdBy === 'string' ? createdBy : null,
-    createdAt: numberField(r.meta, 'createdAt'),
+  const snapshot: BoardSnapshot = {
+    ...readMeta(r),
     columns,
     archivedCards,
     cards,
     labels,
-    members,
+    members: readMembers(r),
     trash: buildTrash(columnRecords, trashedCards),
-    trashRetentionDays: readRetention(r.meta.get(TRASH_RETENTION_KEY)),
   };
-  return previous ? shareUnchanged(previous, next) : next;
-}
-
-function readCard(
-  id: string,
-  card: Y.Map<unknown>,
-  pos: StoredPos | null,
-  fallback: string,
-  labelRank: ReadonlyMap<string, number>,
-): CardSnapshot {
-  const cardLabels: string[] = [];
-  const assignees: string[] = [];
-  for (const key of card.keys()) {
-    if (card.get(key) !== true) continue;
-    if (key.startsWith(LABEL_KEY_PREFIX)) {
-      const labelId = key.slice(LABEL_KEY_PREFIX.length);
-      if (labelRank.has(labelId)) cardLabels.push(labelId);
-    } else if (key.startsWith(ASSIGNEE_KEY_PREFIX)) {
-      assignees.push(key.slice(ASSIGNEE_KEY_PREFIX.length));
-    }
-  }
-  cardLabels.sort((a, b) => (labelRank.get(a) ?? 0) - (labelRank.get(b) ?? 0));
-  assignees.sort(compareText);
-  const due = card.get('due');
-  return {
-    id,
-    columnId: pos?.column ?? fallback,
-    order: pos?.order ?? '',
-    title: stringField(card, 'title'),
-    labels: cardLabels,
-    assignees,
-    due: typeof due === 'string' && isIsoDate(due) ? due : null,
-    archived: card.get('archived') === true,
-    createdBy: stringField(card, 'createdBy'),
-    createdAt: numberField(card, 'createdAt') ?? 0,
-    descriptionPreview: readDescriptionPreview(card.get(DESCRIPTION_PREVIEW_KEY)),
-  };
-}
-
-// ---- card snapshot cache --------------------------------------------------------------------------------
-
-/**
- * Card snapshots are kept per document and rebuilt only for cards changed since the last read (tracked with
- * deep observers), so reading a board of thousands of cards after a one-card change stays cheap, and an
- * unchanged card keeps its object identity (React memoisation).
- */
-interface ReadCache {
-  cards: Map<
-    string,
-    {
-      map: Y.Map<unknown>;
-      snapshot: CardSnapshot;
-      trashed: TrashRecord | null;
-      labelsVersion: number;
-      fallback: string | null;
-    }
-  >;
-  dirty: Set<string>;
-  /** Bumped on any label change: cards list labels in label order and drop deleted ones. */
-  labelsVersion: number;
-}
-
-const caches = new WeakMap<Y.Doc, ReadCache>();
-
-/** The document's cache, or null inside a transaction (its observers have not run yet: read afresh). */
-function cacheFor(doc: Y.Doc): ReadCache | null {
-  if (doc._transaction !== null) return null;
-  let cache = caches.get(doc);
-  if (!cache) {
-    const created: ReadCache = { cards: new Map(), dirty: new Set(), labelsVersion: 0 };
-    const r = roots(doc);
-    r.cards.observeDeep((events) => {
-      for (const event of events) {
-        if (event.target === r.cards)
-          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) created.dirty.add(key);
-        else if (typeof event.path[0] === 'string') created.dirty.add(event.path[0]);
-      }
-    });
-    r.labels.observeDeep(() => {
-      created.labelsVersion++;
-    });
-    caches.set(doc, created);
-    cache = created;
-  }
-  return cache;
+  return { snapshot, fallback, labelRank };
 }
 
 /**
@@ -350,123 +325,4 @@ export function onBoardChange(doc: Y.Doc, listener: () => void): () => void {
   };
   doc.on('afterTransaction', handle);
   return () => doc.off('afterTransaction', handle);
-}
-
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-/** A calendar date as `YYYY-MM-DD` (no time, no zone: a due day means the same day everywhere). */
-export function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// ---- structural sharing -------------------------------------------------------------------------------
-
-function shareUnchanged(prev: BoardSnapshot, next: BoardSnapshot): BoardSnapshot {
-  // The card cache already hands back the previous object for every card that did not change, so on a big
-  // board this is mostly identity checks: copies are made only where a rebuilt card equals its old one.
-  let cardsSame = prev.cards.size === next.cards.size;
-  let equalRebuilt: Map<string, CardSnapshot> | null = null;
-  for (const [id, card] of next.cards) {
-    const old = prev.cards.get(id);
-    if (old === card) continue;
-    if (old && sameCard(old, card)) {
-      equalRebuilt ??= new Map();
-      equalRebuilt.set(id, old);
-    } else {
-      cardsSame = false;
-    }
-  }
-  const kept = equalRebuilt;
-  const cards =
-    kept === null ? next.cards : new Map([...next.cards].map(([id, card]) => [id, kept.get(id) ?? card]));
-  const pick = (card: CardSnapshot) => kept?.get(card.id) ?? card;
-  const prevTrashed = new Map<string, CardSnapshot>();
-  for (const item of prev.trash) {
-    if (item.kind === 'card') prevTrashed.set(item.card.id, item.card);
-    else for (const card of item.cards) prevTrashed.set(card.id, card);
-  }
-  const pickTrashed = (card: CardSnapshot) => {
-    const old = prevTrashed.get(card.id);
-    return old && (old === card || sameCard(old, card)) ? old : card;
-  };
-  const trash = shareTrash(prev.trash, next.trash, pickTrashed);
-  const prevColumns = new Map(prev.columns.map((c) => [c.id, c]));
-  const columns = next.columns.map((column) => {
-    const columnCards = kept === null ? column.cards : column.cards.map(pick);
-    const old = prevColumns.get(column.id);
-    if (
-      old &&
-      old.title === column.title &&
-      old.order === column.order &&
-      old.resurrected === column.resurrected &&
-      old.placeholder === column.placeholder &&
-      sameItems(old.cards, columnCards)
-    ) {
-      return old;
-    }
-    return { ...column, cards: columnCards };
-  });
-  const archivedCards = kept === null ? next.archivedCards : next.archivedCards.map(pick);
-  const labels = sameList(prev.labels, next.labels, sameShallow) ? prev.labels : next.labels;
-  const members = sameList(prev.members, next.members, sameShallow) ? prev.members : next.members;
-  const result: BoardSnapshot = {
-    ...next,
-    cards: cardsSame ? prev.cards : cards,
-    columns: sameItems(prev.columns, columns) ? prev.columns : columns,
-    archivedCards: sameItems(prev.archivedCards, archivedCards) ? prev.archivedCards : archivedCards,
-    labels,
-    members,
-    trash,
-  };
-  const same =
-    result.cards === prev.cards &&
-    result.columns === prev.columns &&
-    result.archivedCards === prev.archivedCards &&
-    result.labels === prev.labels &&
-    result.members === prev.members &&
-    result.trash === prev.trash &&
-    result.trashRetentionDays === prev.trashRetentionDays &&
-    result.initialised === prev.initialised &&
-    result.title === prev.title &&
-    result.createdBy === prev.createdBy &&
-    result.createdAt === prev.createdAt;
-  return same ? prev : result;
-}
-
-function sameCard(a: CardSnapshot, b: CardSnapshot): boolean {
-  return (
-    a.columnId === b.columnId &&
-    a.order === b.order &&
-    a.title === b.title &&
-    a.due === b.due &&
-    a.archived === b.archived &&
-    a.createdBy === b.createdBy &&
-    a.createdAt === b.createdAt &&
-    sameItems(a.labels, b.labels) &&
-    sameItems(a.assignees, b.assignees) &&
-    sameOptional(a.descriptionPreview, b.descriptionPreview, sameSummary)
-  );
-}
-
-function sameOptional<T>(a: T | null, b: T | null, same: (x: T, y: T) => boolean): boolean {
-  return a === null || b === null ? a === b : same(a, b);
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
-  return a.length === b.length && a.every((item, i) => same(item, b[i] as T));
-}
-
-function sameShallow<T extends object>(a: T, b: T): boolean {
-  const keys = Object.keys(a) as (keyof T)[];
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

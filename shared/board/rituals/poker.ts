@@ -287,8 +287,36 @@ export function readCardPokerRound(doc: Y.Doc, cardId: string): PokerRoundSnapsh
   return { id, ...config, voted, revealed, values, accepted };
 }
 
-/** Every card's accepted estimate (cards without one are left out). */
+/**
+ * Every card's accepted estimate (cards without one are left out). Kept per document until a card is added,
+ * replaced or removed or an estimate changes, so reading it after every board change (the column sums do)
+ * costs nothing when other things changed.
+ */
 export function readEstimates(doc: Y.Doc): ReadonlyMap<string, string> {
+  // Inside a transaction the observers have not run yet: read afresh.
+  if (doc._transaction !== null) return collectEstimates(doc);
+  let cache = estimateCaches.get(doc);
+  if (!cache) {
+    const created: { value: ReadonlyMap<string, string> | null } = { value: null };
+    const cards = roots(doc).cards;
+    cards.observeDeep((events) => {
+      for (const event of events) {
+        if (event.target === cards || (event as Y.YMapEvent<unknown>).keysChanged?.has(ESTIMATE_KEY)) {
+          created.value = null;
+          return;
+        }
+      }
+    });
+    estimateCaches.set(doc, created);
+    cache = created;
+  }
+  cache.value ??= collectEstimates(doc);
+  return cache.value;
+}
+
+const estimateCaches = new WeakMap<Y.Doc, { value: ReadonlyMap<string, string> | null }>();
+
+function collectEstimates(doc: Y.Doc): ReadonlyMap<string, string> {
   const estimates = new Map<string, string>();
   roots(doc).cards.forEach((card, id) => {
     if (!(card instanceof Y.Map)) return;

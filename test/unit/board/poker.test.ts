@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addCard, initBoard } from '../../../shared/board';
+import { addCard, deleteCard, initBoard, purgeCard, updateCard } from '../../../shared/board';
 import {
   acceptPokerEstimate,
   commitPokerVote,
@@ -164,6 +164,32 @@ describe('planning poker', () => {
     );
     expect(sumEstimates([first, second], estimates)).toBe(18);
     expect(sumEstimates([first, second], new Map([[first, '?']]))).toBeNull();
+  });
+
+  it("[B26] the estimates read after each change are the document's: the same reading while other things change, a new one when an estimate arrives or its card is purged", () => {
+    const { a, b, cardId, roundId } = setup();
+    const before = readEstimates(b.doc);
+    expect(before.size).toBe(0);
+    updateCard(b.doc, cardId, { title: 'Login page v2' }, b.opts);
+    expect(readEstimates(b.doc)).toBe(before);
+    acceptPokerEstimate(a.doc, { roundId, value: 'Narwhal-two', by: 'ada' });
+    syncAll(a.doc, b.doc);
+    expect([...readEstimates(b.doc)]).toEqual([[cardId, 'Narwhal-two']]);
+    const other = addCard(b.doc, { columnId: 'default-0', title: 'Other', createdBy: 'bob' }, b.opts);
+    expect([...readEstimates(b.doc)]).toEqual([[cardId, 'Narwhal-two']]);
+    deleteCard(b.doc, cardId, b.opts);
+    purgeCard(b.doc, cardId, b.opts);
+    expect([...readEstimates(b.doc)]).toEqual([]);
+    // Read inside a transaction (observers not run yet): afresh.
+    b.doc.transact(() => {
+      acceptPokerEstimate(b.doc, {
+        roundId: startPokerRound(b.doc, { cardId: other, deck: DECK, startedBy: 'bob' }, b.opts),
+        value: 'Quokka-one',
+        by: 'bob',
+      });
+      expect([...readEstimates(b.doc)]).toEqual([[other, 'Quokka-one']]);
+    });
+    expect([...readEstimates(b.doc)]).toEqual([[other, 'Quokka-one']]);
   });
 
   it('[B24] "vote again" starts a new round on the same card, which becomes its current round', () => {
