@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { descriptionsWaiting, onUnsavedChange, openDocument } from './browser';
 import type { DocHandle, SyncStatus } from './types';
@@ -29,19 +29,42 @@ const NO_STATUS: SyncStatus = {
 };
 
 export function useSyncStatus(handle: DocHandle | null): SyncStatus {
-  // Stable callbacks per handle, so React does not resubscribe on every render.
+  // Stable callbacks per handle, so the subscription is not renewed on every render.
   const subscribe = useCallback(
     (onChange: () => void) => (handle ? handle.onStatus(onChange) : () => {}),
     [handle],
   );
   const read = useCallback(() => (handle ? handle.getStatus() : NO_STATUS), [handle]);
-  return useSyncExternalStore(subscribe, read);
+  return useStatusValue(subscribe, read);
 }
 
 /** How many of the board's descriptions (open or not) hold changes the server has not stored yet. */
 export function useDescriptionsWaiting(boardId: string): number {
   const read = useCallback(() => descriptionsWaiting(boardId), [boardId]);
-  return useSyncExternalStore(onUnsavedChange, read);
+  return useStatusValue(onUnsavedChange, read);
+}
+
+/**
+ * A status value, re-read when it changes and shown in a transition: the status changes with every edit
+ * (pending, then stored), and rendering that inside the keystroke would put a React commit, and the
+ * selection bookkeeping React does around a commit while a large contenteditable has the focus, between
+ * the key and its frame. A transition renders it right after, without blocking the next key.
+ */
+function useStatusValue<T>(subscribe: (onChange: () => void) => () => void, read: () => T): T {
+  const [state, setState] = useState(() => ({ read, value: read() }));
+  useEffect(() => {
+    const update = () =>
+      startTransition(() =>
+        setState((previous) => {
+          const value = read();
+          return previous.read === read && Object.is(previous.value, value) ? previous : { read, value };
+        }),
+      );
+    update();
+    return subscribe(update);
+  }, [subscribe, read]);
+  // A new source (another handle) is read at once, not one transition later.
+  return state.read === read ? state.value : read();
 }
 
 export type AwarenessStates = ReadonlyMap<number, Record<string, unknown>>;
