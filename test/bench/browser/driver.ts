@@ -3,7 +3,7 @@
  * offline from IndexedDB (several reloads), opening card panels (and the heap after them), moves made in
  * another window, typing at the end of the 100,000-character description.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -153,6 +153,7 @@ export async function measureClient(
     await whenOnlineAndSaved(mover);
     const lifted = mover.locator('[aria-pressed="true"][aria-roledescription="draggable card"]');
     await whenIdle(page);
+    const moveProfile = await startProfile(cdp, page);
     for (let i = 0; i < counts.moves; i++) {
       const columnId = board.move.columns[(i + 1) % 2] as string;
       await page.evaluate(
@@ -192,6 +193,7 @@ export async function measureClient(
       await whenIdle(mover);
       await whenIdle(page);
     }
+    await moveProfile.stop('remote-move');
     log(`remote move: ${fmt(samples.remoteMoveMs)}; from its arrival here: ${fmt(samples.remoteMoveHereMs)}`);
     await moverContext.close();
 
@@ -206,6 +208,7 @@ export async function measureClient(
     await page.keyboard.press('Control+End');
     await whenIdle(page);
     await page.evaluate('window.__bench.keys = []; window.__bench.events = []');
+    const typingProfile = await startProfile(cdp, page);
     const text = 'the quick brown fox jumps over the lazy dog ';
     for (let i = 0; i < counts.keys; i++) {
       const started = Date.now();
@@ -214,6 +217,7 @@ export async function measureClient(
       const left = KEY_INTERVAL_MS - (Date.now() - started);
       if (left > 0) await page.waitForTimeout(left);
     }
+    await typingProfile.stop('typing');
     samples.keyMs = (await page.evaluate('window.__bench.keys')) as number[];
     // One entry per key press (a keydown can be reported more than once, with one interaction id).
     const keydowns = ((await page.evaluate('window.__bench.events')) as BenchWindow['events']).filter(
@@ -231,6 +235,42 @@ export async function measureClient(
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+type Cdp = Awaited<ReturnType<BrowserContext['newCDPSession']>>;
+
+/**
+ * BENCH_TRACE_DIR=<dir>: a V8 CPU profile of the measured page during the moves and during the typing
+ * (`remote-move-<time>.cpuprofile`, `typing-<time>.cpuprofile`), or with BENCH_TRACE=timeline a Chromium
+ * trace (`….trace.json`: style, layout, paint and script per task), both openable in Chrome's DevTools, for
+ * finding where the time goes. Profiling costs a little: figures of such a run are not comparable.
+ */
+async function startProfile(cdp: Cdp, page: Page): Promise<{ stop(name: string): Promise<void> }> {
+  const dir = process.env.BENCH_TRACE_DIR;
+  if (!dir) return { stop: async () => {} };
+  const browser = page.context().browser();
+  if (process.env.BENCH_TRACE === 'timeline' && browser) {
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+    });
+    return {
+      async stop(name) {
+        const trace = await browser.stopTracing();
+        await mkdir(dir, { recursive: true });
+        await writeFile(path.join(dir, `${name}-${Date.now()}.trace.json`), trace);
+      },
+    };
+  }
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
 }
 
 /** p50 / p95 of a list of ms, for the log. */
