@@ -137,6 +137,7 @@ export class Room {
         initialEntries: updates.length,
         compactThreshold: this.deps.compactThreshold,
         batchWindowMs: this.deps.batchWindowMs,
+        recipients: () => this.connections.size,
         stateVector: () => (this.durableAckConnections > 0 ? Y.encodeStateVector(this.doc) : null),
         // From the document, not the merged stored updates: applying garbage-collects deleted content,
         // merging keeps it. Compaction is rare, and an unbuilt room is built for it.

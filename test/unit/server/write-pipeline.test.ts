@@ -88,6 +88,30 @@ describe('write pipeline batching', () => {
     expect(store.calls.append).toBe(before + 1);
   });
 
+  it('does not wait for the window when the fan-out is light, however close together updates come', async () => {
+    // 10 recipients × 1,000 updates/s = 10,000 deliveries/s: merging saves little, waiting costs latency.
+    const { store, pipeline } = setup(() => null, { recipients: () => 10 });
+    for (let i = 0; i < 40; i++) {
+      pipeline.add(update(`u${i}`), `client${i}`);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.calls.append).toBe(i + 1); // written at the end of its own turn
+      await vi.advanceTimersByTimeAsync(1);
+    }
+  });
+
+  it('merges within the window when the fan-out is heavy', async () => {
+    // 300 recipients × 1,000 updates/s.
+    const { store, durable, pipeline } = setup(() => null, { recipients: () => 300 });
+    let sent = 0;
+    for (; sent < 40; sent++) {
+      pipeline.add(update(`u${sent}`), `client${sent}`);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(WINDOW_MS);
+    expect(durable.reduce((n, batch) => n + batch.origins.size, 0)).toBe(sent);
+    expect(store.calls.append).toBeLessThan(sent * 0.75);
+  });
+
   it('does not wait when updates come further apart than the window', async () => {
     const { store, pipeline } = setup();
     for (let i = 0; i < 20; i++) {
