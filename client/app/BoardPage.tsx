@@ -23,7 +23,7 @@ import {
 } from '../sync';
 import { AppIcon } from './AppIcon';
 import { useChangeRecord } from './board-activity';
-import { cardMatcher, filterFromSearch, searchWithFilter } from './card-filter';
+import { type CardFilter, cardMatcher, filterFromSearch, searchWithFilter } from './card-filter';
 import { FilterBar } from './FilterBar';
 import { loadRecentBoards, rememberBoard } from './recent-boards';
 import { CARD_PARAM, replaceSearch, useSearch } from './routing';
@@ -148,6 +148,10 @@ function LoadedBoard({
     }
     return { total, shown };
   }, [board.columns, matcher]);
+  const onFilterChange = useCallback(
+    (next: CardFilter) => replaceSearch(searchWithFilter(window.location.search, next)),
+    [],
+  );
   const openCardId = new URLSearchParams(search).get(CARD_PARAM);
   const onOpenCard = useCallback((cardId: string | null) => {
     const params = new URLSearchParams(window.location.search);
@@ -161,7 +165,7 @@ function LoadedBoard({
         filter={filter}
         labels={board.labels}
         members={board.members}
-        onChange={(next) => replaceSearch(searchWithFilter(window.location.search, next))}
+        onChange={onFilterChange}
         shown={counts.shown}
         total={counts.total}
       />

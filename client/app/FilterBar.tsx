@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import type { LabelSnapshot, MemberSnapshot } from '../../shared/board';
 import { AppIcon } from './AppIcon';
 import { type CardFilter, type DueFilter, isFiltering, NO_FILTER } from './card-filter';
@@ -14,7 +14,15 @@ export interface FilterBarProps {
 }
 
 /** Filter the board by text, label, assignee and due date; the state is in the URL (see card-filter.ts). */
-export function FilterBar({ filter, labels, members, onChange, shown, total }: FilterBarProps) {
+/** Memoised: the page re-renders with every board change, which changes none of this unless counts move. */
+export const FilterBar = memo(function FilterBar({
+  filter,
+  labels,
+  members,
+  onChange,
+  shown,
+  total,
+}: FilterBarProps) {
   const ids = useId();
   const active = isFiltering(filter);
   const set = (patch: Partial<CardFilter>) => onChange({ ...filter, ...patch });
@@ -101,4 +109,4 @@ export function FilterBar({ filter, labels, members, onChange, shown, total }: F
       ) : null}
     </form>
   );
-}
+});
