@@ -6,6 +6,7 @@
  */
 import type { ClientSpec, GeneratorStats } from '../messages';
 import { readCpuMs, readMemory, sleep, waitForQuiet } from '../proc';
+import { scrape, windowMetrics } from '../server-metrics';
 import { LatencyHistogram } from '../stats';
 import { connectAll, coresUsed, debugPhase, type Metrics, type Scenario, withServer } from './common';
 
@@ -41,6 +42,12 @@ export const LOAD_METRICS = [
   { key: 'genCores', label: 'busiest generator CPU', unit: 'cores' },
   { key: 'genCoresTotal', label: 'all generators CPU', unit: 'cores' },
   { key: 'genLagP99', label: 'generator event-loop delay p99', unit: 'ms' },
+  { key: 'persistMeanMs', label: 'ours: durable write round trip, mean', unit: 'ms' },
+  { key: 'persistP99Ms', label: 'ours: durable write round trip p99 (bucket)', unit: 'ms' },
+  { key: 'updatesPerWrite', label: 'ours: updates per durable write', unit: 'x' },
+  { key: 'gcMs', label: 'ours: time in GC during the load', unit: 'ms' },
+  { key: 'gcCount', label: 'ours: collections during the load', unit: 'count' },
+  { key: 'loopDelayP99Ms', label: 'ours: event-loop delay p99', unit: 'ms' },
 ] as const satisfies Scenario['metrics'];
 
 export function loadScenario(shape: LoadShape): Scenario {
@@ -70,6 +77,7 @@ export function loadScenario(shape: LoadShape): Scenario {
         await waitForQuiet(server.pid, { quietMs: 500, maxCpuMsPerS: 100, timeoutMs: 15_000 });
 
         debugPhase('server quiet');
+        const scrapeBefore = kind === 'ours' ? await scrape(server.port) : null;
         const cpuBefore = readCpuMs(server.pid);
         const startAtMs = Date.now() + START_DELAY_MS;
         const loadEnd = startAtMs + settings.loadMs;
@@ -110,6 +118,14 @@ export function loadScenario(shape: LoadShape): Scenario {
           await sleep(PROGRESS_POLL_MS);
         }
         const cpuMs = readCpuMs(server.pid) - cpuBefore;
+        const own =
+          scrapeBefore === null
+            ? {}
+            : windowMetrics(
+                scrapeBefore,
+                await scrape(server.port),
+                sent.reduce((n, s) => n + s.count, 0),
+              );
         const windowMs = (Number.isNaN(completeAt) ? Date.now() : completeAt) - startAtMs;
         const memory = readMemory(server.pid);
         debugPhase('drained');
@@ -148,6 +164,7 @@ export function loadScenario(shape: LoadShape): Scenario {
           duplicates: stats.reduce((n, s) => n + s.duplicates, 0),
           unexpectedCloses,
           serverCpuMs: cpuMs,
+          ...own,
           ...closeCodes,
         };
         return metrics;
