@@ -1,6 +1,7 @@
 import { startTransition, useCallback, useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { descriptionsWaiting, onUnsavedChange, openDocument } from './browser';
+import { type HeldValue, holdValue, sameStatus, savingStarted } from './held-status';
 import type { DocHandle, SyncStatus } from './types';
 
 /** Opens `room` while the component is mounted; null until the handle exists. */
@@ -28,20 +29,57 @@ const NO_STATUS: SyncStatus = {
   retryAt: null,
 };
 
+/** The document's sync status as the status line shows it (a keystroke's few ms of saving are not shown). */
 export function useSyncStatus(handle: DocHandle | null): SyncStatus {
+  const held = handle ? heldStatusOf(handle) : null;
   // Stable callbacks per handle, so the subscription is not renewed on every render.
   const subscribe = useCallback(
-    (onChange: () => void) => (handle ? handle.onStatus(onChange) : () => {}),
-    [handle],
+    (onChange: () => void) => (held ? held.subscribe(onChange) : () => {}),
+    [held],
   );
-  const read = useCallback(() => (handle ? handle.getStatus() : NO_STATUS), [handle]);
+  const read = useCallback(() => (held ? held.read() : NO_STATUS), [held]);
   return useStatusValue(subscribe, read);
 }
 
-/** How many of the board's descriptions (open or not) hold changes the server has not stored yet. */
+const heldStatuses = new WeakMap<DocHandle, HeldValue<SyncStatus>>();
+
+function heldStatusOf(handle: DocHandle): HeldValue<SyncStatus> {
+  let held = heldStatuses.get(handle);
+  if (!held) {
+    held = holdValue(
+      { read: () => handle.getStatus(), subscribe: (onChange) => handle.onStatus(onChange) },
+      savingStarted,
+      sameStatus,
+    );
+    heldStatuses.set(handle, held);
+  }
+  return held;
+}
+
+/**
+ * How many of the board's descriptions (open or not) hold changes the server has not stored yet; a rise is
+ * shown once it has lasted a moment (a keystroke in an open description is stored within milliseconds).
+ */
 export function useDescriptionsWaiting(boardId: string): number {
-  const read = useCallback(() => descriptionsWaiting(boardId), [boardId]);
-  return useStatusValue(onUnsavedChange, read);
+  const held = heldWaitingOf(boardId);
+  const subscribe = useCallback((onChange: () => void) => held.subscribe(onChange), [held]);
+  const read = useCallback(() => held.read(), [held]);
+  return useStatusValue(subscribe, read);
+}
+
+const heldWaiting = new Map<string, HeldValue<number>>();
+
+function heldWaitingOf(boardId: string): HeldValue<number> {
+  let held = heldWaiting.get(boardId);
+  if (!held) {
+    held = holdValue(
+      { read: () => descriptionsWaiting(boardId), subscribe: onUnsavedChange },
+      (shown, next) => next > shown,
+      (a, b) => a === b,
+    );
+    heldWaiting.set(boardId, held);
+  }
+  return held;
 }
 
 /**
