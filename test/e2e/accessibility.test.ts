@@ -46,6 +46,20 @@ describe('accessibility (axe-core in Chromium)', () => {
       await expect(
         page.getByRole('button', { name: 'Dark mode' }).getAttribute('aria-pressed'),
       ).resolves.toBe(scheme === 'dark' ? 'true' : 'false');
+      // The colours follow the system, and the toggle overrides it both ways.
+      const paper = () =>
+        page.evaluate(() =>
+          [document.documentElement, document.querySelector('.app-header')]
+            .map((element) => (element ? getComputedStyle(element).backgroundColor : 'none'))
+            .join(' / '),
+        );
+      const LIGHT_PAPER = 'rgb(245, 247, 246) / rgb(47, 93, 80)';
+      const DARK_PAPER = 'rgb(20, 26, 25) / rgb(27, 58, 50)';
+      await expect(paper()).resolves.toBe(scheme === 'dark' ? DARK_PAPER : LIGHT_PAPER);
+      await page.getByRole('button', { name: 'Dark mode' }).click();
+      await expect(paper()).resolves.toBe(scheme === 'dark' ? LIGHT_PAPER : DARK_PAPER);
+      await page.getByRole('button', { name: 'Dark mode' }).click();
+      await expect(paper()).resolves.toBe(scheme === 'dark' ? DARK_PAPER : LIGHT_PAPER);
       await addCardViaUi(page, 'Fix login');
       await addCardViaUi(page, 'Write the release notes', 'Doing');
       await expectSaved(page);
