@@ -90,6 +90,14 @@ export const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) 
   // The sortable getter skips every droppable it has no rect for: drop the own column's.
   const droppableRects = new Map(args.context.droppableRects);
   droppableRects.delete(columnDndId(sortable.containerId));
+  if (event.code === 'ArrowLeft' || event.code === 'ArrowRight') {
+    // Sideways means another column. The lifted card is drawn scaled up, so its rectangle starts left of its
+    // column's other cards, which dnd-kit would otherwise count as lying to the right of it.
+    for (const container of args.context.droppableContainers.getEnabled()) {
+      const other = container.data.current?.sortable as { containerId?: UniqueIdentifier } | undefined;
+      if (other?.containerId === sortable.containerId) droppableRects.delete(container.id);
+    }
+  }
   return sortableKeyboardCoordinates(event, { ...args, context: { ...args.context, droppableRects } });
 };
 

@@ -48,10 +48,8 @@ describe('accessibility (axe-core in Chromium)', () => {
       ).resolves.toBe(scheme === 'dark' ? 'true' : 'false');
       // The colours follow the system, and the toggle overrides it both ways.
       const paper = () =>
-        page.evaluate(() =>
-          [document.documentElement, document.querySelector('.app-header')]
-            .map((element) => (element ? getComputedStyle(element).backgroundColor : 'none'))
-            .join(' / '),
+        page.evaluate(
+          `[document.documentElement, document.querySelector('.app-header')].map((element) => (element ? getComputedStyle(element).backgroundColor : 'none')).join(' / ')`,
         );
       const LIGHT_PAPER = 'rgb(245, 247, 246) / rgb(47, 93, 80)';
       const DARK_PAPER = 'rgb(20, 26, 25) / rgb(27, 58, 50)';

@@ -163,7 +163,7 @@ export async function measureClient(
       await mover.locator(`[data-card-id="${board.move.cardId}"] .card-handle`).focus();
       await mover.keyboard.press('Space');
       await lifted.waitFor();
-      // An arrow can first land on a neighbour in the same column: press until the card is in the other one.
+      // One arrow takes the card to the other column; pressed again (bounded) if the page missed it.
       const inTarget = mover.locator(
         `[data-testid="column-${columnId}"] [data-card-id="${board.move.cardId}"]`,
       );
