@@ -7,7 +7,6 @@ import { BoardView, useBoard } from '../board';
 import { localToday } from '../board/format';
 import { useDescriptionSlots } from '../description';
 import { useHistorySlots, useTrashExpiry } from '../history';
-import { EstimateSums } from '../rituals/EstimateSums';
 import { useRitualSlots } from '../rituals/slots';
 import { VotingBar } from '../rituals/VotingBar';
 import { useBoardSearchIndexing } from '../search/browser';
@@ -170,7 +169,6 @@ function LoadedBoard({
         total={counts.total}
       />
       <VotingBar doc={handle.doc} me={me} readOnly={readOnly} columns={board.columns} />
-      <EstimateSums doc={handle.doc} columns={board.columns} />
       <BoardView
         doc={handle.doc}
         awareness={handle.awareness}

@@ -48,6 +48,11 @@ export interface BoardViewProps {
    * (useCallback) so cards are not re-rendered on every board change.
    */
   cardExtras?: (card: CardSnapshot) => ReactNode;
+  /**
+   * Extra content in each column's header (the column's estimate total). Keep the function stable
+   * (useCallback): it is called again whenever the column's snapshot changes.
+   */
+  columnExtras?: (column: ColumnSnapshot) => ReactNode;
   /** Show the board title (editable) in the toolbar. Default true. */
   showTitle?: boolean;
   /** Show the avatars of everyone on the board in the toolbar. Default true. */
@@ -83,6 +88,7 @@ export const BoardView = memo(function BoardView({
   onOpenCard,
   renderCardPanel,
   cardExtras,
+  columnExtras,
   showTitle = true,
   showAvatars = true,
   readOnly = false,
@@ -150,6 +156,7 @@ export const BoardView = memo(function BoardView({
                     presence={presence.cards}
                     openCardId={open.cardId}
                     cardExtras={cardExtras}
+                    columnExtras={columnExtras}
                     name={columnNames.get(column.id)}
                     isDropTarget={dnd.dropColumnId === column.id}
                     activeCardId={dnd.activeCardId}

@@ -28,6 +28,8 @@ export interface ColumnViewProps {
   presence: CardPresenceIndex;
   openCardId: string | null;
   cardExtras?: (card: CardSnapshot) => ReactNode;
+  /** Extra content in the header, after the card count (the column's estimate total). */
+  columnExtras?: (column: ColumnSnapshot) => ReactNode;
   /**
    * The column's accessible name: its title, with its position when another column has the same title
    * ("To do (column 4 of 4)"), so screen readers can tell the regions apart. Defaults to the title.
@@ -45,6 +47,7 @@ export const ColumnView = memo(function ColumnView({
   presence,
   openCardId,
   cardExtras,
+  columnExtras,
   name = column.title,
   isDropTarget = false,
   activeCardId = null,
@@ -114,6 +117,7 @@ export const ColumnView = memo(function ColumnView({
           <span className="visually-hidden">Cards: </span>
           {column.cards.length}
         </span>
+        {columnExtras?.(column)}
         {column.placeholder || readOnly ? null : (
           <span className="column-actions">
             <button

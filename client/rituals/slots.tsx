@@ -1,11 +1,12 @@
 import { type ReactNode, useCallback } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import type { CardSnapshot } from '../../shared/board';
+import type { CardSnapshot, ColumnSnapshot } from '../../shared/board';
 import type { Participant } from '../../shared/presence';
 import { CardCommentCount } from './CardCommentCount';
 import { CardEstimate } from './CardEstimate';
 import { CardVotes } from './CardVotes';
+import { ColumnEstimate } from './ColumnEstimate';
 import { CommentThread } from './CommentThread';
 import { PokerPanel } from './PokerPanel';
 import { usePokerPublisher } from './poker-state';
@@ -51,5 +52,7 @@ export function useRitualSlots(
     ),
     [baseCardPanel, awareness, boardId],
   );
-  return { cardExtras, renderCardPanel };
+  return { cardExtras, renderCardPanel, columnExtras };
 }
+
+const columnExtras = (column: ColumnSnapshot) => <ColumnEstimate column={column} />;

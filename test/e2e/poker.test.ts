@@ -168,10 +168,7 @@ describe('planning poker', () => {
     await ada.page.getByTestId('poker-result').getByText('Median 5').waitFor();
     await ada.page.getByRole('button', { name: 'Accept' }).click();
     for (const page of [ada.page, bobAgain]) {
-      await page
-        .getByTestId('estimate-sums')
-        .locator('li[data-column="Ready"]', { hasText: 'Ready: 13' })
-        .waitFor();
+      await column(page, 'Ready').getByTestId('column-estimate').filter({ hasText: '13' }).waitFor();
     }
   });
 });
