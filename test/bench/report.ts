@@ -190,6 +190,7 @@ export function renderCrowdCeiling(reports: ScenarioReport[]): string | null {
       'delivered',
       'p99 ours',
       'p99 raw',
+      'raw delivered',
       'ours÷raw',
       'server cores',
       'gen cores (all)',
@@ -211,6 +212,7 @@ export function renderCrowdCeiling(reports: ScenarioReport[]): string | null {
       formatValue(ours.delivered, '%'),
       formatValue(ours.p99, 'ms'),
       formatValue(raw.p99, 'ms'),
+      formatValue(raw.delivered, '%'),
       ratio(ours.p99, raw.p99),
       formatValue(ours.serverCores, 'cores'),
       formatValue(ours.genCoresTotal, 'cores'),
@@ -220,6 +222,8 @@ export function renderCrowdCeiling(reports: ScenarioReport[]): string | null {
   }
   return (
     `\n== crowd ramp (1 board × N clients × 1 edit/s), our server\n${table(rows)}\n` +
-    `  highest client count that holds (100 % delivered, p99 ≤ 1.0× raw): ${ceiling ?? 'none of the steps'}`
+    `  highest client count that holds (100 % delivered, p99 ≤ 1.0× raw): ${ceiling ?? 'none of the steps'}\n` +
+    '  (where the raw relay delivered less than 100 %, its p99 covers what it delivered: it, or its\n' +
+    '  generators, saturated first, and the ratio compares against an incomplete baseline)'
   );
 }
