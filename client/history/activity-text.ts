@@ -137,6 +137,19 @@ export function describeAction(entry: ActivityEntry, nameOf: NameOf): Piece[] {
         : ['moved the due date of ', named(entry.card.title), ` from ${entry.from} to ${entry.to}`];
     case 'card.described':
       return ['edited the description of ', named(entry.card.title)];
+    case 'card.commented':
+      return ['commented on ', named(entry.card.title)];
+    case 'card.estimated':
+      return [
+        'set the estimate of ',
+        named(entry.card.title),
+        ` to ${entry.value}`,
+        entry.from === null ? '' : ` (was ${entry.from})`,
+      ];
+    case 'board.votingStarted':
+      return ['started dot voting'];
+    case 'board.votingEnded':
+      return ['ended dot voting'];
     case 'label.added':
       return ['added label ', named(entry.label.title)];
     case 'label.changed':

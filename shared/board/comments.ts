@@ -12,13 +12,20 @@
  */
 import * as Y from 'yjs';
 import { isValidId } from '../room-names';
+import { activityRef } from './activity';
 import { defaultClock, defaultRandom, newId } from './ids';
-import { BoardInputError, type MutationOptions, newMap } from './mutations/common';
-import { childMap, roots } from './schema';
+import { BoardInputError, type MutationOptions, newMap, note, run } from './mutations/common';
+import { childMap, stringField } from './schema';
 
 export const COMMENTS_ROOT = 'comments';
 export const MAX_COMMENT_LENGTH = 5000;
 export const MAX_COMMENTS_PER_CARD = 1000;
+
+/**
+ * Origin of adding a comment, whatever the caller passes: the comments map is outside the board's undo
+ * manager (B10), so a comment cannot be undone, and neither may its feed entry be on its own (B14.3).
+ */
+const COMMENT_ORIGIN = 'trellis:comment';
 
 export interface CommentSnapshot {
   readonly id: string;
@@ -59,33 +66,39 @@ export interface AddCommentInput {
 }
 
 /**
- * Adds a comment (B27). Returns its id, or null when the card does not exist (or is in the trash) or its
- * thread is full.
+ * Adds a comment (B27) and its "commented" feed entry (B14.1), by `opts.actor` or else the author, at the
+ * comment's time. Returns its id, or null when the card does not exist (or is in the trash) or its thread is
+ * full.
  */
 export function addComment(doc: Y.Doc, input: AddCommentInput, opts?: MutationOptions): string | null {
   const text = cleanComment(input.text);
   const mentions = cleanMentions(input.mentions);
   const random = opts?.random ?? defaultRandom;
   const clock = opts?.clock ?? defaultClock;
-  let id: string | null = null;
-  doc.transact(() => {
-    const card = childMap(roots(doc).cards as Y.Map<unknown>, input.cardId);
-    if (!card || card.get('trashed') !== undefined) return;
+  return run(doc, { ...opts, origin: COMMENT_ORIGIN }, (r) => {
+    const card = childMap(r.cards as Y.Map<unknown>, input.cardId);
+    if (!card || card.get('trashed') !== undefined) return null;
     let count = 0;
     commentsRoot(doc).forEach((comment) => {
       if (comment instanceof Y.Map && comment.get('card') === input.cardId) count++;
     });
-    if (count >= MAX_COMMENTS_PER_CARD) return;
-    id = newId(random);
+    if (count >= MAX_COMMENTS_PER_CARD) return null;
+    const id = newId(random);
+    const createdAt = clock();
     commentsRoot(doc).set(
       id,
-      newMap({ card: input.cardId, author: input.author, createdAt: clock(), text, mentions }),
+      newMap({ card: input.cardId, author: input.author, createdAt, text, mentions }),
     );
-  }, opts?.origin ?? null);
-  return id;
+    note(
+      doc,
+      { ...opts, actor: opts?.actor ?? input.author, clock: () => createdAt },
+      { kind: 'card.commented', card: activityRef(input.cardId, stringField(card, 'title')), comment: id },
+    );
+    return id;
+  });
 }
 
-/** Edits one's own comment (B28): false if it is gone or someone else's. */
+/** Edits one's own comment (B28): false if it is gone or someone else's. Records no feed entry. */
 export function editComment(
   doc: Y.Doc,
   input: { commentId: string; by: string; text: string; mentions?: readonly string[] },
@@ -107,7 +120,7 @@ export function editComment(
   return done;
 }
 
-/** Deletes one's own comment (B28): false if it is gone or someone else's. */
+/** Deletes one's own comment (B28): false if it is gone or someone else's. Records no feed entry. */
 export function deleteComment(
   doc: Y.Doc,
   input: { commentId: string; by: string },

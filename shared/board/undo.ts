@@ -14,8 +14,8 @@ export interface BoardUndoOptions {
  * value as `MutationOptions.origin` for the local user's intents), so undo never reverts someone else's
  * edit, and Yjs does not overwrite a remote change to the same field (`ignoreRemoteMapChanges` stays off).
  * Member records (`noteMember`) are outside its scope. The activity feed is inside it: undoing an intent
- * removes the entry it recorded, and redoing brings it back (B14.3). Purges, feed pruning and description
- * entries run under origins of their own, so undo never touches them.
+ * removes the entry it recorded, and redoing brings it back (B14.3). Purges, feed pruning, description
+ * entries, comments and dot-voting rounds run under origins of their own, so undo never touches them.
  */
 export function createBoardUndoManager(
   doc: Y.Doc,

@@ -20,7 +20,7 @@ import * as Y from 'yjs';
 import { isValidId } from '../../room-names';
 import { defaultClock, defaultRandom, newId } from '../ids';
 import { moveCard } from '../mutations/cards';
-import { BoardInputError, type MutationOptions, newMap } from '../mutations/common';
+import { BoardInputError, type MutationOptions, newMap, note, run } from '../mutations/common';
 import { childMap, roots } from '../schema';
 
 export const VOTING_ROOT = { rounds: 'votingRounds', votes: 'dotVotes' } as const;
@@ -28,6 +28,13 @@ export const VOTING_ROOT = { rounds: 'votingRounds', votes: 'dotVotes' } as cons
 export const DEFAULT_VOTE_BUDGET = 5;
 export const DEFAULT_VOTES_PER_CARD = 3;
 export const MAX_VOTE_BUDGET = 50;
+
+/**
+ * Origin of starting and ending a round, whatever the caller passes: the voting maps are outside the board's
+ * undo manager (B10), so a round's start or end cannot be undone, and neither may its feed entry be on its
+ * own (B14.3).
+ */
+const ROUND_ORIGIN = 'trellis:dot-voting-round';
 
 export interface VotingRoundConfig {
   /** Votes per person. */
@@ -93,7 +100,10 @@ export interface StartVotingInput extends Partial<VotingRoundConfig> {
   startedBy: string;
 }
 
-/** Starts a round (B20): it becomes the board's current round. Returns its id. */
+/**
+ * Starts a round (B20): it becomes the board's current round. Records its feed entry (B14.1), by
+ * `opts.actor` or else `startedBy`. Returns its id.
+ */
 export function startVotingRound(doc: Y.Doc, input: StartVotingInput, opts?: MutationOptions): string {
   const budget = input.budget ?? DEFAULT_VOTE_BUDGET;
   const perCard = input.perCard ?? Math.min(DEFAULT_VOTES_PER_CARD, budget);
@@ -106,30 +116,37 @@ export function startVotingRound(doc: Y.Doc, input: StartVotingInput, opts?: Mut
   const random = opts?.random ?? defaultRandom;
   const clock = opts?.clock ?? defaultClock;
   const id = newId(random);
-  doc.transact(() => {
-    const config = {
-      budget,
-      perCard,
-      hidden: input.hidden ?? false,
-      startedBy: input.startedBy,
-      startedAt: clock(),
-    };
+  run(doc, { ...opts, origin: ROUND_ORIGIN }, () => {
+    const startedAt = clock();
+    const config = { budget, perCard, hidden: input.hidden ?? false, startedBy: input.startedBy, startedAt };
     votingRoots(doc).rounds.set(id, newMap({ config }));
-  }, opts?.origin ?? null);
+    note(
+      doc,
+      { ...opts, actor: opts?.actor ?? input.startedBy, clock: () => startedAt },
+      { kind: 'board.votingStarted', round: id },
+    );
+  });
   return id;
 }
 
-/** Ends a round (B22). Returns false if it is unknown or already ended. */
+/**
+ * Ends a round (B22) and records its feed entry (B14.1), by `opts.actor` or else `by`. Returns false (and
+ * records nothing) if it is unknown or already ended.
+ */
 export function endVotingRound(doc: Y.Doc, roundId: string, by: string, opts?: MutationOptions): boolean {
   const clock = opts?.clock ?? defaultClock;
-  let changed = false;
-  doc.transact(() => {
+  return run(doc, { ...opts, origin: ROUND_ORIGIN }, () => {
     const round = childMap(votingRoots(doc).rounds as Y.Map<unknown>, roundId);
-    if (!round || round.has('ended')) return;
-    round.set('ended', { by, at: clock() });
-    changed = true;
-  }, opts?.origin ?? null);
-  return changed;
+    if (!round || round.has('ended')) return false;
+    const at = clock();
+    round.set('ended', { by, at });
+    note(
+      doc,
+      { ...opts, actor: opts?.actor ?? by, clock: () => at },
+      { kind: 'board.votingEnded', round: roundId },
+    );
+    return true;
+  });
 }
 
 export interface VoteInput {
@@ -140,6 +157,7 @@ export interface VoteInput {
 
 /**
  * Puts one of the voter's votes on a card (B21): into the voter's lowest slot that holds no counted vote.
+ * Votes record no feed entry: there are many, and who voted for what is not the feed's to tell.
  * Returns false (and writes nothing) when the round is unknown or ended as this replica sees it (B22), the
  * voter has no votes left or already has `perCard` on this card, or the card does not exist.
  */

@@ -20,9 +20,10 @@ import { encodeUtf8 } from 'lib0/string';
 import { getRandomValues } from 'lib0/webcrypto';
 import * as Y from 'yjs';
 import { isValidId } from '../../room-names';
+import { activityRef } from '../activity';
 import { defaultClock, defaultRandom, newId } from '../ids';
-import { BoardInputError, type MutationOptions, newMap } from '../mutations/common';
-import { childMap, roots } from '../schema';
+import { BoardInputError, type MutationOptions, newMap, note, run } from '../mutations/common';
+import { childMap, roots, stringField } from '../schema';
 
 export const POKER_ROOT = 'pokerRounds';
 
@@ -152,25 +153,44 @@ export function publishPokerVote(
   return done;
 }
 
-/** Accepts a value as the card's estimate: writes the card field `estimate` and marks the round accepted. */
+/**
+ * Accepts a value as the card's estimate: writes the card field `estimate` and marks the round accepted. A
+ * changed estimate records its feed entry with the one it replaced (B14.1), by `opts.actor` or else `by`;
+ * starting, voting and revealing record none. Runs under `opts.origin`: the estimate is a card field, so
+ * board undo takes it back together with its entry (B14.3).
+ */
 export function acceptPokerEstimate(
   doc: Y.Doc,
   input: { roundId: string; value: string; by: string },
   opts?: MutationOptions,
 ): boolean {
   const clock = opts?.clock ?? defaultClock;
-  let done = false;
-  doc.transact(() => {
+  return run(doc, opts, (r) => {
     const round = openRound(doc, input.roundId);
     const config = round ? readConfig(round.get('config')) : null;
-    if (!round || !config?.deck.includes(input.value)) return;
-    const card = childMap(roots(doc).cards as Y.Map<unknown>, config.cardId);
-    if (!card) return;
+    if (!round || !config?.deck.includes(input.value)) return false;
+    const card = childMap(r.cards as Y.Map<unknown>, config.cardId);
+    if (!card) return false;
+    const at = clock();
+    const previous = card.get(ESTIMATE_KEY);
+    const from = typeof previous === 'string' && previous !== '' ? previous : null;
     card.set(ESTIMATE_KEY, input.value);
-    round.set('accepted', { value: input.value, by: input.by, at: clock() });
-    done = true;
-  }, opts?.origin ?? null);
-  return done;
+    round.set('accepted', { value: input.value, by: input.by, at });
+    if (from !== input.value) {
+      note(
+        doc,
+        { ...opts, actor: opts?.actor ?? input.by, clock: () => at },
+        {
+          kind: 'card.estimated',
+          card: activityRef(config.cardId, stringField(card, 'title')),
+          // Deck values are short (B24); a peer's longer one is cut, as titles are.
+          value: input.value.slice(0, MAX_CARD_VALUE_LENGTH),
+          from: from?.slice(0, MAX_CARD_VALUE_LENGTH) ?? null,
+        },
+      );
+    }
+    return true;
+  });
 }
 
 interface PokerConfig {
