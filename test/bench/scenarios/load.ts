@@ -47,7 +47,7 @@ export const LOAD_METRICS = [
   { key: 'updatesPerWrite', label: 'ours: updates per durable write', unit: 'x' },
   { key: 'gcMs', label: 'ours: time in GC during the load', unit: 'ms' },
   { key: 'gcCount', label: 'ours: collections during the load', unit: 'count' },
-  { key: 'loopDelayP99Ms', label: 'ours: event-loop delay p99', unit: 'ms' },
+  { key: 'loopDelayP99Ms', label: 'ours: event-loop lateness p99', unit: 'ms' },
 ] as const satisfies Scenario['metrics'];
 
 export function loadScenario(shape: LoadShape): Scenario {
