@@ -11,6 +11,7 @@ import type { AccessAnswer } from './access';
 import { bumpAwarenessClock } from './awareness-bump';
 import { ChangeLedger, copyDeletions } from './changes';
 import { countUnstored, readDurableAck, type StateVector } from './durable';
+import { sameStatus } from './held-status';
 import type { SyncConfig } from './open-document';
 import { type DeniedReason, ReconnectController } from './reconnect';
 import { SharedSocketProvider } from './shared-socket-provider';
@@ -340,16 +341,4 @@ function refusalOf(answer: AccessAnswer | null): DeniedReason | null {
 
 function connectionParams(config: SyncConfig, room: string): Record<string, string> {
   return { ...config.paramsFor?.(room), [DURABLE_ACK_PARAM]: '1' };
-}
-
-function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
-  return (
-    a.connection === b.connection &&
-    a.pending === b.pending &&
-    a.saved === b.saved &&
-    a.localLoaded === b.localLoaded &&
-    a.serverSynced === b.serverSynced &&
-    a.readOnly === b.readOnly &&
-    a.retryAt === b.retryAt
-  );
 }

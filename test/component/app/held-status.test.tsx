@@ -7,42 +7,16 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SAVING_SHOWN_AFTER_MS } from '../../../client/sync/held-status';
 import { useSyncStatus } from '../../../client/sync/hooks';
-import type { DocHandle, SyncStatus } from '../../../client/sync/types';
+import type { DocHandle } from '../../../client/sync/types';
+import { fakeStatusHandle, syncStatus } from './sync-fakes';
+
+const SAVED = syncStatus();
 
 afterEach(cleanup);
 beforeEach(() => {
   vi.useFakeTimers();
   return () => vi.useRealTimers();
 });
-
-const SAVED: SyncStatus = {
-  connection: 'online',
-  pending: 0,
-  saved: true,
-  localLoaded: true,
-  serverSynced: true,
-  readOnly: false,
-  retryAt: null,
-};
-
-function fakeHandle(initial: SyncStatus) {
-  let status = initial;
-  const listeners = new Set<(status: SyncStatus) => void>();
-  const handle = {
-    getStatus: () => status,
-    onStatus(listener: (status: SyncStatus) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  } as unknown as DocHandle;
-  return {
-    handle,
-    set(next: SyncStatus) {
-      status = next;
-      for (const listener of listeners) listener(next);
-    },
-  };
-}
 
 let renders = 0;
 function StatusText({ handle }: { handle: DocHandle }) {
@@ -57,7 +31,7 @@ const shown = () => screen.getByTestId('status').textContent;
 
 describe('the sync status as the status line shows it', () => {
   it('keystrokes stored within milliseconds online are not shown as saving, and cost no render', () => {
-    const fake = fakeHandle(SAVED);
+    const fake = fakeStatusHandle(SAVED);
     render(<StatusText handle={fake.handle} />);
     const before = renders;
     for (let key = 0; key < 20; key++) {
@@ -71,7 +45,7 @@ describe('the sync status as the status line shows it', () => {
   });
 
   it('saving that lasts is shown once it has lasted the hold; stored is shown at once', () => {
-    const fake = fakeHandle(SAVED);
+    const fake = fakeStatusHandle(SAVED);
     render(<StatusText handle={fake.handle} />);
     act(() => fake.set({ ...SAVED, saved: false, pending: 1 }));
     act(() => vi.advanceTimersByTime(SAVING_SHOWN_AFTER_MS - 1));
@@ -85,7 +59,7 @@ describe('the sync status as the status line shows it', () => {
   });
 
   it('going offline with changes is shown at once', () => {
-    const fake = fakeHandle(SAVED);
+    const fake = fakeStatusHandle(SAVED);
     render(<StatusText handle={fake.handle} />);
     act(() => fake.set({ ...SAVED, connection: 'offline', saved: false, pending: 3 }));
     expect(shown()).toBe('offline 3 waiting');

@@ -5,24 +5,13 @@ import { IdentityForm } from '../../../client/app/IdentityForm';
 import { loadIdentity } from '../../../client/app/identity';
 import { loadRecentBoards, rememberBoard } from '../../../client/app/recent-boards';
 import { StatusBar, savedLabel } from '../../../client/app/StatusBar';
-import type { SyncStatus } from '../../../client/sync/types';
+import { syncStatus as status } from './sync-fakes';
 
 beforeEach(() => {
   window.localStorage.clear();
   window.history.replaceState(null, '', '/');
 });
 afterEach(cleanup);
-
-const status = (overrides: Partial<SyncStatus>): SyncStatus => ({
-  connection: 'online',
-  pending: 0,
-  saved: true,
-  localLoaded: true,
-  serverSynced: true,
-  readOnly: false,
-  retryAt: null,
-  ...overrides,
-});
 
 describe('StatusBar', () => {
   it('says online and saved when everything is stored', () => {

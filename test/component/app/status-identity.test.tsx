@@ -2,24 +2,13 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../client/App';
 import { StatusBar } from '../../../client/app/StatusBar';
-import type { SyncStatus } from '../../../client/sync/types';
+import { syncStatus as status } from './sync-fakes';
 
 beforeEach(() => {
   window.localStorage.clear();
   window.history.replaceState(null, '', '/');
 });
 afterEach(cleanup);
-
-const status = (overrides: Partial<SyncStatus>): SyncStatus => ({
-  connection: 'online',
-  pending: 0,
-  saved: true,
-  localLoaded: true,
-  serverSynced: true,
-  readOnly: false,
-  retryAt: null,
-  ...overrides,
-});
 
 /** The tone a badge is drawn in: ok (green), warn (amber), bad (red). */
 const toneOf = (testId: string) =>

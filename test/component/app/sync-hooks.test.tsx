@@ -9,27 +9,9 @@ import {
 import * as Y from 'yjs';
 import { useAwarenessStates, useSyncStatus } from '../../../client/sync/hooks';
 import type { DocHandle, SyncStatus } from '../../../client/sync/types';
+import { fakeStatusHandle } from './sync-fakes';
 
 afterEach(cleanup);
-
-function fakeHandle(initial: SyncStatus) {
-  let status = initial;
-  const listeners = new Set<(status: SyncStatus) => void>();
-  const handle = {
-    getStatus: () => status,
-    onStatus(listener: (status: SyncStatus) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  } as unknown as DocHandle;
-  return {
-    handle,
-    set(next: SyncStatus) {
-      status = next;
-      for (const listener of listeners) listener(next);
-    },
-  };
-}
 
 function StatusText({ handle }: { handle: DocHandle }) {
   const status = useSyncStatus(handle);
@@ -47,7 +29,7 @@ describe('sync hooks', () => {
       readOnly: false,
       retryAt: null,
     };
-    const fake = fakeHandle(base);
+    const fake = fakeStatusHandle(base);
     render(<StatusText handle={fake.handle} />);
     expect(screen.getByTestId('status').textContent).toBe('connecting 0');
     act(() => fake.set({ ...base, connection: 'offline', pending: 4, saved: false }));
