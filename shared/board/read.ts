@@ -136,7 +136,10 @@ export function readBoard(doc: Y.Doc, previous?: BoardSnapshot): BoardSnapshot {
     result = {
       ...base,
       ...meta,
-      ...patched,
+      // Only the card parts: `patched` is `base` itself when no card changed.
+      cards: patched.cards,
+      columns: patched.columns,
+      archivedCards: patched.archivedCards,
       members: sameList(base.members, members, sameShallow) ? base.members : members,
     };
     if (

@@ -25,6 +25,7 @@ import {
   renameColumn,
   restoreColumn,
   seededRandom,
+  setTrashRetention,
   UNPLACED_COLUMN_ID,
   updateCard,
   updateLabel,
@@ -83,6 +84,32 @@ describe('board', () => {
     expect(renameBoard(doc, 'Relaunch', opts)).toBe(false);
     expect(readBoard(doc).title).toBe('Relaunch');
     expect(() => renameBoard(doc, 'x'.repeat(201), opts)).toThrow(BoardInputError);
+  });
+
+  it('[B12.1] a reading after a change of the board itself (title, retention, members) shows it, whether cards changed too or not', () => {
+    const { doc, opts } = newBoard();
+    const cardId = addCard(doc, { columnId: defaultColumnId(0), title: 'Card', createdBy: 'ada' }, opts);
+    let board = readBoard(doc);
+    const next = (check: (b: ReturnType<typeof readBoard>) => void) => {
+      board = readBoard(doc, board);
+      check(board);
+    };
+    renameBoard(doc, 'Relaunch', opts);
+    next((b) => expect(b.title).toBe('Relaunch'));
+    setTrashRetention(doc, 7, opts);
+    next((b) => expect(b.trashRetentionDays).toBe(7));
+    noteMember(doc, { id: 'grace', name: 'Grace', color: '#1971c2' }, opts);
+    next((b) => expect(b.members.map((m) => m.id)).toContain('grace'));
+    doc.transact(() => {
+      renameBoard(doc, 'Relaunch 2', opts);
+      updateCard(doc, cardId, { title: 'Card 2' }, opts);
+    });
+    next((b) => {
+      expect(b.title).toBe('Relaunch 2');
+      expect(b.cards.get(cardId)?.title).toBe('Card 2');
+    });
+    const unchanged = board;
+    next((b) => expect(b).toBe(unchanged));
   });
 });
 

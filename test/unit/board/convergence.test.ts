@@ -29,6 +29,7 @@ import {
   purgeExpired,
   readActivity,
   readBoard,
+  renameBoard,
   renameColumn,
   restoreCard,
   restoreColumn,
@@ -49,6 +50,7 @@ type Op =
   | { kind: 'deleteCard'; r: number; card: number }
   | { kind: 'addColumn'; r: number; index: number }
   | { kind: 'renameColumn'; r: number; col: number; title: string }
+  | { kind: 'renameBoard'; r: number; title: string }
   | { kind: 'moveColumn'; r: number; col: number; index: number }
   | { kind: 'deleteColumn'; r: number; col: number }
   | { kind: 'restoreColumn'; r: number; col: number }
@@ -138,6 +140,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('addColumn' as const), r: replicaIndex, index: small }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('renameBoard' as const),
+      r: replicaIndex,
+      title: titleArb,
+    }),
   },
   {
     weight: 1,
@@ -394,6 +404,10 @@ function simulate(scenario: Scenario): Outcome {
         addColumn(doc, { title: 'new', index: op.index }, o);
         recorded('column.added');
         break;
+      case 'renameBoard': {
+        if (renameBoard(doc, op.title, o)) recorded('board.renamed');
+        break;
+      }
       case 'renameColumn': {
         const column = pickColumn(board, op.col);
         if (column && renameColumn(doc, column.id, op.title, o)) recorded('column.renamed');
