@@ -57,8 +57,9 @@ function heldStatusOf(handle: DocHandle): HeldValue<SyncStatus> {
 }
 
 /**
- * How many of the board's descriptions (open or not) hold changes the server has not stored yet; a rise is
- * shown once it has lasted a moment (a keystroke in an open description is stored within milliseconds).
+ * How many of the board's descriptions (open or not) hold changes the server has not stored yet; online, the
+ * first one is shown once it has lasted a moment (a keystroke in an open description is stored within
+ * milliseconds).
  */
 export function useDescriptionsWaiting(boardId: string): number {
   const held = heldWaitingOf(boardId);
@@ -74,7 +75,8 @@ function heldWaitingOf(boardId: string): HeldValue<number> {
   if (!held) {
     held = holdValue(
       { read: () => descriptionsWaiting(boardId), subscribe: onUnsavedChange },
-      (shown, next) => next > shown,
+      // Only the first change of a calm board, and only while online: offline, nothing will be stored soon.
+      (shown, next) => shown === 0 && next > 0 && navigator.onLine !== false,
       (a, b) => a === b,
     );
     heldWaiting.set(boardId, held);

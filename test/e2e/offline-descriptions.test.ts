@@ -221,7 +221,10 @@ describe('descriptions edited offline', () => {
     await ada.context().setOffline(true);
     await expectConnection(ada, 'offline');
     for (const [i, title] of titles.entries()) await writeDescription(ada, title, textOf(i));
-    expect(await waitingText(ada)).toBe(`${count} cards waiting to sync`);
+    await ada
+      .getByTestId('sync-saved')
+      .filter({ hasText: new RegExp(`^${count} cards waiting to sync$`) })
+      .waitFor({ timeout: 2_000 });
 
     await noteFirstSaved(ada);
     const stored = cardIds.map((cardId, i) =>
