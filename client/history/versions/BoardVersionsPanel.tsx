@@ -8,13 +8,11 @@ import {
   restoreCardToVersion,
 } from '../../../shared/board';
 import { boardRoom } from '../../../shared/room-names';
-import { Modal } from '../../app/Modal';
 import { useBoardContext } from '../../board/context';
 import { type BoardDiff, type CardChange, diffBoards } from './board-diff';
-import { useVersionDoc, useVersionList } from './use-versions';
-import { VersionPicker, VersionProblemNote, versionLabel } from './VersionPicker';
+import { versionLabel } from './VersionPicker';
+import { VersionsDialog } from './VersionsDialog';
 import type { VersionSource } from './version-source';
-import './versions.css';
 
 /**
  * The board's versions (B16.1): the server's list, and the chosen one rendered read-only with what changed
@@ -32,43 +30,26 @@ export function BoardVersionsPanel({
   source: VersionSource;
   onClose: () => void;
 }) {
-  const room = boardRoom(boardId);
-  const { list, reload } = useVersionList(source, room);
-  const [chosen, setChosen] = useState<number | null>(null);
-  const version = useVersionDoc(source, room, chosen);
   const { readOnly } = useBoardContext();
   return (
-    <Modal
+    <VersionsDialog
       title="Versions of the board"
-      onClose={onClose}
-      className="versions-dialog"
       testId="versions-panel"
-    >
-      {readOnly ? (
-        <p className="history-note" role="note">
-          Read-only: you can look at earlier versions, but not restore them.
-        </p>
-      ) : null}
-      <div className="versions-layout">
-        <VersionPicker list={list} chosen={chosen} onChoose={setChosen} onRetry={reload} />
-        <div className="version-view">
-          {version === null ? (
-            <p className="history-note">Choose a version to see the board as it was.</p>
-          ) : version.state === 'loading' ? (
-            <p className="history-note">Loading the version…</p>
-          ) : version.state === 'problem' ? (
-            <VersionProblemNote problem={version.problem} />
-          ) : (
-            <BoardAtVersion
-              key={version.value.time}
-              doc={version.value.doc}
-              time={version.value.time}
-              now={board}
-            />
-          )}
-        </div>
-      </div>
-    </Modal>
+      room={boardRoom(boardId)}
+      source={source}
+      what="the board"
+      note={
+        readOnly ? (
+          <p className="history-note" role="note">
+            Read-only: you can look at earlier versions, but not restore them.
+          </p>
+        ) : null
+      }
+      onClose={onClose}
+      render={(version) => (
+        <BoardAtVersion key={version.time} doc={version.doc} time={version.time} now={board} />
+      )}
+    />
   );
 }
 

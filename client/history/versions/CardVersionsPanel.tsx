@@ -7,13 +7,11 @@ import {
   restoreCardToVersion,
 } from '../../../shared/board';
 import { boardRoom } from '../../../shared/room-names';
-import { Modal } from '../../app/Modal';
 import { useBoard } from '../../board';
 import { useBoardContext } from '../../board/context';
-import { useVersionDoc, useVersionList } from './use-versions';
-import { VersionPicker, VersionProblemNote, versionLabel } from './VersionPicker';
+import { versionLabel } from './VersionPicker';
+import { VersionsDialog } from './VersionsDialog';
 import type { VersionSource } from './version-source';
-import './versions.css';
 
 /**
  * One card across the board's versions (B16.1): its fields at the chosen version beside now's, those that
@@ -32,39 +30,25 @@ export function CardVersionsPanel({
 }) {
   const { doc } = useBoardContext();
   const now = useBoard(doc);
-  const room = boardRoom(boardId);
-  const { list, reload } = useVersionList(source, room);
-  const [chosen, setChosen] = useState<number | null>(null);
-  const version = useVersionDoc(source, room, chosen);
   const title = now.cards.get(cardId)?.title ?? '';
   return (
-    <Modal
+    <VersionsDialog
       title={`Versions of ${title || 'the card'}`}
-      onClose={onClose}
-      className="versions-dialog"
       testId="card-versions"
-    >
-      <div className="versions-layout">
-        <VersionPicker list={list} chosen={chosen} onChoose={setChosen} onRetry={reload} />
-        <div className="version-view">
-          {version === null ? (
-            <p className="history-note">Choose a version to see the card as it was.</p>
-          ) : version.state === 'loading' ? (
-            <p className="history-note">Loading the version…</p>
-          ) : version.state === 'problem' ? (
-            <VersionProblemNote problem={version.problem} />
-          ) : (
-            <CardAtVersion
-              key={version.value.time}
-              cardId={cardId}
-              version={version.value.doc}
-              time={version.value.time}
-              now={now}
-            />
-          )}
-        </div>
-      </div>
-    </Modal>
+      room={boardRoom(boardId)}
+      source={source}
+      what="the card"
+      onClose={onClose}
+      render={(version) => (
+        <CardAtVersion
+          key={version.time}
+          cardId={cardId}
+          version={version.doc}
+          time={version.time}
+          now={now}
+        />
+      )}
+    />
   );
 }
 

@@ -2,14 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import * as Y from 'yjs';
 import { recordDescriptionRestore } from '../../../shared/board';
 import { descriptionRoom } from '../../../shared/room-names';
-import { Modal } from '../../app/Modal';
 import { useBoardContext } from '../../board/context';
 import { RestoreError, restoreDescription } from './description-restore';
 import { descriptionText, diffText, type TextPart } from './description-text';
-import { useVersionDoc, useVersionList } from './use-versions';
-import { VersionPicker, VersionProblemNote, versionLabel } from './VersionPicker';
+import { versionLabel } from './VersionPicker';
+import { VersionsDialog } from './VersionsDialog';
 import type { VersionSource } from './version-source';
-import './versions.css';
 
 /**
  * A card description's versions (B16.1): the server's list, and the chosen one's text read-only with what
@@ -33,38 +31,24 @@ export function DescriptionVersionsPanel({
   source: VersionSource;
   onClose: () => void;
 }) {
-  const room = descriptionRoom(boardId, cardId);
-  const { list, reload } = useVersionList(source, room);
-  const [chosen, setChosen] = useState<number | null>(null);
-  const version = useVersionDoc(source, room, chosen);
   return (
-    <Modal
+    <VersionsDialog
       title={`Versions of the description of ${cardTitle}`}
-      onClose={onClose}
-      className="versions-dialog"
       testId="description-versions"
-    >
-      <div className="versions-layout">
-        <VersionPicker list={list} chosen={chosen} onChoose={setChosen} onRetry={reload} />
-        <div className="version-view">
-          {version === null ? (
-            <p className="history-note">Choose a version to see the description as it was.</p>
-          ) : version.state === 'loading' ? (
-            <p className="history-note">Loading the version…</p>
-          ) : version.state === 'problem' ? (
-            <VersionProblemNote problem={version.problem} />
-          ) : (
-            <DescriptionAtVersion
-              key={version.value.time}
-              cardId={cardId}
-              version={version.value.doc}
-              time={version.value.time}
-              live={description}
-            />
-          )}
-        </div>
-      </div>
-    </Modal>
+      room={descriptionRoom(boardId, cardId)}
+      source={source}
+      what="the description"
+      onClose={onClose}
+      render={(version) => (
+        <DescriptionAtVersion
+          key={version.time}
+          cardId={cardId}
+          version={version.doc}
+          time={version.time}
+          live={description}
+        />
+      )}
+    />
   );
 }
 
