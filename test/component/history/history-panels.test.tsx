@@ -6,8 +6,6 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BoardView, type BoardViewProps } from '../../../client/board';
-import { useHistorySlots } from '../../../client/history';
 import { addCard, deleteCard, deleteColumn, moveCard, noteMember, readBoard } from '../../../shared/board';
 import {
   ada,
@@ -18,19 +16,12 @@ import {
   remotePeer,
   SLOW_MACHINE_TIMEOUT_MS,
 } from '../board/setup';
+import { HistoryBoard } from './history-board';
 
 afterEach(() => {
   cleanup();
   destroyAll();
 });
-
-const noPanel = () => null;
-
-/** The board view with the history's slots (and nothing else in the card panel). */
-function HistoryBoard(props: BoardViewProps) {
-  const history = useHistorySlots({ renderCardPanel: noPanel });
-  return <BoardView {...props} {...history} />;
-}
 
 /** A board Grace filled: cards, one moved, one deleted, a column deleted with its card. */
 function filledBoard() {

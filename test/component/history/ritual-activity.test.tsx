@@ -5,8 +5,6 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BoardView, type BoardViewProps } from '../../../client/board';
-import { useHistorySlots } from '../../../client/history';
 import { describeEntry } from '../../../client/history/activity-text';
 import { type ActivityEntry, addCard, initBoard, noteMember, readActivity } from '../../../shared/board';
 import { addComment } from '../../../shared/board/comments';
@@ -21,18 +19,12 @@ import {
   remotePeer,
   SLOW_MACHINE_TIMEOUT_MS,
 } from '../board/setup';
+import { HistoryBoard } from './history-board';
 
 afterEach(() => {
   cleanup();
   destroyAll();
 });
-
-const noPanel = () => null;
-
-function HistoryBoard(props: BoardViewProps) {
-  const history = useHistorySlots({ renderCardPanel: noPanel });
-  return <BoardView {...props} {...history} />;
-}
 
 /** The entries' texts without their time ("just now") and the button's hidden words. */
 const texts = (within_: HTMLElement) =>
