@@ -2,14 +2,15 @@
  * What the status line shows, from what the sync layer reports. Online, a change is durably stored a few
  * milliseconds after it is made, so the raw status goes "saving" and back to "saved" with every keystroke:
  * shown as is, the line would flicker while someone types, and each flicker is a render and a frame taken
- * from the typing. A change that starts saving is therefore shown only if it is still not stored after
- * `SAVING_SHOWN_AFTER_MS`; everything else (stored, offline, unreachable, refused, read-only, a retry
- * time) is shown at once.
+ * from the typing. So "Saved" after saving is shown once it has lasted `SAVED_SHOWN_AFTER_MS`: while someone
+ * types, the line stays on "Saving…" (one render at the first keystroke) and says "Saved" when they pause.
+ * Everything else (a change not stored yet, offline, unreachable, refused, read-only, a retry time) is shown
+ * at once, so the line never says "Saved" for a change the server has not stored.
  */
 import type { SyncStatus } from './types';
 
-/** Longer than a stored write's round trip on a working connection, short enough to say "Saving…" in time. */
-export const SAVING_SHOWN_AFTER_MS = 600;
+/** Longer than the pause between two keystrokes, short enough for "Saved" to follow a pause at once. */
+export const SAVED_SHOWN_AFTER_MS = 600;
 
 export interface HeldValue<T> {
   read(): T;
@@ -18,15 +19,15 @@ export interface HeldValue<T> {
 }
 
 /**
- * The shown value of a source whose value changes with every edit: a change `isStart(shown, next)` says is
- * only the start of saving is shown once it has lasted `holdMs`; a value equal to the shown one
- * (`same`) changes nothing.
+ * The shown value of a source whose value changes with every edit: a change `isHeld(shown, next)` says is
+ * only the end of saving is shown once it has lasted `holdMs`; a value equal to the shown one (`same`)
+ * changes nothing.
  */
 export function holdValue<T>(
   source: { read(): T; subscribe(onChange: () => void): () => void },
-  isStart: (shown: T, next: T) => boolean,
+  isHeld: (shown: T, next: T) => boolean,
   same: (a: T, b: T) => boolean,
-  holdMs = SAVING_SHOWN_AFTER_MS,
+  holdMs = SAVED_SHOWN_AFTER_MS,
 ): HeldValue<T> {
   let shown = source.read();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -42,7 +43,7 @@ export function holdValue<T>(
   };
   const onChange = () => {
     const next = source.read();
-    if (isStart(shown, next)) {
+    if (isHeld(shown, next)) {
       timer ??= setTimeout(() => {
         timer = null;
         show(source.read());
@@ -77,13 +78,13 @@ export function holdValue<T>(
   };
 }
 
-/** Online and stored before, now with changes not stored yet, nothing else different. */
-export function savingStarted(shown: SyncStatus, next: SyncStatus): boolean {
+/** Online and saving, now with everything stored, nothing else different. */
+export function savingEnded(shown: SyncStatus, next: SyncStatus): boolean {
   return (
     shown.connection === 'online' &&
     next.connection === 'online' &&
-    shown.saved &&
-    !next.saved &&
+    !shown.saved &&
+    next.saved &&
     shown.readOnly === next.readOnly &&
     shown.localLoaded === next.localLoaded &&
     shown.serverSynced === next.serverSynced &&

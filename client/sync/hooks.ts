@@ -1,7 +1,7 @@
 import { startTransition, useCallback, useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { descriptionsWaiting, onUnsavedChange, openDocument } from './browser';
-import { type HeldValue, holdValue, sameStatus, savingStarted } from './held-status';
+import { type HeldValue, holdValue, sameStatus, savingEnded } from './held-status';
 import type { DocHandle, SyncStatus } from './types';
 
 /** Opens `room` while the component is mounted; null until the handle exists. */
@@ -29,7 +29,7 @@ const NO_STATUS: SyncStatus = {
   retryAt: null,
 };
 
-/** The document's sync status as the status line shows it (a keystroke's few ms of saving are not shown). */
+/** The document's sync status as the status line shows it ("Saved" once it has lasted a moment). */
 export function useSyncStatus(handle: DocHandle | null): SyncStatus {
   const held = handle ? heldStatusOf(handle) : null;
   // Stable callbacks per handle, so the subscription is not renewed on every render.
@@ -48,7 +48,7 @@ function heldStatusOf(handle: DocHandle): HeldValue<SyncStatus> {
   if (!held) {
     held = holdValue(
       { read: () => handle.getStatus(), subscribe: (onChange) => handle.onStatus(onChange) },
-      savingStarted,
+      savingEnded,
       sameStatus,
     );
     heldStatuses.set(handle, held);
@@ -57,9 +57,8 @@ function heldStatusOf(handle: DocHandle): HeldValue<SyncStatus> {
 }
 
 /**
- * How many of the board's descriptions (open or not) hold changes the server has not stored yet; online, the
- * first one is shown once it has lasted a moment (a keystroke in an open description is stored within
- * milliseconds).
+ * How many of the board's descriptions (open or not) hold changes the server has not stored yet; back to none
+ * is shown once it has lasted a moment (a keystroke in an open description is stored within milliseconds).
  */
 export function useDescriptionsWaiting(boardId: string): number {
   const held = heldWaitingOf(boardId);
@@ -75,8 +74,7 @@ function heldWaitingOf(boardId: string): HeldValue<number> {
   if (!held) {
     held = holdValue(
       { read: () => descriptionsWaiting(boardId), subscribe: onUnsavedChange },
-      // Only the first change of a calm board, and only while online: offline, nothing will be stored soon.
-      (shown, next) => shown === 0 && next > 0 && navigator.onLine !== false,
+      (shown, next) => shown > 0 && next === 0,
       (a, b) => a === b,
     );
     heldWaiting.set(boardId, held);

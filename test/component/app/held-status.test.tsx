@@ -1,11 +1,11 @@
 /**
- * The status line while someone types online: each keystroke is saving for a few milliseconds, which the
- * line does not show (no render either); saving that lasts, going offline and the count of waiting
- * descriptions going down are shown at once.
+ * The status line while someone types online: each keystroke is saving for a few milliseconds. The line says
+ * "Saving…" at the first keystroke and stays there while they type (no render per keystroke), and "Saved"
+ * once everything has been stored for a moment; it never says "Saved" for a change not stored yet.
  */
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SAVING_SHOWN_AFTER_MS } from '../../../client/sync/held-status';
+import { SAVED_SHOWN_AFTER_MS } from '../../../client/sync/held-status';
 import { useSyncStatus } from '../../../client/sync/hooks';
 import type { DocHandle } from '../../../client/sync/types';
 import { fakeStatusHandle, syncStatus } from './sync-fakes';
@@ -30,31 +30,36 @@ function StatusText({ handle }: { handle: DocHandle }) {
 const shown = () => screen.getByTestId('status').textContent;
 
 describe('the sync status as the status line shows it', () => {
-  it('keystrokes stored within milliseconds online are not shown as saving, and cost no render', () => {
+  it('keystrokes stored within milliseconds online: "Saving…" from the first, one render, "Saved" after the pause', () => {
     const fake = fakeStatusHandle(SAVED);
     render(<StatusText handle={fake.handle} />);
-    const before = renders;
+    let afterFirstKey = 0;
     for (let key = 0; key < 20; key++) {
       act(() => fake.set({ ...SAVED, saved: false, pending: 1 }));
+      expect(shown()).toBe('online 1 waiting');
       act(() => vi.advanceTimersByTime(5));
       act(() => fake.set(SAVED));
       act(() => vi.advanceTimersByTime(95));
+      if (key === 0) afterFirstKey = renders;
     }
+    // The first keystroke shows "Saving…"; the 19 after it render nothing.
+    expect(renders).toBe(afterFirstKey);
+    act(() => vi.advanceTimersByTime(SAVED_SHOWN_AFTER_MS - 95 - 1));
+    expect(shown()).toBe('online 1 waiting');
+    act(() => vi.advanceTimersByTime(1));
     expect(shown()).toBe('online saved');
-    expect(renders).toBe(before);
   });
 
-  it('saving that lasts is shown once it has lasted the hold; stored is shown at once', () => {
+  it('a change not stored yet is shown at once, whatever was shown before; more waiting too', () => {
     const fake = fakeStatusHandle(SAVED);
     render(<StatusText handle={fake.handle} />);
     act(() => fake.set({ ...SAVED, saved: false, pending: 1 }));
-    act(() => vi.advanceTimersByTime(SAVING_SHOWN_AFTER_MS - 1));
-    expect(shown()).toBe('online saved');
-    act(() => vi.advanceTimersByTime(1));
     expect(shown()).toBe('online 1 waiting');
     act(() => fake.set({ ...SAVED, saved: false, pending: 2 }));
     expect(shown()).toBe('online 2 waiting');
     act(() => fake.set(SAVED));
+    expect(shown()).toBe('online 2 waiting');
+    act(() => vi.advanceTimersByTime(SAVED_SHOWN_AFTER_MS));
     expect(shown()).toBe('online saved');
   });
 
