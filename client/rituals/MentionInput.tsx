@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from 'react';
 
 export interface Mentionable {
   id: string;
@@ -35,6 +35,15 @@ export function MentionInput({
 }) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const [caret, setCaret] = useState(0);
+  // Where the caret goes once the inserted mention is in the field: set in the commit that puts it there,
+  // before the browser handles another key (a frame later, a fast typist's next keys would land elsewhere).
+  const caretAfterCommit = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = caretAfterCommit.current;
+    if (at === null) return;
+    caretAfterCommit.current = null;
+    ref.current?.setSelectionRange(at, at);
+  });
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const listId = useId();
@@ -54,7 +63,7 @@ export function MentionInput({
     onMention(member.id);
     const at = before.length + inserted.length;
     setCaret(at);
-    requestAnimationFrame(() => ref.current?.setSelectionRange(at, at));
+    caretAfterCommit.current = at;
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
