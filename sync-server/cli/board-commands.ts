@@ -20,8 +20,12 @@ async function collect(t: Target, selection: Parameters<Target['dump']>[0]): Pro
   await t.dump(selection, async (line) => {
     text += line;
   });
-  const parsedRooms = parseBackup(text);
-  return parsedRooms.map(({ room, state }) => ({
+  return dumpsOfBackup(text);
+}
+
+/** The rooms of a backup's text as dumps (their entry counts and times are not in the text). */
+export function dumpsOfBackup(text: string): RoomDump[] {
+  return parseBackup(text).map(({ room, state }) => ({
     room,
     state,
     entries: 0,
@@ -64,6 +68,16 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
   await checkOutputDir(base);
   const dumps = await using(values, io, (t) => collect(t, { board }));
   if (dumps.length === 0) throw new CliError(`board ${board} has nothing stored`);
+  await writeExport(board, dumps, base, io);
+  io.err(`exported ${dumps.length} rooms of board ${board}\n`);
+  return 0;
+}
+
+/**
+ * Writes `<base>.json` and `<base>.md` for the board's rooms and prints their paths; refuses
+ * (writing nothing) when a room does not build into a complete document (S7).
+ */
+export async function writeExport(board: string, dumps: RoomDump[], base: string, io: CliIo): Promise<void> {
   const problems = damaged(dumps);
   if (problems.length > 0) throw new CheckError(problems, 'export');
   const { json, markdown } = buildExport(board, dumps, new Date());
@@ -78,8 +92,6 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
     }
   }
   io.out(`${base}.json\n${base}.md\n`);
-  io.err(`exported ${dumps.length} rooms of board ${board}\n`);
-  return 0;
 }
 
 export async function runImport(args: string[], io: CliIo): Promise<number> {

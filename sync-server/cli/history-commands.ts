@@ -2,10 +2,7 @@
  * `history <room>` and `export <board> --at <time>`: the versions the store keeps (S13), through the
  * running server's admin endpoints or on the stopped data directory, like the other commands.
  */
-import { writeFile } from 'node:fs/promises';
 import { isValidId, isValidRoomName } from '../../shared/room-names';
-import { CheckError, checkState, problemsOf } from '../admin/check';
-import { buildExport, parseBackup } from '../admin/formats';
 import type { RoomDump } from '../admin/ops';
 import { systemClock } from '../core/ports';
 import { boardAt } from '../history/admin-routes';
@@ -18,9 +15,9 @@ import {
 } from '../history/policy';
 import { offsetClockFromEnv } from '../history/test-clock';
 import { parseVersionTime } from '../history/version-time';
-import { runExport } from './board-commands';
+import { dumpsOfBackup, runExport, writeExport } from './board-commands';
 import { preferRecordedServer } from './board-ops-commands';
-import { checkOutputDir, fileError } from './files';
+import { checkOutputDir } from './files';
 import { type CliIo, formatTable, parse, str, UsageError, using, type Values } from './options';
 import { CliError, LocalTarget, RemoteTarget, type Target } from './target';
 
@@ -152,32 +149,10 @@ async function runExportAt(args: string[], io: CliIo): Promise<number> {
   const dumps = await using(values, io, async (t): Promise<RoomDump[]> => {
     if (t instanceof LocalTarget) return boardAt(localHistory(t, values, io), t.store, board, at);
     const path = `/admin/history?board=${encodeURIComponent(board)}&at=${at}`;
-    const text = await (await remote(t).request('GET', path)).text();
-    return parseBackup(text).map(({ room, state }) => ({
-      room,
-      state,
-      entries: 0,
-      bytes: state.byteLength,
-      updatedAt: 0,
-    }));
+    return dumpsOfBackup(await (await remote(t).request('GET', path)).text());
   });
   if (dumps.length === 0) throw new CliError(`board ${board} has no version at or before ${iso}`);
-  const problems = problemsOf(
-    dumps.map(({ room, state }) => ({ room, bytes: state.byteLength, ...checkState(state) })),
-  );
-  if (problems.length > 0) throw new CheckError(problems, 'export');
-  const { json, markdown } = buildExport(board, dumps, new Date());
-  for (const [path, text] of [
-    [`${base}.json`, `${JSON.stringify(json, null, 2)}\n`],
-    [`${base}.md`, markdown],
-  ] as const) {
-    try {
-      await writeFile(path, text);
-    } catch (error) {
-      throw fileError(error, 'write', path);
-    }
-  }
-  io.out(`${base}.json\n${base}.md\n`);
+  await writeExport(board, dumps, base, io);
   io.err(`exported ${dumps.length} rooms of board ${board} as they were at ${iso}\n`);
   return 0;
 }
