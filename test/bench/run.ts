@@ -264,105 +264,65 @@ async function runPlan(values: Options, plan: Plan, generators: number, seed: nu
     );
     save();
   }
+  const quick = values.quick ? ['--quick'] : [];
   if (runScaleOut) {
-    console.log('\n== scale-out (test/bench/scaleout.ts): cross-instance latency and throughput');
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/bench/scaleout.ts',
-        ...(values.quick ? ['--quick'] : []),
-        '--runs',
-        String(runs),
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
-    );
-    if (result.status !== 0) throw new Error(`scale-out bench failed (exit ${result.status})`);
+    runChildBench('scale-out', 'test/bench/scaleout.ts', 'cross-instance latency and throughput', [
+      ...quick,
+      '--runs',
+      String(runs),
+    ]);
   }
   if (runMux) {
-    console.log('\n== mux (test/bench/mux.ts): one socket per tab against one per document');
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'test/bench/mux.ts', ...(values.quick ? ['--quick'] : []), '--runs', String(runs)],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
-    );
-    if (result.status !== 0) throw new Error(`mux bench failed (exit ${result.status})`);
+    runChildBench('mux', 'test/bench/mux.ts', 'one socket per tab against one per document', [
+      ...quick,
+      '--runs',
+      String(runs),
+    ]);
   }
   if (idleParts.length > 0) {
-    console.log('\n== idle (test/bench/idle.ts): many idle connections and boards on one instance');
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/bench/idle.ts',
-        ...(values.quick ? ['--quick'] : []),
-        ...(values.runs !== undefined ? ['--runs', values.runs] : []),
-        '--parts',
-        idleParts.join(','),
-        ...(values.servers !== undefined ? ['--servers', values.servers] : []),
-        '--out',
-        values.out,
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
-    );
-    if (result.status !== 0) throw new Error(`idle bench failed (exit ${result.status})`);
+    runChildBench('idle', 'test/bench/idle.ts', 'many idle connections and boards on one instance', [
+      ...quick,
+      ...(values.runs !== undefined ? ['--runs', values.runs] : []),
+      '--parts',
+      idleParts.join(','),
+      ...(values.servers !== undefined ? ['--servers', values.servers] : []),
+      '--out',
+      values.out,
+    ]);
   }
   if (runHistory) {
-    console.log(
-      '\n== history (test/bench/history.ts): disk per edit, opening old versions, live path off vs on',
+    runChildBench(
+      'history',
+      'test/bench/history.ts',
+      'disk per edit, opening old versions, live path off vs on',
+      [...quick, '--runs', String(runs), '--out', values.out],
     );
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/bench/history.ts',
-        ...(values.quick ? ['--quick'] : []),
-        '--runs',
-        String(runs),
-        '--out',
-        values.out,
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
-    );
-    if (result.status !== 0) throw new Error(`history bench failed (exit ${result.status})`);
   }
   if (runBrowser) {
-    console.log('\n== browser (test/bench/browser/run.ts): the client in Chromium on a board of 2,000 cards');
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/bench/browser/run.ts',
-        ...(values.quick ? ['--quick'] : []),
-        '--runs',
-        String(runs),
-        '--out',
-        values.out,
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
+    runChildBench(
+      'browser',
+      'test/bench/browser/run.ts',
+      'the client in Chromium on a board of 2,000 cards',
+      [...quick, '--runs', String(runs), '--out', values.out],
     );
-    if (result.status !== 0) throw new Error(`browser bench failed (exit ${result.status})`);
   }
   if (runFeedSize) {
-    console.log('\n== feed-size (test/bench/feed-size.ts): a board after 100,000 changes, feed on vs off');
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/bench/feed-size.ts',
-        ...(values.quick ? ['--quick'] : []),
-        '--out',
-        values.out,
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
-    );
-    if (result.status !== 0) throw new Error(`feed-size bench failed (exit ${result.status})`);
+    runChildBench('feed-size', 'test/bench/feed-size.ts', 'a board after 100,000 changes, feed on vs off', [
+      ...quick,
+      '--out',
+      values.out,
+    ]);
   }
+}
+
+/** Runs a bench with its own process and report (its own servers, its own --help), failing if it fails. */
+function runChildBench(name: string, script: string, what: string, args: string[]): void {
+  console.log(`\n== ${name} (${script}): ${what}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`${name} bench failed (exit ${result.status})`);
 }
 
 /** The commit measured, and whether sync-server/ had uncommitted changes (others edit it live). */

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { buildServerBundle } from '../../integration/support/build-server';
 import { installCleanupHandlers } from '../children';
 import { machineInfo } from '../proc';
@@ -26,17 +27,6 @@ import { BIG_BOARD, seedBoard, storeRooms } from './seed';
 
 /** The client before the work on big boards (memoised card views, incremental reads, the first sync). */
 export const DEFAULT_BASELINE = '38b2d163eb7112409bb9159b3c51a121424a03d3';
-const CHROMIUM_PATH = '/usr/bin/chromium';
-/** ../shared/STACK.md: headless on a closed network without background chatter. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Figure {
   key: string;

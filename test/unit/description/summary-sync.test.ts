@@ -42,6 +42,23 @@ function descriptionHandle(doc: Y.Doc, initial: Partial<SyncStatus> = {}) {
   };
 }
 
+/** Starts the summary sync of a card with this file's quiet and max-wait times. */
+function startSync(
+  boardDoc: Y.Doc,
+  cardId: string,
+  description: ReturnType<typeof descriptionHandle>,
+  actor?: string,
+) {
+  return syncSummaryToBoard({
+    description,
+    boardDoc,
+    cardId,
+    ...(actor === undefined ? {} : { actor }),
+    quietMs: QUIET_MS,
+    maxWaitMs: MAX_WAIT_MS,
+  });
+}
+
 function board() {
   const doc = new Y.Doc();
   initBoard(doc, { title: 'B', createdBy: 'me' });
@@ -77,13 +94,7 @@ describe("a card's preview follows its description only where an own change made
     const { doc: boardDoc, cardId, preview } = board();
     const description = new Y.Doc();
     const handle = descriptionHandle(description);
-    const stop = syncSummaryToBoard({
-      description: handle,
-      boardDoc,
-      cardId,
-      quietMs: QUIET_MS,
-      maxWaitMs: MAX_WAIT_MS,
-    });
+    const stop = startSync(boardDoc, cardId, handle);
     vi.advanceTimersByTime(MAX_WAIT_MS);
     Y.applyUpdate(description, await written('Somebody else wrote this'), REMOTE);
     vi.advanceTimersByTime(MAX_WAIT_MS);
@@ -94,13 +105,7 @@ describe("a card's preview follows its description only where an own change made
   it('a writer stores it after its own change, then follows remote changes to the converged text', async () => {
     const { doc: boardDoc, cardId, preview } = board();
     const description = new Y.Doc();
-    const stop = syncSummaryToBoard({
-      description: descriptionHandle(description),
-      boardDoc,
-      cardId,
-      quietMs: QUIET_MS,
-      maxWaitMs: MAX_WAIT_MS,
-    });
+    const stop = startSync(boardDoc, cardId, descriptionHandle(description));
     const editor = boundEditor(description);
     editor.setMarkdown('Mine');
     await settle();
@@ -120,13 +125,7 @@ describe("a card's preview follows its description only where an own change made
     const description = new Y.Doc();
     Y.applyUpdate(description, await written('Typed offline, card closed'), REMOTE);
     const handle = descriptionHandle(description, { localLoaded: false });
-    const stop = syncSummaryToBoard({
-      description: handle,
-      boardDoc,
-      cardId,
-      quietMs: QUIET_MS,
-      maxWaitMs: MAX_WAIT_MS,
-    });
+    const stop = startSync(boardDoc, cardId, handle);
     vi.advanceTimersByTime(MAX_WAIT_MS);
     expect(preview()).toBeNull();
     // The local copy and the record of its unsaved changes have loaded.
@@ -170,14 +169,7 @@ describe('description edits in the activity feed', () => {
   it('[B14.4] own typing records one entry for the person, with the summary; remote edits record none', async () => {
     const { doc: boardDoc, cardId, preview } = board();
     const description = new Y.Doc();
-    const stop = syncSummaryToBoard({
-      description: descriptionHandle(description),
-      boardDoc,
-      cardId,
-      actor: 'dan',
-      quietMs: QUIET_MS,
-      maxWaitMs: MAX_WAIT_MS,
-    });
+    const stop = startSync(boardDoc, cardId, descriptionHandle(description), 'dan');
     const editor = boundEditor(description);
     editor.setMarkdown('First words');
     await settle();
@@ -201,14 +193,7 @@ describe('description edits in the activity feed', () => {
   it('[B14.4] a reader records nothing', async () => {
     const { doc: boardDoc, cardId } = board();
     const description = new Y.Doc();
-    const stop = syncSummaryToBoard({
-      description: descriptionHandle(description),
-      boardDoc,
-      cardId,
-      actor: 'dan',
-      quietMs: QUIET_MS,
-      maxWaitMs: MAX_WAIT_MS,
-    });
+    const stop = startSync(boardDoc, cardId, descriptionHandle(description), 'dan');
     Y.applyUpdate(description, await written('Somebody else wrote this'), REMOTE);
     vi.advanceTimersByTime(MAX_WAIT_MS);
     stop();
@@ -227,13 +212,7 @@ describe('the summary write waits for an idle moment of the page', () => {
     vi.stubGlobal('cancelIdleCallback', () => {});
     const { doc: boardDoc, cardId, preview } = board();
     const description = new Y.Doc();
-    const stop = syncSummaryToBoard({
-      description: descriptionHandle(description),
-      boardDoc,
-      cardId,
-      quietMs: QUIET_MS,
-      maxWaitMs: MAX_WAIT_MS,
-    });
+    const stop = startSync(boardDoc, cardId, descriptionHandle(description));
     const editor = boundEditor(description);
     editor.setMarkdown('Typed between keystrokes');
     await settle();
