@@ -11,11 +11,11 @@ import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPl
 import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin';
 import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin';
 import type { Provider } from '@lexical/yjs';
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef } from 'react';
 import type * as Y from 'yjs';
 import type { Participant } from '../../shared/presence';
 import { boardRoom, descriptionRoom } from '../../shared/room-names';
-import { type DocHandle, type SyncStatus, useDocument, useSyncStatus } from '../sync';
+import { type DocHandle, type SyncStatus, useDocument, useLocalLoaded, useSyncStatus } from '../sync';
 import { createEditorBridge } from './collab-bridge';
 import { EditingFocusPlugin } from './EditingFocusPlugin';
 import { DESCRIPTION_NODES, DESCRIPTION_THEME, DESCRIPTION_TRANSFORMERS, isSafeUrl } from './editor-config';
@@ -139,22 +139,6 @@ function connectionParts(status: SyncStatus): { connection: string; saving: stri
     case 'online':
       return { connection: '', saving: status.saved ? 'Saved' : 'Saving…' };
   }
-}
-
-/** The handle once its IndexedDB copy is in, so the editor opens on the local content, not empty. */
-function useLocalLoaded(handle: DocHandle | null): DocHandle | null {
-  const [loaded, setLoaded] = useState<DocHandle | null>(null);
-  useEffect(() => {
-    if (handle === null) return;
-    let current = true;
-    void handle.whenLocalLoaded().then(() => {
-      if (current) setLoaded(handle);
-    });
-    return () => {
-      current = false;
-    };
-  }, [handle]);
-  return loaded;
 }
 
 const initialConfig: InitialConfigType = {

@@ -19,6 +19,25 @@ export function useDocument(room: string | null): DocHandle | null {
   return handle;
 }
 
+/**
+ * The handle once its IndexedDB copy is in (null before): an editor opens on the local content, not empty, and a
+ * change computed against the document (a restore) sees everything it holds.
+ */
+export function useLocalLoaded(handle: DocHandle | null): DocHandle | null {
+  const [loaded, setLoaded] = useState<DocHandle | null>(null);
+  useEffect(() => {
+    if (handle === null) return;
+    let current = true;
+    void handle.whenLocalLoaded().then(() => {
+      if (current) setLoaded(handle);
+    });
+    return () => {
+      current = false;
+    };
+  }, [handle]);
+  return loaded;
+}
+
 const NO_STATUS: SyncStatus = {
   connection: 'connecting',
   pending: 0,

@@ -12,6 +12,7 @@ export {
   useAwarenessStates,
   useDescriptionsWaiting,
   useDocument,
+  useLocalLoaded,
   useSyncStatus,
 } from './hooks';
 export type { ConnectionState, DocHandle, SyncStatus } from './types';

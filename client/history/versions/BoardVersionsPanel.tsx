@@ -10,7 +10,7 @@ import {
 import { boardRoom } from '../../../shared/room-names';
 import { useBoardContext } from '../../board/context';
 import { type BoardDiff, type CardChange, diffBoards } from './board-diff';
-import { versionLabel } from './VersionPicker';
+import { RestoreOutcome, versionLabel } from './VersionPicker';
 import { VersionsDialog } from './VersionsDialog';
 import type { VersionSource } from './version-source';
 
@@ -90,11 +90,7 @@ function BoardAtVersion({ doc, time, now }: { doc: Y.Doc; time: number; now: Boa
             Restore the board to this version
           </button>
         )}
-        {done ? (
-          <p className="history-note" role="status">
-            {done}
-          </p>
-        ) : null}
+        <RestoreOutcome text={done} />
       </header>
       <div className="version-columns">
         {then.columns.map((column) => (

@@ -1,17 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
-import { readBoard } from '../../../shared/board';
+import { useMemo, useState } from 'react';
 import { descriptionRoom } from '../../../shared/room-names';
+import { useBoard } from '../../board';
 import { useBoardContext } from '../../board/context';
-import { type DocHandle, useDocument } from '../../sync';
+import { useDocument, useLocalLoaded } from '../../sync';
 import { CardVersionsPanel } from './CardVersionsPanel';
 import { DescriptionVersionsPanel } from './DescriptionVersionsPanel';
 import type { VersionSource } from './version-source';
 
 /**
- * The card panel's "Versions of the card" and "Versions of the description" buttons and their dialogs.
- * The description's dialog opens the
- * description's document (the page shares it with the editor) and offers it for restoring once its local
- * copy has loaded: a restore computed against a copy still loading would miss what it holds.
+ * The card panel's "Versions of the card" and "Versions of the description" buttons and their dialogs. The
+ * version source is made as a dialog opens, with the token as it is then (a new link may have replaced it).
  */
 export function CardVersions({
   boardId,
@@ -23,6 +21,8 @@ export function CardVersions({
   source: () => VersionSource;
 }) {
   const [open, setOpen] = useState<'card' | 'description' | null>(null);
+  const versions = useMemo(() => (open === null ? null : source()), [open, source]);
+  const close = () => setOpen(null);
   return (
     <p className="card-versions">
       <button
@@ -41,17 +41,22 @@ export function CardVersions({
       >
         Versions of the description
       </button>
-      {open === 'card' ? (
-        <CardFieldsDialog boardId={boardId} cardId={cardId} source={source} onClose={() => setOpen(null)} />
+      {open === 'card' && versions ? (
+        <CardVersionsPanel boardId={boardId} cardId={cardId} source={versions} onClose={close} />
       ) : null}
-      {open === 'description' ? (
-        <CardVersionsDialog boardId={boardId} cardId={cardId} source={source} onClose={() => setOpen(null)} />
+      {open === 'description' && versions ? (
+        <DescriptionVersionsDialog boardId={boardId} cardId={cardId} source={versions} onClose={close} />
       ) : null}
     </p>
   );
 }
 
-function CardFieldsDialog({
+/**
+ * The description's dialog opens the description's document (the page shares it with the editor) and offers
+ * it for restoring once its local copy has loaded: a restore computed against a copy still loading would
+ * miss what it holds.
+ */
+function DescriptionVersionsDialog({
   boardId,
   cardId,
   source,
@@ -59,53 +64,20 @@ function CardFieldsDialog({
 }: {
   boardId: string;
   cardId: string;
-  source: () => VersionSource;
-  onClose: () => void;
-}) {
-  const versions = useMemo(() => source(), [source]);
-  return <CardVersionsPanel boardId={boardId} cardId={cardId} source={versions} onClose={onClose} />;
-}
-
-function CardVersionsDialog({
-  boardId,
-  cardId,
-  source,
-  onClose,
-}: {
-  boardId: string;
-  cardId: string;
-  source: () => VersionSource;
+  source: VersionSource;
   onClose: () => void;
 }) {
   const { doc } = useBoardContext();
-  const handle = useDocument(descriptionRoom(boardId, cardId));
-  const loaded = useLocalLoaded(handle);
-  // Made once per dialog, with the token as it is now (a new link may have replaced it).
-  const versions = useMemo(() => source(), [source]);
-  const title = useMemo(() => readBoard(doc).cards.get(cardId)?.title ?? '', [doc, cardId]);
+  const title = useBoard(doc).cards.get(cardId)?.title ?? '';
+  const loaded = useLocalLoaded(useDocument(descriptionRoom(boardId, cardId)));
   return (
     <DescriptionVersionsPanel
       boardId={boardId}
       cardId={cardId}
       cardTitle={title}
       description={loaded?.doc ?? null}
-      source={versions}
+      source={source}
       onClose={onClose}
     />
   );
-}
-
-function useLocalLoaded(handle: DocHandle | null): DocHandle | null {
-  const [loaded, setLoaded] = useState<DocHandle | null>(null);
-  useEffect(() => {
-    if (handle === null) return;
-    let current = true;
-    void handle.whenLocalLoaded().then(() => {
-      if (current) setLoaded(handle);
-    });
-    return () => {
-      current = false;
-    };
-  }, [handle]);
-  return loaded;
 }

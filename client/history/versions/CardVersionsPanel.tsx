@@ -9,7 +9,7 @@ import {
 import { boardRoom } from '../../../shared/room-names';
 import { useBoard } from '../../board';
 import { useBoardContext } from '../../board/context';
-import { versionLabel } from './VersionPicker';
+import { RestoreOutcome, versionLabel } from './VersionPicker';
 import { VersionsDialog } from './VersionsDialog';
 import type { VersionSource } from './version-source';
 
@@ -120,11 +120,7 @@ function CardAtVersion({
             Restore card
           </button>
         )}
-        {done ? (
-          <p className="history-note" role="status">
-            {done}
-          </p>
-        ) : null}
+        <RestoreOutcome text={done} />
       </header>
       <table className="version-fields">
         <thead>

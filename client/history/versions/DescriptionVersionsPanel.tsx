@@ -5,7 +5,7 @@ import { descriptionRoom } from '../../../shared/room-names';
 import { useBoardContext } from '../../board/context';
 import { RestoreError, restoreDescription } from './description-restore';
 import { descriptionText, diffText, type TextPart } from './description-text';
-import { versionLabel } from './VersionPicker';
+import { RestoreOutcome, versionLabel } from './VersionPicker';
 import { VersionsDialog } from './VersionsDialog';
 import type { VersionSource } from './version-source';
 
@@ -115,11 +115,7 @@ function DescriptionAtVersion({
             Restore this description
           </button>
         )}
-        {done ? (
-          <p className="history-note" role="status">
-            {done}
-          </p>
-        ) : null}
+        <RestoreOutcome text={done} />
       </header>
       <div className="version-text" data-testid="version-text">
         {thenText === '' && !changed ? <p className="history-empty">The description was empty.</p> : null}

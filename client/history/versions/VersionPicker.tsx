@@ -24,6 +24,15 @@ export function VersionProblemNote({ problem, onRetry }: { problem: VersionProbl
 const PAGE = 100;
 
 /** The date and time of a version, in full ("3 Dec 2026, 14:00:05"). */
+/** What the last restore did ("back to the version of …", "Nothing to restore."), announced politely. */
+export function RestoreOutcome({ text }: { text: string | null }) {
+  return text ? (
+    <p className="history-note" role="status">
+      {text}
+    </p>
+  ) : null;
+}
+
 export function versionLabel(time: number): string {
   return new Date(time).toLocaleString(undefined, {
     day: 'numeric',
