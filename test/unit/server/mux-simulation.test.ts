@@ -1,25 +1,13 @@
-/**
- * Seeded simulation of the core behind multiplexed sockets (S14) on a fake clock: tabs each hold one
- * shared socket (a MuxSession over a fake SyncSocket) with a replica per room, and a seeded PRNG
- * picks edits, deliveries both ways, joins and leaves, dropped and reopened sockets (rejoining every
- * room in one frame with its state vector), a shared socket that lags (its buffered amount above the
- * limit, so every room that sends to it pauses) and drains (each room catches up), and the passing
- * of time. One room is refused to one tab by its token. Checked throughout: whatever a replica
- * received is in the store (S2.1), and the refused room never reaches that tab. Checked at the end:
- * every replica, the server and the store agree.
- */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { readMuxFrame, writeJoin, writeLeave, writeMessage } from '../../../shared/mux-wire';
-import { MessageType } from '../../../shared/protocol';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import { noopMetrics, type SyncSocket, silentLogger } from '../../../sync-server/core/ports';
 import { SyncCore } from '../../../sync-server/core/sync-core';
 import { MuxSession } from '../../../sync-server/http/mux-session';
 import { FakeClock } from '../../support/fake-clock';
+import { answerSync, missing, passTime as passClockTime, settle, syncFrame } from '../../support/simulation';
 import { seededRandom } from '../../support/wait';
 
 const ROOMS = ['board.a', 'board.a.card.x', 'board.b'];
@@ -27,15 +15,6 @@ const ROOMS = ['board.a', 'board.a.card.x', 'board.b'];
 const REFUSED = 'board.c';
 const TABS = 3;
 const MAX_BUFFERED = 1_000;
-
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function syncFrame(write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  write(e);
-  return encoding.toUint8Array(e);
-}
 
 /** One room's document in a tab. */
 class Replica {
@@ -176,13 +155,8 @@ class Tab {
         continue;
       }
       if (frame.op !== 'message') continue;
-      const decoder = decoding.createDecoder(frame.frame);
-      if (decoding.readVarUint(decoder) !== MessageType.sync) continue;
-      const reply = encoding.createEncoder();
-      encoding.writeVarUint(reply, MessageType.sync);
-      syncProtocol.readSyncMessage(decoder, reply, replica.doc, replica);
-      if (encoding.length(reply) > 1 && replica.joined)
-        this.sendFor(replica.room, encoding.toUint8Array(reply));
+      const reply = answerSync(frame.frame, replica.doc, replica);
+      if (reply !== null && replica.joined) this.sendFor(replica.room, reply);
     }
   }
 
@@ -226,8 +200,7 @@ async function simulate(seed: number, steps = 400): Promise<{ problems: string[]
         if (r.received.length === 0) continue;
         const doc = await stored(r.room);
         for (const update of r.received.splice(0)) {
-          const lacking = Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length;
-          if (lacking > 0)
+          if (missing(doc, update) > 0)
             problems.push(`${label}: tab ${tab.index} ${r.room} received an update the store lacks`);
         }
       }
@@ -235,15 +208,7 @@ async function simulate(seed: number, steps = 400): Promise<{ problems: string[]
         problems.push(`${label}: tab 0 received frames of a room its token does not cover`);
     }
   };
-  const passTime = async (ms: number) => {
-    const until = clock.now() + ms;
-    for (let next = clock.nextDueAt(); next !== null && next <= until; next = clock.nextDueAt()) {
-      clock.runNext();
-      await settle();
-    }
-    clock.advance(Math.max(0, until - clock.now()));
-    await settle();
-  };
+  const passTime = (ms: number) => passClockTime(clock, ms);
 
   for (const tab of tabs) tab.connect();
   for (let step = 0; step < steps; step++) {

@@ -1,25 +1,12 @@
-/**
- * Seeded simulation of the core on a fake clock and a fake store: replicas talk to the real SyncCore
- * through fake sockets in several rooms, while a seeded PRNG picks edits, deliveries in both
- * directions, disconnects, the passing of time (batch windows, unload delays, write retries), store
- * latency and store failures. The room limit is below the number of rooms, so idle rooms are evicted
- * and loaded again; the compaction threshold is low, so logs are compacted while edits arrive.
- * Nothing else runs a timer, so a seed replays exactly: the same seed gives the same trace.
- * Checked throughout: whatever a replica received is in the store (S2.1), and the store never runs
- * two writes of a room at once (S3.1). Checked at the end: every replica, the server and the store
- * agree. A failing seed is printed; keep it in KEPT_SEEDS with what it found.
- */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MessageType } from '../../../shared/protocol';
 import type { DocStore, RoomSummary, StoredDoc } from '../../../sync-server/core/doc-store';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import type { SyncSocket } from '../../../sync-server/core/ports';
 import { type ConnectionHandlers, SyncCore } from '../../../sync-server/core/sync-core';
 import { FakeClock } from '../../support/fake-clock';
+import { answerSync, missing, passTime as passClockTime, settle, syncFrame } from '../../support/simulation';
 import { seededRandom } from '../../support/wait';
 
 type Random = () => number;
@@ -29,7 +16,6 @@ const REPLICAS_PER_ROOM = 2;
 const UNLOAD_DELAY_MS = 40;
 
 /** Lets every promise continuation run (nothing in the simulated system uses real timers). */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The memory store behind a seeded latency on the fake clock, with injected failures: a write can
@@ -157,12 +143,8 @@ class Replica {
 
   deliverFromServer(count: number): void {
     for (const f of this.inbox.splice(0, count)) {
-      const decoder = decoding.createDecoder(f);
-      if (decoding.readVarUint(decoder) !== MessageType.sync) continue;
-      const reply = encoding.createEncoder();
-      encoding.writeVarUint(reply, MessageType.sync);
-      syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
-      if (encoding.length(reply) > 1) this.outbox.push(encoding.toUint8Array(reply));
+      const reply = answerSync(f, this.doc, this);
+      if (reply !== null) this.outbox.push(reply);
     }
   }
 
@@ -174,22 +156,10 @@ class Replica {
   }
 }
 
-function syncFrame(write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  write(e);
-  return encoding.toUint8Array(e);
-}
-
 async function storedDoc(store: SimulatedStore, room: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
   for (const u of (await store.inner.load(room)).updates) Y.applyUpdate(doc, u);
   return doc;
-}
-
-/** The structs of `update` that `doc` lacks. */
-function missing(doc: Y.Doc, update: Uint8Array): number {
-  return Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length;
 }
 
 interface SimulationResult {
@@ -229,16 +199,7 @@ async function simulate(seed: number, steps = 400): Promise<SimulationResult> {
     }
   };
 
-  /** Runs due timers one at a time, letting promise continuations run after each. */
-  const passTime = async (ms: number) => {
-    const until = clock.now() + ms;
-    for (let next = clock.nextDueAt(); next !== null && next <= until; next = clock.nextDueAt()) {
-      clock.runNext();
-      await settle();
-    }
-    clock.advance(Math.max(0, until - clock.now()));
-    await settle();
-  };
+  const passTime = (ms: number) => passClockTime(clock, ms);
 
   for (let step = 0; step < steps; step++) {
     const r = pick(replicas);
