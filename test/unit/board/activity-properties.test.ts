@@ -10,126 +10,23 @@ import * as Y from 'yjs';
 import {
   type ActivityEntry,
   activityPruneThreshold,
-  addCard,
-  addColumn,
   compareEntries,
   createBoardUndoManager,
-  deleteCard,
-  deleteColumn,
   initBoard,
-  type MutationOptions,
-  moveCard,
   pruneActivity,
   readActivity,
-  readBoard,
-  renameColumn,
-  restoreCard,
-  restoreColumn,
-  seededRandom,
-  updateCard,
 } from '../../../shared/board';
-import { syncAll } from './helpers';
+import { actingReplica, applyIntent, type BoardIntent, boardIntentArb, syncAll } from './helpers';
 
 const RUNS = Number(process.env.BOARD_FUZZ_RUNS ?? 300);
 
-function makeReplica(clientId: number, seed: number, actor: string, origin?: unknown) {
-  const doc = new Y.Doc();
-  doc.clientID = clientId;
-  let now = 1_700_000_000_000 + clientId;
-  const opts: MutationOptions = { random: seededRandom(seed), clock: () => (now += 1000), actor, origin };
-  return { doc, opts };
-}
-
-type Intent =
-  | { kind: 'addCard'; k: number }
-  | { kind: 'moveCard'; k: number; to: number }
-  | { kind: 'retitle'; k: number; title: string }
-  | { kind: 'deleteCard'; k: number }
-  | { kind: 'restoreCard'; k: number }
-  | { kind: 'addColumn' }
-  | { kind: 'renameColumn'; k: number; title: string }
-  | { kind: 'deleteColumn'; k: number }
-  | { kind: 'restoreColumn'; k: number };
-
-const k = fc.nat({ max: 9 });
-const title = fc.constantFrom('a', 'b', 'c');
-const intentArb: fc.Arbitrary<Intent> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('addCard' as const), k }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('moveCard' as const), k, to: k }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retitle' as const), k, title }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCard' as const), k }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restoreCard' as const), k }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('addColumn' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('renameColumn' as const), k, title }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteColumn' as const), k }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restoreColumn' as const), k }) },
-);
-
-/** Runs one intent against the board as this replica sees it (a no-op when there is nothing to act on). */
-function apply(doc: Y.Doc, opts: MutationOptions, intent: Intent): void {
-  const board = readBoard(doc);
-  const pick = <T>(list: readonly T[], i: number): T | undefined => list[i % Math.max(1, list.length)];
-  const cards = [...board.cards.keys()].sort();
-  const columns = board.columns.filter((c) => !c.placeholder);
-  const trashed = board.trash.flatMap((item) =>
-    item.kind === 'card' ? [item.id] : item.cards.map((c) => c.id),
-  );
-  switch (intent.kind) {
-    case 'addCard': {
-      const column = pick(columns, intent.k);
-      if (column) addCard(doc, { columnId: column.id, title: 'x', createdBy: String(opts.actor) }, opts);
-      break;
-    }
-    case 'moveCard': {
-      const card = pick(cards, intent.k);
-      const column = pick(columns, intent.to);
-      if (card && column) moveCard(doc, card, { columnId: column.id, index: intent.to }, opts);
-      break;
-    }
-    case 'retitle': {
-      const card = pick(cards, intent.k);
-      if (card) updateCard(doc, card, { title: intent.title }, opts);
-      break;
-    }
-    case 'deleteCard': {
-      const card = pick(cards, intent.k);
-      if (card) deleteCard(doc, card, opts);
-      break;
-    }
-    case 'restoreCard': {
-      const card = pick(trashed.sort(), intent.k);
-      if (card) restoreCard(doc, card, opts);
-      break;
-    }
-    case 'addColumn':
-      addColumn(doc, { title: 'new' }, opts);
-      break;
-    case 'renameColumn': {
-      const column = pick(columns, intent.k);
-      if (column) renameColumn(doc, column.id, intent.title, opts);
-      break;
-    }
-    case 'deleteColumn': {
-      const column = pick(columns, intent.k);
-      if (column) deleteColumn(doc, column.id, opts);
-      break;
-    }
-    case 'restoreColumn': {
-      const column = pick(
-        board.trash.filter((item) => item.kind === 'column'),
-        intent.k,
-      );
-      if (column) restoreColumn(doc, column.id, opts);
-      break;
-    }
-  }
-}
+const intentArb = boardIntentArb();
 
 const ids = (doc: Y.Doc) => new Set(readActivity(doc, Number.POSITIVE_INFINITY).map((e) => e.id));
 
 type UndoStep =
-  | { who: 'me'; intent: Intent }
-  | { who: 'other'; intent: Intent }
+  | { who: 'me'; intent: BoardIntent }
+  | { who: 'other'; intent: BoardIntent }
   | { who: 'undo' }
   | { who: 'redo' }
   | { who: 'sync' };
@@ -147,8 +44,8 @@ describe('activity feed properties', () => {
     let undone = 0;
     fc.assert(
       fc.property(fc.array(undoStepArb, { minLength: 5, maxLength: 60 }), (steps) => {
-        const me = makeReplica(1, 1, 'alice', 'me');
-        const other = makeReplica(2, 2, 'bob');
+        const me = actingReplica(1, 'alice', 'me');
+        const other = actingReplica(2, 'bob');
         initBoard(me.doc, { title: 'T', createdBy: 'alice' }, me.opts);
         syncAll(me.doc, other.doc);
         const undo = createBoardUndoManager(me.doc, 'me');
@@ -160,7 +57,7 @@ describe('activity feed properties', () => {
           if (step.who === 'me' || step.who === 'other') {
             const replica = step.who === 'me' ? me : other;
             const before = ids(replica.doc);
-            apply(replica.doc, replica.opts, step.intent);
+            applyIntent(replica.doc, replica.opts, step.intent);
             const added = [...ids(replica.doc)].filter((id) => !before.has(id));
             expect(added.length).toBeLessThanOrEqual(1);
             if (step.who === 'other') for (const id of added) kept.add(id);
@@ -202,7 +99,7 @@ describe('activity feed properties', () => {
     expect(undone).toBeGreaterThan(0);
   }, 120_000);
 
-  type PruneStep = { r: number; intent: Intent } | { deliver: number; from: number; to: number };
+  type PruneStep = { r: number; intent: BoardIntent } | { deliver: number; from: number; to: number };
 
   const pruneStepArb: fc.Arbitrary<PruneStep> = fc.oneof(
     { weight: 4, arbitrary: fc.record({ r: fc.nat({ max: 2 }), intent: intentArb }) },
@@ -220,7 +117,7 @@ describe('activity feed properties', () => {
         fc.array(pruneStepArb, { minLength: 20, maxLength: 120 }),
         (limit, steps) => {
           const replicas = [0, 1, 2].map((i) => {
-            const replica = makeReplica(i + 1, i + 1, `user${i}`);
+            const replica = actingReplica(i + 1, `user${i}`);
             return { ...replica, opts: { ...replica.opts, activityLimit: limit } };
           });
           const docs = replicas.map((r) => r.doc);
@@ -240,7 +137,7 @@ describe('activity feed properties', () => {
             if ('intent' in step) {
               const replica = replicas[step.r]!;
               const length = replica.doc.getArray('activity').length;
-              apply(replica.doc, replica.opts, step.intent);
+              applyIntent(replica.doc, replica.opts, step.intent);
               for (const entry of readActivity(replica.doc, Number.POSITIVE_INFINITY))
                 recorded.set(entry.id, entry);
               if (replica.doc.getArray('activity').length < length) pruned = true;
