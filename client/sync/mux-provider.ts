@@ -13,8 +13,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { MuxJoin } from '../../shared/mux-wire';
 import { MessageType } from '../../shared/protocol';
-import { encodeAwarenessFrame, encodeSyncUpdate } from '../../shared/wire';
+import { encodeSyncUpdate } from '../../shared/wire';
 import { isFinalRoomClose, type MuxRoom, type MuxSocket } from './mux-socket';
+import { changedIds, forgetOthers, presenceFrame } from './room-awareness';
 
 type ProviderEvents = {
   status: (event: { status: 'connected' | 'disconnected' | 'connecting' }) => void;
@@ -100,8 +101,7 @@ export class MuxRoomProvider extends ObservableV2<ProviderEvents> implements Mux
     this.wsconnected = true;
     this.emit('status', [{ status: 'connected' }]);
     if (this.awareness.getLocalState() !== null) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-      this.socket.send(this.room, encodeAwarenessFrame(update));
+      this.socket.send(this.room, presenceFrame(this.awareness, [this.doc.clientID]));
     }
   }
 
@@ -120,12 +120,9 @@ export class MuxRoomProvider extends ObservableV2<ProviderEvents> implements Mux
       case MessageType.awareness:
         awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
         return;
-      case MessageType.queryAwareness: {
-        const ids = [...this.awareness.getStates().keys()];
-        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-        this.socket.send(this.room, encodeAwarenessFrame(update));
+      case MessageType.queryAwareness:
+        this.socket.send(this.room, presenceFrame(this.awareness, [...this.awareness.getStates().keys()]));
         return;
-      }
       case MessageType.durableAck:
         this.emit('durable-ack', [decoding.readVarUint8Array(decoder)]);
         return;
@@ -157,9 +154,7 @@ export class MuxRoomProvider extends ObservableV2<ProviderEvents> implements Mux
     if (!this.wsconnected && !this.synced) return;
     this.wsconnected = false;
     this.synced = false;
-    // As y-websocket does: the others' presence is unknown until we are back.
-    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
-    awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
+    forgetOthers(this.awareness, this.doc.clientID, this);
     this.emit('status', [{ status: 'disconnected' }]);
   }
 
@@ -177,8 +172,6 @@ export class MuxRoomProvider extends ObservableV2<ProviderEvents> implements Mux
     origin: unknown,
   ): void => {
     if (origin === this || !this.wsconnected) return;
-    const ids = [...changes.added, ...changes.updated, ...changes.removed];
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-    this.socket.send(this.room, encodeAwarenessFrame(update));
+    this.socket.send(this.room, presenceFrame(this.awareness, changedIds(changes)));
   };
 }

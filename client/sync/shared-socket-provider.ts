@@ -16,8 +16,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { MuxJoin } from '../../shared/mux-wire';
 import { DURABLE_ACK_PARAM, MessageType } from '../../shared/protocol';
-import { encodeAwarenessFrame, encodeSyncUpdate } from '../../shared/wire';
+import { encodeSyncUpdate } from '../../shared/wire';
 import { isFinalRoomClose, type MuxRoom, type MuxSocket } from './mux-socket';
+import { changedIds, forgetOthers, presenceFrame } from './room-awareness';
 
 type CloseInfo = { code: number; reason: string };
 
@@ -163,8 +164,7 @@ export class SharedSocketProvider extends ObservableV2<Events> implements MuxRoo
     this.ws = { send: (frame) => socket.send(this.room, frame), close: () => this.disconnect() };
     this.emit('status', [{ status: 'connected' }]);
     if (this.awareness.getLocalState() !== null) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-      socket.send(this.room, encodeAwarenessFrame(update));
+      socket.send(this.room, presenceFrame(this.awareness, [this.doc.clientID]));
     }
   }
 
@@ -204,9 +204,7 @@ export class SharedSocketProvider extends ObservableV2<Events> implements MuxRoo
     this.emit('connection-close', [event, this]);
     if (!wasOpen) return;
     this.synced = false;
-    // As y-websocket: the others' presence is unknown until we are back.
-    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
-    awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
+    forgetOthers(this.awareness, this.doc.clientID, this);
     this.emit('status', [{ status: 'disconnected' }]);
   }
 
@@ -220,7 +218,6 @@ export class SharedSocketProvider extends ObservableV2<Events> implements MuxRoo
   ): void => {
     // Not what the server told us: echoing others' presence back only makes it probe them (S5.5).
     if (origin === this || !this.wsconnected) return;
-    const ids = [...changes.added, ...changes.updated, ...changes.removed];
-    this.ws?.send(encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+    this.ws?.send(presenceFrame(this.awareness, changedIds(changes)));
   };
 }
