@@ -80,14 +80,7 @@ function openTab(mode: Mode, wsUrl: string, tab: number, stored: Map<string, Uin
       provider.messageHandlers[100] = () => {};
       return provider;
     });
-    return {
-      docs,
-      synced: () => providers.every((p) => p.synced),
-      socketsOpened: () => sockets - before,
-      destroy: () => {
-        for (const p of providers) p.destroy();
-      },
-    };
+    return tabOf(providers, () => {});
   }
   const socket = new MuxSocket({
     serverUrl: wsUrl,
@@ -96,15 +89,19 @@ function openTab(mode: Mode, wsUrl: string, tab: number, stored: Map<string, Uin
     knownMode: 'mux',
   });
   const providers = rooms.map((room, i) => new MuxRoomProvider(socket, room, docs[i]!, { durableAck: true }));
-  return {
-    docs,
-    synced: () => providers.every((p) => p.synced),
-    socketsOpened: () => sockets - before,
-    destroy: () => {
-      for (const p of providers) p.destroy();
-      socket.destroy();
-    },
-  };
+  return tabOf(providers, () => socket.destroy());
+
+  function tabOf(providers: { synced: boolean; destroy(): void }[], closeSockets: () => void): Tab {
+    return {
+      docs,
+      synced: () => providers.every((p) => p.synced),
+      socketsOpened: () => sockets - before,
+      destroy: () => {
+        for (const p of providers) p.destroy();
+        closeSockets();
+      },
+    };
+  }
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
