@@ -13,6 +13,7 @@
 import * as Y from 'yjs';
 import { isValidId } from '../room-names';
 import { activityRef } from './activity';
+import { cachedRead } from './cached-read';
 import { defaultClock, defaultRandom, newId } from './ids';
 import { BoardInputError, type MutationOptions, newMap, note, run } from './mutations/common';
 import { childMap, stringField } from './schema';
@@ -165,6 +166,10 @@ function compareComments(a: CommentSnapshot, b: CommentSnapshot): number {
 
 /** Every card's thread, in the order every replica agrees on (B27); cards without comments are left out. */
 export function readAllComments(doc: Y.Doc): ReadonlyMap<string, readonly CommentSnapshot[]> {
+  return cachedRead(doc, readAllComments, (d) => [commentsRoot(d)], collectComments);
+}
+
+function collectComments(doc: Y.Doc): ReadonlyMap<string, readonly CommentSnapshot[]> {
   const byCard = new Map<string, CommentSnapshot[]>();
   commentsRoot(doc).forEach((value, id) => {
     if (!(value instanceof Y.Map)) return;

@@ -18,6 +18,7 @@
  */
 import * as Y from 'yjs';
 import { isValidId } from '../../room-names';
+import { cachedRead } from '../cached-read';
 import { defaultClock, defaultRandom, newId } from '../ids';
 import { moveCard } from '../mutations/cards';
 import { BoardInputError, type MutationOptions, newMap, note, run } from '../mutations/common';
@@ -258,6 +259,18 @@ function countVoter(
  * started concurrently with another supersedes it or is superseded by it the same way on every replica.
  */
 export function readCurrentVotingRound(doc: Y.Doc): VotingRoundSnapshot | null {
+  return cachedRead(
+    doc,
+    readCurrentVotingRound,
+    (d) => {
+      const { rounds, votes } = votingRoots(d);
+      return [rounds, votes];
+    },
+    collectCurrentVotingRound,
+  );
+}
+
+function collectCurrentVotingRound(doc: Y.Doc): VotingRoundSnapshot | null {
   let best: { id: string; startedAt: number } | null = null;
   votingRoots(doc).rounds.forEach((round, id) => {
     if (!(round instanceof Y.Map)) return;

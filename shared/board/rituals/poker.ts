@@ -21,6 +21,7 @@ import { getRandomValues } from 'lib0/webcrypto';
 import * as Y from 'yjs';
 import { isValidId } from '../../room-names';
 import { activityRef } from '../activity';
+import { cachedRead } from '../cached-read';
 import { defaultClock, defaultRandom, newId } from '../ids';
 import { BoardInputError, type MutationOptions, newMap, note, run } from '../mutations/common';
 import { childMap, roots, stringField } from '../schema';
@@ -313,28 +314,16 @@ export function readCardPokerRound(doc: Y.Doc, cardId: string): PokerRoundSnapsh
  * costs nothing when other things changed.
  */
 export function readEstimates(doc: Y.Doc): ReadonlyMap<string, string> {
-  // Inside a transaction the observers have not run yet: read afresh.
-  if (doc._transaction !== null) return collectEstimates(doc);
-  let cache = estimateCaches.get(doc);
-  if (!cache) {
-    const created: { value: ReadonlyMap<string, string> | null } = { value: null };
-    const cards = roots(doc).cards;
-    cards.observeDeep((events) => {
-      for (const event of events) {
-        if (event.target === cards || (event as Y.YMapEvent<unknown>).keysChanged?.has(ESTIMATE_KEY)) {
-          created.value = null;
-          return;
-        }
-      }
-    });
-    estimateCaches.set(doc, created);
-    cache = created;
-  }
-  cache.value ??= collectEstimates(doc);
-  return cache.value;
+  return cachedRead(
+    doc,
+    readEstimates,
+    (d) => [roots(d).cards],
+    collectEstimates,
+    // A card added, replaced or removed, or an estimate set.
+    (event, cards) =>
+      event.target === cards || (event as Y.YMapEvent<unknown>).keysChanged?.has(ESTIMATE_KEY),
+  );
 }
-
-const estimateCaches = new WeakMap<Y.Doc, { value: ReadonlyMap<string, string> | null }>();
 
 function collectEstimates(doc: Y.Doc): ReadonlyMap<string, string> {
   const estimates = new Map<string, string>();
