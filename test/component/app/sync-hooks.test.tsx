@@ -8,8 +8,8 @@ import {
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { useAwarenessStates, useSyncStatus } from '../../../client/sync/hooks';
-import type { DocHandle, SyncStatus } from '../../../client/sync/types';
-import { fakeStatusHandle } from './sync-fakes';
+import type { DocHandle } from '../../../client/sync/types';
+import { fakeStatusHandle, syncStatus } from './sync-fakes';
 
 afterEach(cleanup);
 
@@ -20,15 +20,7 @@ function StatusText({ handle }: { handle: DocHandle }) {
 
 describe('sync hooks', () => {
   it('useSyncStatus re-renders on every status change', () => {
-    const base: SyncStatus = {
-      connection: 'connecting',
-      pending: 0,
-      saved: true,
-      localLoaded: false,
-      serverSynced: false,
-      readOnly: false,
-      retryAt: null,
-    };
+    const base = syncStatus({ connection: 'connecting', localLoaded: false, serverSynced: false });
     const fake = fakeStatusHandle(base);
     render(<StatusText handle={fake.handle} />);
     expect(screen.getByTestId('status').textContent).toBe('connecting 0');
