@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { missingStructs } from '../support/updates';
 import { seededRandom, waitUntil } from '../support/wait';
 import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
 import { spawnServer, stopServer } from './support/server-process';
@@ -20,11 +21,6 @@ const MAX_EDITS_PER_ROUND = 1_500;
 const ROOM = 'board.crash';
 
 afterEach(cleanup);
-
-/** The structs of `update` that `doc` does not hold yet (0: doc covers it). */
-function missingStructs(doc: Y.Doc, update: Uint8Array): number {
-  return Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length;
-}
 
 describe('crash safety of the update log', () => {
   it(`[S2.1][S3.2] kill -9 at seeded random moments while the log compacts loses nothing an observer received (seed ${SEED})`, async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { missingStructs } from '../support/updates';
 import { seededRandom, waitUntil } from '../support/wait';
 import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
 import { spawnServer, stopServer } from './support/server-process';
@@ -16,11 +17,6 @@ function docOf(update: Uint8Array): Y.Doc {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, update);
   return doc;
-}
-
-/** The structs of `update` that `doc` does not hold (0: `doc` covers it). */
-function missingStructs(doc: Y.Doc, update: Uint8Array): number {
-  return Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length;
 }
 
 describe('crash safety of the history', () => {

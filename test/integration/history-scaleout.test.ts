@@ -20,11 +20,8 @@ import {
   type TestServer,
   whenSynced,
 } from './support/harness';
+import { DAY, fetchVersion, HOUR, list, MINUTE, textOf } from './support/history';
 import { type ScaleOutServices, startScaleOutServices } from './support/scaleout-services';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 let services: ScaleOutServices;
 let pool: pg.Pool;
@@ -37,27 +34,6 @@ afterEach(cleanup);
 afterAll(async () => {
   await services?.stop();
 });
-
-interface Listed {
-  time: number;
-  tier: string;
-}
-
-async function list(server: TestServer, room: string): Promise<Listed[]> {
-  return ((await (await fetch(`${server.url}/history/${room}`)).json()) as { versions: Listed[] }).versions;
-}
-
-async function fetchVersion(server: TestServer, room: string, time: number): Promise<Uint8Array> {
-  const response = await fetch(`${server.url}/history/${room}/${time}`);
-  expect(response.status).toBe(200);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function textOf(update: Uint8Array): string {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, update);
-  return doc.getText('t').toString();
-}
 
 async function rows(room: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>(

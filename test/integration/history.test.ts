@@ -4,7 +4,6 @@
  * listed and fetched over HTTP as a browser would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { readAdminCredential } from '../../sync-server/admin/local-files';
 import type { DocStore, HistoryLog } from '../../sync-server/core/doc-store';
 import { OffsetClock } from '../../sync-server/history/test-clock';
@@ -17,40 +16,22 @@ import {
   type TestServer,
   whenSynced,
 } from './support/harness';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY, fetchVersion, HOUR, type Listed, list, MINUTE, textOf } from './support/history';
 
 afterEach(cleanup);
-
-interface Listed {
-  time: number;
-  size: number;
-  tier: string;
-}
 
 function historyOf(store: DocStore): HistoryLog {
   if (!store.history) throw new Error('the store keeps no history');
   return store.history;
 }
 
-async function list(server: TestServer, room: string): Promise<Listed[]> {
-  const response = await fetch(`${server.url}/history/${room}`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { versions: Listed[] }).versions;
-}
-
-async function fetchVersion(server: TestServer, room: string, time: number | string): Promise<Uint8Array> {
-  const response = await fetch(`${server.url}/history/${room}/${time}`);
-  expect(response.status, await response.clone().text()).toBe(200);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function textOf(update: Uint8Array): string {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, update);
-  return doc.getText('t').toString();
+/** A server on a movable clock, and one client synced to `room` on it. */
+async function editing(room: string, config: Parameters<typeof startTestServer>[0] = {}) {
+  const clock = new OffsetClock();
+  const server = await startTestServer(config, { clock });
+  const client = connectClient(server.wsUrl, room);
+  await whenSynced(client);
+  return { clock, server, client };
 }
 
 /** Types `text` at the end with the server's clock at `time`, and waits until the store has it. */
@@ -81,11 +62,8 @@ function editOf(version: Listed, edits: ReadonlyArray<{ time: number; text: stri
 
 describe('history through a real server', () => {
   it('[S13.2] versions are kept per tier (every change for a day, the last of each hour for 30 days, of each day for a year) and thinned as they age', async () => {
-    const clock = new OffsetClock();
-    const server = await startTestServer({}, { clock });
     const room = 'board.tiers';
-    const client = connectClient(server.wsUrl, room);
-    await whenSynced(client);
+    const { clock, server, client } = await editing(room);
     const now = Date.now();
     const dayStart = (daysAgo: number) => Math.floor((now - daysAgo * DAY) / DAY) * DAY;
     const hourStart = Math.floor((now - 3 * HOUR) / HOUR) * HOUR;
@@ -170,11 +148,8 @@ describe('history through a real server', () => {
   });
 
   it('[S13.3] a version is rebuilt identically after compaction and after a restart, and with the same content after thinning', async () => {
-    const clock = new OffsetClock();
-    const server = await startTestServer({ compactThreshold: 4 }, { clock });
     const room = 'board.rebuilt';
-    const client = connectClient(server.wsUrl, room);
-    await whenSynced(client);
+    const { clock, server, client } = await editing(room, { compactThreshold: 4 });
     const start = Date.now() - 2 * DAY;
     const edits: Array<{ time: number; text: string }> = [];
     for (let i = 0; i < 10; i++) {
@@ -226,11 +201,8 @@ describe('history through a real server', () => {
   });
 
   it('[S13.2] an ISO 8601 time finds the version at or before it', async () => {
-    const clock = new OffsetClock();
-    const server = await startTestServer({}, { clock });
     const room = 'board.iso';
-    const client = connectClient(server.wsUrl, room);
-    await whenSynced(client);
+    const { clock, server, client } = await editing(room);
     const hour = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
     await typeAt(server, clock, client, room, hour + MINUTE, 'first;');
     await typeAt(server, clock, client, room, hour + 2 * HOUR, 'second;');

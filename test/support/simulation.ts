@@ -1,12 +1,11 @@
 /**
  * Pieces the seeded core simulations share: letting promise continuations run, moving a FakeClock
- * one due timer at a time, writing and answering y-websocket sync frames, and what a stored document
- * lacks of an update.
+ * one due timer at a time, writing and answering y-websocket sync frames.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { MessageType } from '../../shared/protocol';
 import type { FakeClock } from './fake-clock';
 
@@ -33,11 +32,6 @@ export function syncFrame(write: (e: encoding.Encoder) => void): Uint8Array {
   encoding.writeVarUint(e, MessageType.sync);
   write(e);
   return encoding.toUint8Array(e);
-}
-
-/** The number of structs of `update` that `doc` lacks. */
-export function missing(doc: Y.Doc, update: Uint8Array): number {
-  return Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc))).structs.length;
 }
 
 /**

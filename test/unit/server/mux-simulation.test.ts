@@ -7,7 +7,8 @@ import { noopMetrics, type SyncSocket, silentLogger } from '../../../sync-server
 import { SyncCore } from '../../../sync-server/core/sync-core';
 import { MuxSession } from '../../../sync-server/http/mux-session';
 import { FakeClock } from '../../support/fake-clock';
-import { answerSync, missing, passTime as passClockTime, settle, syncFrame } from '../../support/simulation';
+import { answerSync, passTime as passClockTime, settle, syncFrame } from '../../support/simulation';
+import { missingStructs } from '../../support/updates';
 import { seededRandom } from '../../support/wait';
 
 const ROOMS = ['board.a', 'board.a.card.x', 'board.b'];
@@ -200,7 +201,7 @@ async function simulate(seed: number, steps = 400): Promise<{ problems: string[]
         if (r.received.length === 0) continue;
         const doc = await stored(r.room);
         for (const update of r.received.splice(0)) {
-          if (missing(doc, update) > 0)
+          if (missingStructs(doc, update) > 0)
             problems.push(`${label}: tab ${tab.index} ${r.room} received an update the store lacks`);
         }
       }

@@ -6,7 +6,8 @@ import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import type { SyncSocket } from '../../../sync-server/core/ports';
 import { type ConnectionHandlers, SyncCore } from '../../../sync-server/core/sync-core';
 import { FakeClock } from '../../support/fake-clock';
-import { answerSync, missing, passTime as passClockTime, settle, syncFrame } from '../../support/simulation';
+import { answerSync, passTime as passClockTime, settle, syncFrame } from '../../support/simulation';
+import { missingStructs } from '../../support/updates';
 import { seededRandom } from '../../support/wait';
 
 type Random = () => number;
@@ -193,7 +194,7 @@ async function simulate(seed: number, steps = 400): Promise<SimulationResult> {
       if (r.received.length === 0) continue;
       const stored = await storedDoc(store, r.room);
       for (const update of r.received.splice(0)) {
-        if (missing(stored, update) > 0)
+        if (missingStructs(stored, update) > 0)
           problems.push(`${label}: ${r.name} received an update the store lacks`);
       }
     }
