@@ -84,6 +84,12 @@ class RoomSubscription implements SyncSocket {
     if (!this.ended) this.session.shared.send(wrap(this.room, frame));
   }
 
+  /** A frame from the client for this room: handled, or queued while its access is checked. */
+  deliver(frame: Uint8Array): void {
+    if (this.handlers === null) this.queue.push(frame);
+    else this.handlers.handleFrame(frame);
+  }
+
   get bufferedAmount(): number {
     return this.session.shared.bufferedAmount;
   }
@@ -190,10 +196,7 @@ export class MuxSession implements ConnectionHandlers {
       case 'message': {
         // A frame for a room not joined (or just closed by the server) is dropped: the client learns
         // of the close from its `closed` frame.
-        const subscription = this.rooms.get(frame.room);
-        if (subscription === undefined) return;
-        if (subscription.handlers === null) subscription.queue.push(frame.frame);
-        else subscription.handlers.handleFrame(frame.frame);
+        this.rooms.get(frame.room)?.deliver(frame.frame);
         return;
       }
     }
@@ -320,10 +323,7 @@ export class MuxSession implements ConnectionHandlers {
     const existing = this.rooms.get(room);
     if (existing !== undefined) {
       // Joined already: the vector is a sync step 1 on the live subscription.
-      if (stateVector === null) return;
-      const step1 = encodeSyncStep1(stateVector);
-      if (existing.handlers === null) existing.queue.push(step1);
-      else existing.handlers.handleFrame(step1);
+      if (stateVector !== null) existing.deliver(encodeSyncStep1(stateVector));
       return;
     }
     const refuse = (code: number, reason: string) => {
