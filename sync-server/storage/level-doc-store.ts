@@ -46,21 +46,20 @@ export class LevelDocStore implements DocStore {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly sync: boolean;
   private readonly now: () => number;
-  private readonly keepHistory: boolean;
   readonly history: LevelHistory | undefined;
 
   private constructor(location: string, options: LevelDocStoreOptions) {
     this.db = new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
     this.sync = options.fsync ?? false;
     this.now = options.now ?? Date.now;
-    this.keepHistory = options.history ?? true;
-    this.history = this.keepHistory
-      ? new LevelHistory({
-          db: this.db,
-          sync: this.sync,
-          inOrder: (room, write) => this.inOrder(room, write),
-        })
-      : undefined;
+    this.history =
+      (options.history ?? true)
+        ? new LevelHistory({
+            db: this.db,
+            sync: this.sync,
+            inOrder: (room, write) => this.inOrder(room, write),
+          })
+        : undefined;
   }
 
   /**
@@ -145,7 +144,7 @@ export class LevelDocStore implements DocStore {
     // Only entries below the new one: everything issued before this replace, nothing after it.
     const old: string[] = [];
     const moves: Array<{ type: 'put'; key: string; value: Uint8Array }> = [];
-    if (this.keepHistory) {
+    if (this.history !== undefined) {
       let last = meta.ht ?? 0;
       for await (const [key, value] of this.db.iterator({ gt: `u!${room}!`, lt: seqBound(room, next.seq) })) {
         old.push(key);
