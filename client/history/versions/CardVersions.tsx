@@ -23,31 +23,34 @@ export function CardVersions({
   const [open, setOpen] = useState<'card' | 'description' | null>(null);
   const versions = useMemo(() => (open === null ? null : source()), [open, source]);
   const close = () => setOpen(null);
+  // The dialogs sit beside the buttons' paragraph: a dialog's headings and sections cannot be inside a <p>.
   return (
-    <p className="card-versions">
-      <button
-        type="button"
-        aria-haspopup="dialog"
-        onClick={() => setOpen('card')}
-        data-testid="card-versions-button"
-      >
-        Versions of the card
-      </button>{' '}
-      <button
-        type="button"
-        aria-haspopup="dialog"
-        onClick={() => setOpen('description')}
-        data-testid="description-versions-button"
-      >
-        Versions of the description
-      </button>
+    <>
+      <p className="card-versions">
+        <button
+          type="button"
+          aria-haspopup="dialog"
+          onClick={() => setOpen('card')}
+          data-testid="card-versions-button"
+        >
+          Versions of the card
+        </button>{' '}
+        <button
+          type="button"
+          aria-haspopup="dialog"
+          onClick={() => setOpen('description')}
+          data-testid="description-versions-button"
+        >
+          Versions of the description
+        </button>
+      </p>
       {open === 'card' && versions ? (
         <CardVersionsPanel boardId={boardId} cardId={cardId} source={versions} onClose={close} />
       ) : null}
       {open === 'description' && versions ? (
         <DescriptionVersionsDialog boardId={boardId} cardId={cardId} source={versions} onClose={close} />
       ) : null}
-    </p>
+    </>
   );
 }
 
