@@ -2,6 +2,7 @@
  * Long columns in Chromium: a column of hundreds of cards renders only those near its visible part
  * (client/board/card-window.ts), yet scrolling, Tab and keyboard drag reach every card.
  */
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -41,6 +42,15 @@ async function seedLongColumn(boardId: string, extraColumns = 0) {
       doc.destroy();
     },
   };
+}
+
+/** Where the column and its row are, for a failure message. */
+function farGeometry(far: Locator): Promise<string> {
+  return far.evaluate((section) => {
+    const rect = section.getBoundingClientRect();
+    const row = section.closest('.board-columns');
+    return `column left ${Math.round(rect.left)} px, width ${Math.round(rect.width)} px; row scrollLeft ${row?.scrollLeft ?? 'none'}; viewport ${window.innerWidth}×${window.innerHeight}`;
+  });
 }
 
 /** Resolves once the document satisfies `holds` (checked after each update), or fails after 10 s. */
@@ -109,7 +119,13 @@ describe('long columns', () => {
     try {
       const far = column(page, 'Far 8');
       await far.locator('.column-count').filter({ hasText: '60' }).waitFor();
-      expect(await far.getByRole('article').count()).toBe(0);
+      // Awaited, not read once: the intersection observer settles a frame after the column mounts. The
+      // message carries the geometry that decided it, should it ever render cards there.
+      await expect
+        .poll(() => far.getByRole('article').count(), {
+          message: `cards rendered in a column out of view; ${await farGeometry(far)}`,
+        })
+        .toBe(0);
       // Its room is kept: the list scrolls as if every card were there.
       expect(await far.locator('.card-list').evaluate((list) => list.scrollHeight)).toBeGreaterThan(60 * 40);
       await far.scrollIntoViewIfNeeded();
