@@ -45,12 +45,14 @@ async function seedLongColumn(boardId: string, extraColumns = 0) {
 }
 
 /** Where the column and its row are, for a failure message. */
-function farGeometry(far: Locator): Promise<string> {
-  return far.evaluate((section) => {
+async function farGeometry(far: Locator): Promise<string> {
+  const where = await far.evaluate((section) => {
     const rect = section.getBoundingClientRect();
     const row = section.closest('.board-columns');
-    return `column left ${Math.round(rect.left)} px, width ${Math.round(rect.width)} px; row scrollLeft ${row?.scrollLeft ?? 'none'}; viewport ${window.innerWidth}×${window.innerHeight}`;
+    return `column left ${Math.round(rect.left)} px, width ${Math.round(rect.width)} px; row scrollLeft ${row?.scrollLeft ?? 'none'}`;
   });
+  const viewport = far.page().viewportSize();
+  return `${where}; viewport ${viewport?.width}×${viewport?.height}`;
 }
 
 /** Resolves once the document satisfies `holds` (checked after each update), or fails after 10 s. */
