@@ -92,6 +92,7 @@ export async function startServer(
       fsync: config.fsync,
       now,
       history: historyTiers !== null,
+      logger,
     });
   }
   // Descriptions of cards purged from a board's trash are deleted with them (board rule B15.5).

@@ -72,9 +72,9 @@ const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * Serialises one room's writes. Updates that arrive while a write is in flight, within one
- * event-loop turn, or (while they come fast) within the batch window are merged into the next batch,
- * so throughput does not depend on write latency.
+ * Serialises one room's appends; its compaction runs beside them, one at a time (S3.1). Updates that
+ * arrive while a write is in flight, within one event-loop turn, or (while they come fast) within the
+ * batch window are merged into the next batch, so throughput does not depend on write latency.
  * Nothing leaves the server before it is stored: callers attach their sends with `afterDurable`.
  * A failed write is retried with backoff and never dropped; the document stays in memory meanwhile.
  */
@@ -87,6 +87,8 @@ export class WritePipeline {
    * replace with nothing in `writing`, and a second drain started then would append beside it.
    */
   private draining = false;
+  /** A compaction is in flight (at most one; appends go on beside it, S3.1). */
+  private compacting = false;
   private entries: number;
   private compactRequested = false;
   private drainWaiters: Array<() => void> = [];
@@ -108,7 +110,12 @@ export class WritePipeline {
   /** True while some update is not yet stored. */
   get busy(): boolean {
     return (
-      this.open !== null || this.writing !== null || this.scheduled || this.draining || this.compactRequested
+      this.open !== null ||
+      this.writing !== null ||
+      this.scheduled ||
+      this.draining ||
+      this.compactRequested ||
+      this.compacting
     );
   }
 
@@ -177,8 +184,8 @@ export class WritePipeline {
       while (!this.stopped) {
         if (this.open !== null) {
           await this.writeBatch(this.open);
-        } else if (this.compactRequested) {
-          await this.compact();
+        } else if (this.compactRequested && !this.compacting) {
+          this.startCompaction();
         } else {
           break;
         }
@@ -186,6 +193,11 @@ export class WritePipeline {
     } finally {
       this.draining = false;
     }
+    this.wakeDrainWaiters();
+  }
+
+  private wakeDrainWaiters(): void {
+    if (this.busy) return;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
@@ -206,17 +218,39 @@ export class WritePipeline {
     for (const fn of batch.after) fn();
   }
 
-  private async compact(): Promise<void> {
+  /**
+   * Replaces the log by the document's state without holding the appends behind it (S3.1): a
+   * compaction writes the whole state (and, with history, moves every entry it covers), which
+   * would otherwise delay each update that arrives meanwhile. The store runs the appends issued
+   * after it after it (S3.2), so none of them is lost.
+   */
+  private startCompaction(): void {
     this.compactRequested = false;
+    this.compacting = true;
+    const entriesBefore = this.entries;
+    void this.compact().then((compacted) => {
+      // The merged state, plus every append stored since it was cut.
+      this.compacting = false;
+      if (compacted) {
+        this.entries = 1 + (this.entries - entriesBefore);
+        if (this.entries >= this.options.compactThreshold) this.compactRequested = true;
+      }
+      if (this.compactRequested || this.open !== null) this.schedule();
+      this.wakeDrainWaiters();
+    });
+  }
+
+  private async compact(): Promise<boolean> {
     try {
       // The snapshot may include updates of the open batch; storing them early is harmless. It
       // throws when the stored document cannot be built (the room then goes out of service, S7).
       const state = this.options.snapshot();
       await this.options.store.replace(this.options.room, state);
-      this.entries = 1;
+      return true;
     } catch (error) {
       // The log is still complete, only longer: try again at the next threshold or unload.
       this.options.logger.warn({ room: this.options.room, err: error }, 'compaction failed');
+      return false;
     }
   }
 

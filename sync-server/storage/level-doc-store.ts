@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-store';
+import type { Logger } from '../core/ports';
+import { AppendJournal, type JournalRecord, type JournalTicket, readJournal } from './append-journal';
 import { LevelHistory, stampLive } from './level-history';
 import {
   decodeMeta,
@@ -29,6 +31,13 @@ import {
  * The history (S13.1) costs an append nothing but the time in its key: a replace moves the entries
  * it covers into the room's history range instead of deleting them, in that same atomic batch, so
  * a crash leaves either the old log or the merged state with the moved entries, never less.
+ *
+ * Without `fsync`, an append is stored once it is in the append journal (append-journal.ts, S2.3):
+ * one `write(2)` on the event loop, the same durability as LevelDB's unsynced write, and LevelDB
+ * takes it behind, in the room's order. Each room's metadata keeps the journal sequence number of
+ * the last record applied to it (`js`), so opening the store applies exactly the records LevelDB
+ * lacks before anything reads it. Reads wait for the room's (or, for a backup, every room's) writes
+ * in flight, so they see everything reported stored.
  */
 export interface LevelDocStoreOptions {
   /** fsync every write (survives power loss; kill -9 is survived either way). */
@@ -37,7 +46,13 @@ export interface LevelDocStoreOptions {
   now?: () => number;
   /** Keep every stored update in the room's history (S13); default true. */
   history?: boolean;
+  /** Where a journal record that did not reach LevelDB yet, or a damaged journal, is reported. */
+  logger?: Logger;
 }
+
+/** Retries of a journaled append that LevelDB refused: it stays in the journal meanwhile. */
+const APPLY_RETRY_MIN_MS = 50;
+const APPLY_RETRY_MAX_MS = 5_000;
 
 export class LevelDocStore implements DocStore {
   private readonly db: ClassicLevel<string, Uint8Array>;
@@ -46,18 +61,27 @@ export class LevelDocStore implements DocStore {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly sync: boolean;
   private readonly now: () => number;
+  private readonly logger: Logger | undefined;
+  /** Null with `fsync` (a synced LevelDB write is then the durable point) and until opened. */
+  private journal: AppendJournal | null = null;
+  private closing = false;
   readonly history: LevelHistory | undefined;
 
-  private constructor(location: string, options: LevelDocStoreOptions) {
+  private constructor(
+    private readonly location: string,
+    options: LevelDocStoreOptions,
+  ) {
     this.db = new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
     this.sync = options.fsync ?? false;
     this.now = options.now ?? Date.now;
+    this.logger = options.logger;
     this.history =
       (options.history ?? true)
         ? new LevelHistory({
             db: this.db,
             sync: this.sync,
             inOrder: (room, write) => this.inOrder(room, write),
+            settled: (room) => this.settled(room),
           })
         : undefined;
   }
@@ -75,50 +99,129 @@ export class LevelDocStore implements DocStore {
   static async open(location: string, options: LevelDocStoreOptions = {}): Promise<LevelDocStore> {
     const store = new LevelDocStore(location, options);
     await store.db.open();
+    try {
+      // After the open: LevelDB's lock keeps a second process away from the journal too.
+      await store.replayJournal();
+    } catch (error) {
+      await store.db.close();
+      throw error;
+    }
     return store;
   }
 
+  /**
+   * Applies the journal records LevelDB lacks, in sequence order, then starts a new journal (with
+   * `fsync`, applies them and removes the journal: a later start without `fsync` starts one again).
+   */
+  private async replayJournal(): Promise<void> {
+    const dir = join(this.location, 'journal');
+    const found = readJournal(dir);
+    for (const damage of found.damaged) {
+      this.logger?.warn({ journal: dir }, `append journal ends early, later bytes ignored: ${damage}`);
+    }
+    let applied = 0;
+    for (const record of found.records) {
+      const meta = await this.meta(record.room);
+      if (record.seq <= (meta.js ?? 0)) continue;
+      await this.applyRecord(record);
+      applied++;
+    }
+    if (applied > 0) this.logger?.info({ journal: dir, records: applied }, 'append journal replayed');
+    const journal = new AppendJournal(dir, found.lastSeq);
+    if (this.sync) journal.close();
+    else this.journal = journal;
+  }
+
+  private applyRecord(record: JournalRecord): Promise<void> {
+    return record.kind === 'append'
+      ? this.appendNow(record.room, record.update, record.time, record.seq)
+      : this.deleteNow(record.room);
+  }
+
   async load(room: string): Promise<StoredDoc> {
+    await this.settled(room);
     const updates: Uint8Array[] = [];
     for await (const value of this.db.values(roomRange(room))) updates.push(value);
     return { updates };
   }
 
   append(room: string, update: Uint8Array): Promise<void> {
-    return this.inOrder(room, () => this.appendNow(room, update));
+    const time = this.now();
+    if (this.journal === null) return this.inOrder(room, () => this.appendNow(room, update, time));
+    let ticket: JournalTicket;
+    try {
+      ticket = this.journal.append(room, time, update);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    void this.inOrder(room, () =>
+      this.untilApplied(room, () => this.appendNow(room, update, time, ticket.seq)).then(ticket.settle),
+    );
+    return Promise.resolve();
   }
 
   replace(room: string, state: Uint8Array): Promise<void> {
-    return this.inOrder(room, () => this.replaceNow(room, state));
+    // Every journal record of this room issued so far runs before it, so after it LevelDB holds
+    // them all: the records up to here are applied once it is written.
+    const js = this.journal?.lastSeq;
+    return this.inOrder(room, () => this.replaceNow(room, state, js));
   }
 
-  /** The room's entries, history and metadata go in one atomic batch, after its earlier writes. */
+  /**
+   * The room's entries, history and metadata go in one atomic batch, after its earlier writes. Its
+   * journal record comes first: replayed after the room's earlier records, it removes what they
+   * bring back.
+   */
   delete(room: string): Promise<void> {
-    return this.inOrder(room, async () => {
-      const keys: string[] = [];
-      for await (const key of this.db.keys(roomRange(room))) keys.push(key);
-      for await (const key of this.db.keys(historyRange(room))) keys.push(key);
-      await this.db.batch(
-        [...keys, metaKey(room)].map((key) => ({ type: 'del' as const, key })),
-        { sync: this.sync },
-      );
-      this.metas.delete(room);
-      const { gt, lt } = roomRange(room);
-      this.db.compactRange(gt, lt).catch(() => {});
-      const history = historyRange(room);
-      this.db.compactRange(history.gt, history.lt).catch(() => {});
-    });
+    const ticket = this.journal?.delete(room, this.now());
+    return this.inOrder(room, () => this.deleteNow(room)).then(() => ticket?.settle());
   }
 
-  private async appendNow(room: string, update: Uint8Array): Promise<void> {
+  /**
+   * Applies a journaled write, retrying until LevelDB takes it: it is reported stored already, and
+   * the room's later writes wait behind it. On close it stays in the journal for the next start.
+   */
+  private async untilApplied(room: string, write: () => Promise<void>): Promise<void> {
+    let delay = APPLY_RETRY_MIN_MS;
+    for (;;) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.closing) throw error;
+        this.logger?.error(
+          { room, err: error, retryInMs: delay },
+          'LevelDB refused a journaled update; it stays in the append journal and is retried',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, APPLY_RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private async deleteNow(room: string): Promise<void> {
+    const keys: string[] = [];
+    for await (const key of this.db.keys(roomRange(room))) keys.push(key);
+    for await (const key of this.db.keys(historyRange(room))) keys.push(key);
+    await this.db.batch(
+      [...keys, metaKey(room)].map((key) => ({ type: 'del' as const, key })),
+      { sync: this.sync },
+    );
+    this.metas.delete(room);
+    const { gt, lt } = roomRange(room);
+    this.db.compactRange(gt, lt).catch(() => {});
+    const history = historyRange(room);
+    this.db.compactRange(history.gt, history.lt).catch(() => {});
+  }
+
+  private async appendNow(room: string, update: Uint8Array, now: number, js?: number): Promise<void> {
     const meta = await this.meta(room);
-    const now = this.now();
     const next: RoomMeta = {
       ...meta,
       seq: meta.seq + 1,
       entries: meta.entries + 1,
       bytes: meta.bytes + update.byteLength,
       updatedAt: now,
+      ...(js !== undefined ? { js } : {}),
     };
     await this.db.batch(
       [
@@ -130,9 +233,10 @@ export class LevelDocStore implements DocStore {
     this.metas.set(room, next);
   }
 
-  private async replaceNow(room: string, state: Uint8Array): Promise<void> {
+  private async replaceNow(room: string, state: Uint8Array, js: number | undefined): Promise<void> {
     const meta = await this.meta(room);
     const now = this.now();
+    const applied = Math.max(js ?? 0, meta.js ?? 0);
     const next: RoomMeta = {
       seq: meta.seq + 1,
       entries: 1,
@@ -140,6 +244,7 @@ export class LevelDocStore implements DocStore {
       updatedAt: now,
       cs: meta.seq + 1,
       ...(meta.ht !== undefined ? { ht: meta.ht } : {}),
+      ...(applied > 0 ? { js: applied } : {}),
     };
     // Only entries below the new one: everything issued before this replace, nothing after it.
     const old: string[] = [];
@@ -179,6 +284,7 @@ export class LevelDocStore implements DocStore {
   }
 
   async list(): Promise<RoomSummary[]> {
+    await this.allSettled();
     const rooms: RoomSummary[] = [];
     for await (const [key, value] of this.db.iterator({ gt: 'm!', lt: 'm!~' })) {
       const meta = decodeMeta(value);
@@ -193,6 +299,7 @@ export class LevelDocStore implements DocStore {
    * and whatever is written meanwhile (S10).
    */
   async *loadAll(include: (room: string) => boolean): AsyncGenerator<StoredRoom> {
+    await this.allSettled();
     const snapshot = this.db.snapshot();
     try {
       const rooms: RoomSummary[] = [];
@@ -233,8 +340,20 @@ export class LevelDocStore implements DocStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.tails.values());
+    this.closing = true;
+    await this.allSettled();
+    this.journal?.close();
+    this.journal = null;
     await this.db.close();
+  }
+
+  /** Resolves once every write of `room` issued so far has settled (applied, or given up on close). */
+  private async settled(room: string): Promise<void> {
+    await this.tails.get(room);
+  }
+
+  private async allSettled(): Promise<void> {
+    await Promise.all(this.tails.values());
   }
 
   /** Runs `write` after every earlier write of `room` has settled (succeeded or failed). */

@@ -25,6 +25,8 @@ export interface LevelHistoryDeps {
   sync: boolean;
   /** Runs `write` after the room's earlier writes (the store's per-room order, S3.2). */
   inOrder(room: string, write: () => Promise<void>): Promise<void>;
+  /** Resolves once the room's writes issued so far are in LevelDB (an append may be journaled only). */
+  settled(room: string): Promise<void>;
 }
 
 /**
@@ -77,6 +79,7 @@ export class LevelHistory implements HistoryLog {
     const { db } = this.deps;
     const entries: HistoryEntry[] = [];
     if (upTo < 0) return entries;
+    await this.deps.settled(room);
     const snapshot = db.snapshot();
     try {
       const prefix = historyPrefix(room);

@@ -26,6 +26,11 @@ export interface RoomMeta {
   h?: 1;
   /** The newest time in the history: a segment is never stamped earlier. */
   ht?: number;
+  /**
+   * The sequence number of the last append-journal record applied to this room (append-journal.ts);
+   * a record at or below it is not applied again when the journal is replayed.
+   */
+  js?: number;
 }
 
 const HEX_TIME = 12;

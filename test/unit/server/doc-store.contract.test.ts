@@ -34,6 +34,23 @@ const implementations: Array<{
       };
     },
   },
+  {
+    // Without the append journal: a synced LevelDB write is the durable point.
+    name: 'LevelDocStore (fsync)',
+    open: async (now) => {
+      const dir = await mkdtemp(join(tmpdir(), 'trellis-store-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const options = { fsync: true, ...(now ? { now } : {}) };
+      const store = await LevelDocStore.open(dir, options);
+      return {
+        store,
+        reopen: async () => {
+          await store.close();
+          return LevelDocStore.open(dir, options);
+        },
+      };
+    },
+  },
   // Scale-out: starts redis-server and postgres; fails (never skips) when they are missing.
   { name: 'RedisDocStore', open: (now) => openScaleOutStoreForContract(now ? { now } : {}) },
 ];

@@ -1,0 +1,205 @@
+/**
+ * The append journal (S2.3): records read back as written, a damaged tail costs only itself, files
+ * are removed once applied, and LevelDocStore applies on open exactly the records LevelDB lacks.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { cp, mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Logger } from '../../../sync-server/core/ports';
+import { AppendJournal, readJournal } from '../../../sync-server/storage/append-journal';
+import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'trellis-journal-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+/** Updates that each insert `text` at the end of a shared text, as one client would send them. */
+function typedUpdates(parts: readonly string[]): Uint8Array[] {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (const part of parts) doc.getText('t').insert(doc.getText('t').length, part);
+  return updates;
+}
+
+async function textOf(store: LevelDocStore, room: string): Promise<string> {
+  const doc = new Y.Doc();
+  for (const update of (await store.load(room)).updates) Y.applyUpdate(doc, update);
+  return doc.getText('t').toString();
+}
+
+function recordingLogger(lines: string[]): Logger {
+  const log = (obj: object, msg?: string) => lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
+  return { debug: log, info: log, warn: log, error: log };
+}
+
+describe('append journal files', () => {
+  it('[S2.3] records read back in order with their room, time and bytes; the numbering goes on after a restart', async () => {
+    const dir = await tempDir();
+    const journal = new AppendJournal(dir, 0);
+    expect(journal.append('board.a', 1000, bytes(1, 2, 3)).seq).toBe(1);
+    expect(journal.delete('board.b', 1001).seq).toBe(2);
+    expect(journal.append('board.ü', 1002, bytes()).seq).toBe(3);
+    journal.close();
+
+    const read = readJournal(dir);
+    expect(read.damaged).toEqual([]);
+    expect(read.lastSeq).toBe(3);
+    expect(read.records).toEqual([
+      { kind: 'append', seq: 1, time: 1000, room: 'board.a', update: bytes(1, 2, 3) },
+      { kind: 'delete', seq: 2, time: 1001, room: 'board.b' },
+      { kind: 'append', seq: 3, time: 1002, room: 'board.ü', update: bytes() },
+    ]);
+
+    // A new journal removes the files it was started after and numbers on from them, even once
+    // they are gone: its own file's header carries the last number.
+    new AppendJournal(dir, read.lastSeq).close();
+    const empty = readJournal(dir);
+    expect(empty.records).toEqual([]);
+    expect(empty.lastSeq).toBe(3);
+    const again = new AppendJournal(dir, empty.lastSeq);
+    expect(again.append('board.a', 2000, bytes(9)).seq).toBe(4);
+    again.close();
+  });
+
+  it('[S2.3] a torn or damaged tail costs only itself: the records before it are read, and the damage is named', async () => {
+    const dir = await tempDir();
+    const journal = new AppendJournal(dir, 0);
+    for (let i = 1; i <= 3; i++) journal.append('board.a', i, bytes(i, i, i, i));
+    journal.close();
+    const [file] = await readdir(dir);
+    const path = join(dir, file!);
+    // The last record loses its final bytes (a write cut short).
+    const size = statSync(path).size;
+    await truncate(path, size - 2);
+    const torn = readJournal(dir);
+    expect(torn.records.map((record) => record.seq)).toEqual([1, 2]);
+    expect(torn.damaged).toHaveLength(1);
+    expect(torn.damaged[0]).toMatch(/truncated record/);
+
+    // Bytes that are not a record at all after the good ones.
+    await writeFile(path, Buffer.concat([readFileSync(path), Buffer.from('garbage!garbage!garbage!')]));
+    const garbage = readJournal(dir);
+    expect(garbage.records.map((record) => record.seq)).toEqual([1, 2]);
+    expect(garbage.damaged[0]).toMatch(/truncated record|checksum mismatch|malformed/);
+  });
+
+  it('[S2.3] a full file is sealed and removed once every record in it has settled; the current file stays', async () => {
+    const dir = await tempDir();
+    const journal = new AppendJournal(dir, 0, 200);
+    const tickets = Array.from({ length: 12 }, (_, i) => journal.append('board.a', i, new Uint8Array(40)));
+    const files = await readdir(dir);
+    expect(files.length).toBeGreaterThan(2);
+    // Settled out of order: a file goes only when all of its records have, so the first one stays
+    // while its first record has not.
+    for (const ticket of tickets.slice(1)) ticket.settle();
+    expect(await readdir(dir)).toEqual([files[0], files.at(-1)]);
+    tickets[0]!.settle();
+    expect(await readdir(dir)).toEqual([files.at(-1)]);
+    journal.close();
+    expect(readJournal(dir).lastSeq).toBe(12);
+  });
+});
+
+describe('LevelDocStore on the append journal', () => {
+  it('[S2.3] an append stored in the journal but not yet in LevelDB is applied when the store opens', async () => {
+    const dir = await tempDir();
+    const [a, b, c] = typedUpdates(['a', 'b', 'c']);
+    const first = await LevelDocStore.open(dir);
+    await first.append('board.x', a!);
+    await first.close();
+    // LevelDB as it was after the first append: the crash below happens before it takes the rest.
+    const behind = await tempDir();
+    await cp(dir, behind, { recursive: true });
+
+    const second = await LevelDocStore.open(dir);
+    await second.append('board.x', b!);
+    await second.append('board.x', c!);
+    await second.close();
+    // The journal of the second run beside LevelDB of the first: what a kill -9 leaves when LevelDB
+    // is behind the journal.
+    await rm(join(behind, 'journal'), { recursive: true });
+    await cp(join(dir, 'journal'), join(behind, 'journal'), { recursive: true });
+
+    const lines: string[] = [];
+    const reopened = await LevelDocStore.open(behind, { logger: recordingLogger(lines) });
+    expect(await textOf(reopened, 'board.x')).toBe('abc');
+    expect((await reopened.list()).find((room) => room.room === 'board.x')?.entries).toBe(3);
+    expect(
+      lines.some((line) => line.includes('append journal replayed') && line.includes('"records":2')),
+    ).toBe(true);
+    await reopened.close();
+  });
+
+  it('[S2.3] records LevelDB holds already are not applied again, however often the store reopens', async () => {
+    const dir = await tempDir();
+    const updates = typedUpdates(['a', 'b', 'c', 'd']);
+    const store = await LevelDocStore.open(dir);
+    for (const update of updates.slice(0, 2)) await store.append('board.x', update);
+    // A compaction between them: the records before it are covered by its state.
+    await store.replace('board.x', Y.mergeUpdates(updates.slice(0, 2)));
+    for (const update of updates.slice(2)) await store.append('board.x', update);
+    await store.close();
+    for (let i = 0; i < 2; i++) {
+      const reopened = await LevelDocStore.open(dir);
+      expect(await textOf(reopened, 'board.x')).toBe('abcd');
+      expect((await reopened.list()).find((room) => room.room === 'board.x')?.entries).toBe(3);
+      await reopened.close();
+    }
+  });
+
+  it('[S2.3][S12.2] a deleted room whose appends are still in the journal stays deleted after a restart', async () => {
+    const dir = await tempDir();
+    const [a, b, c] = typedUpdates(['a', 'b', 'c']);
+    const store = await LevelDocStore.open(dir);
+    await store.append('board.gone', a!);
+    await store.append('board.gone', b!);
+    await store.append('board.kept', c!);
+    await store.delete('board.gone');
+    await store.close();
+    const reopened = await LevelDocStore.open(dir);
+    expect((await reopened.load('board.gone')).updates).toEqual([]);
+    expect((await reopened.list()).map((room) => room.room)).toEqual(['board.kept']);
+    await reopened.close();
+  });
+
+  it('[S2.3] a damaged journal tail is reported in one line and the store opens with the records before it', async () => {
+    const dir = await tempDir();
+    const [a] = typedUpdates(['a']);
+    const store = await LevelDocStore.open(dir);
+    await store.append('board.x', a!);
+    await store.close();
+    const journalDir = join(dir, 'journal');
+    const [file] = await readdir(journalDir);
+    await writeFile(join(journalDir, file!), Buffer.from('\u0001\u0002'), { flag: 'a' });
+    const lines: string[] = [];
+    const reopened = await LevelDocStore.open(dir, { logger: recordingLogger(lines) });
+    expect(await textOf(reopened, 'board.x')).toBe('a');
+    const warnings = lines.filter((line) => line.includes('append journal ends early'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).not.toContain('\n');
+    await reopened.close();
+  });
+
+  it('[S2.3] with fsync, appends go to LevelDB directly and the journal holds none of them', async () => {
+    const dir = await tempDir();
+    const [a] = typedUpdates(['a']);
+    const store = await LevelDocStore.open(dir, { fsync: true });
+    await store.append('board.x', a!);
+    expect(readJournal(join(dir, 'journal')).records).toEqual([]);
+    expect(await textOf(store, 'board.x')).toBe('a');
+    await store.close();
+  });
+});
