@@ -163,12 +163,15 @@ export class WritePipeline {
       this.scheduled = false;
       void this.drain();
     };
-    // afterIo runs after the I/O callbacks of this turn: every frame read in it joins the batch.
-    // In a busy room a window of a few milliseconds also merges updates of nearby turns: fewer
-    // frames (write syscalls) per recipient. In a quiet room it would only add latency.
+    // A microtask runs once the callback that read this frame returns: every frame of the chunk
+    // read in it joins the batch, and nothing else (other sockets' frames) runs before the update is
+    // stored and sent on. With heavy fan-out, merging pays more than that wait: afterIo runs after
+    // every I/O callback of this turn, so the frames of all sockets read in it join one batch, and
+    // a window of a few milliseconds (while updates come that close) also merges nearby turns:
+    // fewer frames (write syscalls) per recipient.
     const window = this.options.batchWindowMs;
-    if (window > 0 && this.meanGapMs < window && this.heavyFanOut())
-      this.options.clock.setTimeout(run, window);
+    if (!this.heavyFanOut()) queueMicrotask(run);
+    else if (window > 0 && this.meanGapMs < window) this.options.clock.setTimeout(run, window);
     else this.options.clock.afterIo(run);
   }
 

@@ -50,6 +50,14 @@ export interface LevelDocStoreOptions {
   logger?: Logger;
 }
 
+interface JournaledAppend {
+  update: Uint8Array;
+  time: number;
+  /** Its journal record. */
+  seq: number;
+  settle(): void;
+}
+
 /** Retries of a journaled append that LevelDB refused: it stays in the journal meanwhile. */
 const APPLY_RETRY_MIN_MS = 50;
 const APPLY_RETRY_MAX_MS = 5_000;
@@ -65,6 +73,11 @@ export class LevelDocStore implements DocStore {
   /** Null with `fsync` (a synced LevelDB write is then the durable point) and until opened. */
   private journal: AppendJournal | null = null;
   private closing = false;
+  /**
+   * Per room, the journaled appends waiting to be handed to LevelDB as one batch; a replace or delete
+   * closes the group, so an append issued after it goes in a group that runs after it.
+   */
+  private readonly unfed = new Map<string, JournaledAppend[]>();
   readonly history: LevelHistory | undefined;
 
   private constructor(
@@ -133,9 +146,7 @@ export class LevelDocStore implements DocStore {
   }
 
   private applyRecord(record: JournalRecord): Promise<void> {
-    return record.kind === 'append'
-      ? this.appendNow(record.room, record.update, record.time, record.seq)
-      : this.deleteNow(record.room);
+    return record.kind === 'append' ? this.appendNow(record.room, [record]) : this.deleteNow(record.room);
   }
 
   async load(room: string): Promise<StoredDoc> {
@@ -147,22 +158,37 @@ export class LevelDocStore implements DocStore {
 
   append(room: string, update: Uint8Array): Promise<void> {
     const time = this.now();
-    if (this.journal === null) return this.inOrder(room, () => this.appendNow(room, update, time));
+    if (this.journal === null) return this.inOrder(room, () => this.appendNow(room, [{ update, time }]));
     let ticket: JournalTicket;
     try {
       ticket = this.journal.append(room, time, update);
     } catch (error) {
       return Promise.reject(error);
     }
-    void this.inOrder(room, () =>
-      this.untilApplied(room, () => this.appendNow(room, update, time, ticket.seq)).then(ticket.settle),
-    );
+    const entry = { update, time, seq: ticket.seq, settle: ticket.settle };
+    const open = this.unfed.get(room);
+    if (open !== undefined) {
+      open.push(entry);
+      return Promise.resolve();
+    }
+    const group = [entry];
+    this.unfed.set(room, group);
+    void this.inOrder(room, async () => {
+      // Handed to LevelDB in the next turn, after this one's sends: building its keys, metadata and
+      // batch is then off the update's path, and the appends of the turn go in one batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.unfed.get(room) === group) this.unfed.delete(room);
+      await this.untilApplied(room, () => this.appendNow(room, group));
+      for (const applied of group) applied.settle();
+    });
     return Promise.resolve();
   }
 
   replace(room: string, state: Uint8Array): Promise<void> {
     // Every journal record of this room issued so far runs before it, so after it LevelDB holds
-    // them all: the records up to here are applied once it is written.
+    // them all: the records up to here are applied once it is written. An append issued after it
+    // starts a new group, which runs after it.
+    this.unfed.delete(room);
     const js = this.journal?.lastSeq;
     return this.inOrder(room, () => this.replaceNow(room, state, js));
   }
@@ -173,6 +199,7 @@ export class LevelDocStore implements DocStore {
    * bring back.
    */
   delete(room: string): Promise<void> {
+    this.unfed.delete(room);
     const ticket = this.journal?.delete(room, this.now());
     return this.inOrder(room, () => this.deleteNow(room)).then(() => ticket?.settle());
   }
@@ -213,23 +240,30 @@ export class LevelDocStore implements DocStore {
     this.db.compactRange(history.gt, history.lt).catch(() => {});
   }
 
-  private async appendNow(room: string, update: Uint8Array, now: number, js?: number): Promise<void> {
+  /** Appends `entries` as consecutive log entries in one atomic batch (`seq`: their journal records). */
+  private async appendNow(
+    room: string,
+    entries: ReadonlyArray<{ update: Uint8Array; time: number; seq?: number }>,
+  ): Promise<void> {
     const meta = await this.meta(room);
+    const last = entries.at(-1);
+    if (last === undefined) return;
+    const puts = entries.map(({ update, time }, i) => ({
+      type: 'put' as const,
+      key: updateKey(room, meta.seq + 1 + i, time),
+      value: update,
+    }));
     const next: RoomMeta = {
       ...meta,
-      seq: meta.seq + 1,
-      entries: meta.entries + 1,
-      bytes: meta.bytes + update.byteLength,
-      updatedAt: now,
-      ...(js !== undefined ? { js } : {}),
+      seq: meta.seq + entries.length,
+      entries: meta.entries + entries.length,
+      bytes: entries.reduce((sum, { update }) => sum + update.byteLength, meta.bytes),
+      updatedAt: last.time,
+      ...(last.seq !== undefined ? { js: last.seq } : {}),
     };
-    await this.db.batch(
-      [
-        { type: 'put', key: updateKey(room, next.seq, now), value: update },
-        { type: 'put', key: metaKey(room), value: encodeMeta(next) },
-      ],
-      { sync: this.sync },
-    );
+    await this.db.batch([...puts, { type: 'put', key: metaKey(room), value: encodeMeta(next) }], {
+      sync: this.sync,
+    });
     this.metas.set(room, next);
   }
 

@@ -99,6 +99,17 @@ describe('write pipeline batching', () => {
     }
   });
 
+  it('[S2.1] with light fan-out, an update is stored and sent on once the callback that read it returns, before other I/O', async () => {
+    const { durable, pipeline } = setup(() => null, { recipients: () => 10 });
+    // Two frames read in one callback share a batch; no afterIo task or timer runs before they leave.
+    pipeline.add(update('a'), 'alice');
+    pipeline.add(update('b'), 'bob');
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(durable).toHaveLength(1);
+    expect([...(durable[0]?.origins ?? [])]).toEqual(['alice', 'bob']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('merges within the window when the fan-out is heavy', async () => {
     // 300 recipients × 1,000 updates/s.
     const { store, durable, pipeline } = setup(() => null, { recipients: () => 300 });
