@@ -58,6 +58,11 @@ interface JournaledAppend {
   settle(): void;
 }
 
+type JournaledRecordAppend = Extract<JournalRecord, { kind: 'append' }>;
+
+/** Journal records of one room applied in one LevelDB batch when the store opens. */
+const REPLAY_BATCH_RECORDS = 1_000;
+
 /** Retries of a journaled append that LevelDB refused: it stays in the journal meanwhile. */
 const APPLY_RETRY_MIN_MS = 50;
 const APPLY_RETRY_MAX_MS = 5_000;
@@ -133,20 +138,38 @@ export class LevelDocStore implements DocStore {
       this.logger?.warn({ journal: dir }, `append journal ends early, later bytes ignored: ${damage}`);
     }
     let applied = 0;
+    // Rooms are independent: each room's records in order, consecutive appends in one batch.
+    const byRoom = new Map<string, JournalRecord[]>();
     for (const record of found.records) {
-      const meta = await this.meta(record.room);
-      if (record.seq <= (meta.js ?? 0)) continue;
-      await this.applyRecord(record);
-      applied++;
+      const records = byRoom.get(record.room);
+      if (records) records.push(record);
+      else byRoom.set(record.room, [record]);
+    }
+    for (const [room, records] of byRoom) {
+      // What LevelDB holds of this room already: its records up to here (a delete among them too).
+      const appliedUpTo = (await this.meta(room)).js ?? 0;
+      let appends: JournaledRecordAppend[] = [];
+      const flush = async () => {
+        if (appends.length > 0) await this.appendNow(room, appends);
+        appends = [];
+      };
+      for (const record of records) {
+        if (record.seq <= appliedUpTo) continue;
+        applied++;
+        if (record.kind === 'append') {
+          appends.push(record);
+          if (appends.length >= REPLAY_BATCH_RECORDS) await flush();
+        } else {
+          await flush();
+          await this.deleteNow(room);
+        }
+      }
+      await flush();
     }
     if (applied > 0) this.logger?.info({ journal: dir, records: applied }, 'append journal replayed');
     const journal = new AppendJournal(dir, found.lastSeq);
     if (this.sync) journal.close();
     else this.journal = journal;
-  }
-
-  private applyRecord(record: JournalRecord): Promise<void> {
-    return record.kind === 'append' ? this.appendNow(record.room, [record]) : this.deleteNow(record.room);
   }
 
   async load(room: string): Promise<StoredDoc> {

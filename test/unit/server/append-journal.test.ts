@@ -143,6 +143,41 @@ describe('LevelDocStore on the append journal', () => {
     await reopened.close();
   });
 
+  it('[S2.3] a long journal LevelDB lacks (thousands of appends, rooms interleaved, a delete) replays to what was stored', async () => {
+    const dir = await tempDir();
+    const empty = await LevelDocStore.open(dir);
+    await empty.close();
+    const behind = await tempDir();
+    await cp(dir, behind, { recursive: true });
+
+    const long = typedUpdates(Array.from({ length: 2_500 }, (_, i) => `${i};`));
+    const [before1, before2] = typedUpdates(['x', 'y']);
+    // Written by someone starting afresh after the delete.
+    const [after1, after2] = typedUpdates(['z', 'w']);
+    const store = await LevelDocStore.open(dir);
+    long.forEach((update, i) => {
+      void store.append('board.long', update);
+      if (i === 100) void store.append('board.other', before1!);
+      if (i === 200) void store.append('board.other', before2!);
+      if (i === 300) void store.delete('board.other');
+      if (i === 400) void store.append('board.other', after1!);
+    });
+    await store.append('board.other', after2!);
+    await store.close();
+    await rm(join(behind, 'journal'), { recursive: true });
+    await cp(join(dir, 'journal'), join(behind, 'journal'), { recursive: true });
+
+    const reopened = await LevelDocStore.open(behind);
+    const rooms = new Map((await reopened.list()).map((room) => [room.room, room.entries]));
+    expect(rooms.get('board.long')).toBe(2_500);
+    expect(rooms.get('board.other')).toBe(2);
+    expect(await textOf(reopened, 'board.long')).toBe(
+      Array.from({ length: 2_500 }, (_, i) => `${i};`).join(''),
+    );
+    expect(await textOf(reopened, 'board.other')).toBe('zw');
+    await reopened.close();
+  });
+
   it('[S2.3] records LevelDB holds already are not applied again, however often the store reopens', async () => {
     const dir = await tempDir();
     const updates = typedUpdates(['a', 'b', 'c', 'd']);
