@@ -60,6 +60,11 @@ interface JournaledAppend {
 
 type JournaledRecordAppend = Extract<JournalRecord, { kind: 'append' }>;
 
+type BatchOp = { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array };
+
+/** Operations handed to LevelDB per turn of the event loop when a batch is built (writeInSlices). */
+const BATCH_SLICE_OPS = 200;
+
 /** Journal records of one room applied in one LevelDB batch when the store opens. */
 const REPLAY_BATCH_RECORDS = 1_000;
 
@@ -324,15 +329,12 @@ export class LevelDocStore implements DocStore {
       for await (const key of this.db.keys({ gt: `u!${room}!`, lt: seqBound(room, next.seq) })) old.push(key);
     }
     // One atomic batch: a crash leaves either the old log or the merged state, never neither.
-    await this.db.batch(
-      [
-        ...old.map((key) => ({ type: 'del' as const, key })),
-        ...moves,
-        { type: 'put' as const, key: updateKey(room, next.seq, now), value: state },
-        { type: 'put' as const, key: metaKey(room), value: encodeMeta(next) },
-      ],
-      { sync: this.sync },
-    );
+    await this.writeInSlices([
+      ...old.map((key) => ({ type: 'del' as const, key })),
+      ...moves,
+      { type: 'put' as const, key: updateKey(room, next.seq, now), value: state },
+      { type: 'put' as const, key: metaKey(room), value: encodeMeta(next) },
+    ]);
     this.metas.set(room, next);
     // Reclaim the deleted entries' disk space in the background (LevelDB keeps tombstones until
     // it compacts that range).
@@ -402,6 +404,35 @@ export class LevelDocStore implements DocStore {
     this.journal?.close();
     this.journal = null;
     await this.db.close();
+  }
+
+  /**
+   * Writes `ops` as one atomic batch, handing them to LevelDB a slice at a time with a turn of the
+   * event loop between slices: a compaction's batch (a delete and a history put per entry it covers,
+   * ~1,000 operations at the default threshold) costs several milliseconds of JavaScript to build,
+   * which in one piece would hold up every update arriving meanwhile. The batch is written whole
+   * or not at all when the last slice is in.
+   */
+  private async writeInSlices(ops: ReadonlyArray<BatchOp>): Promise<void> {
+    if (ops.length <= BATCH_SLICE_OPS) {
+      await this.db.batch(ops as BatchOp[], { sync: this.sync });
+      return;
+    }
+    const batch = this.db.batch();
+    let writing = false;
+    try {
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i]!;
+        if (op.type === 'del') batch.del(op.key);
+        else batch.put(op.key, op.value);
+        if ((i + 1) % BATCH_SLICE_OPS === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      writing = true;
+      await batch.write({ sync: this.sync });
+    } finally {
+      // A batch not written (the store is closing, a put refused) is dropped; write() closes its own.
+      if (!writing) await batch.close();
+    }
   }
 
   /** Resolves once every write of `room` issued so far has settled (applied, or given up on close). */

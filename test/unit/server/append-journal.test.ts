@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ClassicLevel } from 'classic-level';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { Logger } from '../../../sync-server/core/ports';
 import { AppendJournal, readJournal } from '../../../sync-server/storage/append-journal';
@@ -235,6 +236,66 @@ describe('LevelDocStore on the append journal', () => {
     await store.append('board.x', a!);
     expect(readJournal(join(dir, 'journal')).records).toEqual([]);
     expect(await textOf(store, 'board.x')).toBe('a');
+    await store.close();
+  });
+
+  it('[S3.1] a compaction of 1,000 entries is handed to LevelDB in slices: no turn of the event loop builds more than 200 operations of it', async () => {
+    const dir = await tempDir();
+    const store = await LevelDocStore.open(dir);
+    const updates = typedUpdates(Array.from({ length: 1_000 }, (_, i) => `${i};`));
+    for (const [i, update] of updates.entries()) {
+      await store.append('board.x', update);
+      // Each in its own turn: the journal feeds LevelDB one small batch at a time.
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await store.load('board.x');
+
+    // Operations handed to LevelDB per turn: a turn ends whenever a setImmediate callback runs.
+    let turn = 0;
+    let running = true;
+    const tick = () => {
+      turn++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const perTurn = new Map<number, number>();
+    const count = (n: number) => perTurn.set(turn, (perTurn.get(turn) ?? 0) + n);
+    const arrayBatch = ClassicLevel.prototype.batch;
+    const spy = vi.spyOn(ClassicLevel.prototype, 'batch').mockImplementation(function (
+      this: ClassicLevel<string, Uint8Array>,
+      ...args: unknown[]
+    ) {
+      if (Array.isArray(args[0])) {
+        count(args[0].length);
+        return (arrayBatch as (...a: unknown[]) => unknown).apply(this, args);
+      }
+      const chained = (arrayBatch as (...a: unknown[]) => unknown).apply(this, args) as {
+        put: (...a: unknown[]) => unknown;
+        del: (...a: unknown[]) => unknown;
+      };
+      const put = chained.put.bind(chained);
+      const del = chained.del.bind(chained);
+      chained.put = (...a: unknown[]) => {
+        count(1);
+        return put(...a);
+      };
+      chained.del = (...a: unknown[]) => {
+        count(1);
+        return del(...a);
+      };
+      return chained;
+    } as never);
+    try {
+      await store.replace('board.x', Y.mergeUpdates(updates));
+    } finally {
+      spy.mockRestore();
+      running = false;
+    }
+    const total = [...perTurn.values()].reduce((sum, n) => sum + n, 0);
+    // Every entry deleted from the live log and put in the history, plus the state and the metadata.
+    expect(total).toBe(2 * 1_000 + 2);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(200);
+    expect(await textOf(store, 'board.x')).toBe(updates.map((_, i) => `${i};`).join(''));
     await store.close();
   });
 });
