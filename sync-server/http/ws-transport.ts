@@ -300,15 +300,18 @@ interface WsInternals {
 }
 
 /**
- * Broadcast frames are shared: the core sends one Uint8Array to every connection of a room. From
- * its second recipient on, we build the complete websocket frame (header + payload) once and write
- * it to each TCP socket as one buffer, instead of letting `ws` frame it again per recipient (a
- * header buffer, cork, two writes, uncork). Server frames are not masked, so the bytes are the same
- * for everyone. The first recipient gets header and payload in one corked write with no copy: most
- * frames (the replies to one joiner) are never sent again, and copying them only made garbage.
- * Value: the whole frame, or null once the frame has been sent to one socket.
+ * Broadcast frames are shared: the core sends one Uint8Array to every connection of a room, one after
+ * the other. From its second recipient on, we build the complete websocket frame (header + payload)
+ * once and write it to each TCP socket as one buffer, instead of letting `ws` frame it again per
+ * recipient (a header buffer, cork, two writes, uncork). Server frames are not masked, so the bytes are
+ * the same for everyone. The first recipient gets header and payload in one corked write with no copy:
+ * most frames (the replies to one joiner) are never sent again, and copying them only made garbage.
+ * Only the payload sent last is remembered (a broadcast's sends come in a row), not a weak map of every
+ * payload: each young-generation collection has to walk a weak map's entries whose keys are young.
  */
-const framed = new WeakMap<Uint8Array, Buffer | null>();
+let lastPayload: Uint8Array | null = null;
+/** The whole frame of `lastPayload`, or null while it has gone to one socket only. */
+let lastFrame: Buffer | null = null;
 
 /** `ws` exports its frame encoder (`Sender.frame`), but @types/ws does not declare it. */
 const { Sender } = wsModule as unknown as {
@@ -323,22 +326,21 @@ const { Sender } = wsModule as unknown as {
 const BINARY_FRAME = { fin: true, opcode: 0x02, mask: false, readOnly: true, rsv1: false } as const;
 
 function writeFrame(socket: RawSocket, data: Uint8Array): void {
-  const whole = framed.get(data);
-  if (whole) {
-    socket.write(whole);
+  if (data === lastPayload && lastFrame !== null) {
+    socket.write(lastFrame);
     return;
   }
   const parts = Sender.frame(Buffer.from(data.buffer, data.byteOffset, data.byteLength), BINARY_FRAME);
-  if (whole === undefined) {
-    framed.set(data, null);
+  if (data !== lastPayload) {
+    lastPayload = data;
+    lastFrame = null;
     socket.cork();
     for (const part of parts) socket.write(part);
     socket.uncork();
     return;
   }
-  const frame = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  framed.set(data, frame);
-  socket.write(frame);
+  lastFrame = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  socket.write(lastFrame);
 }
 
 /** The core's view of a `ws` socket (methods on a class: no closures per connection). */
