@@ -75,16 +75,20 @@ describe('small screens (≤ 480 px)', () => {
     await page.getByRole('button', { name: 'Cancel' }).first().click();
     expect(await titlesIn(page, 'To do')).toEqual(['First', 'Second', 'Third']);
 
+    // The page settles first (the status line turns to "Saved" once the new cards are stored), so nothing
+    // moves under the finger: dnd-kit measures the drop targets once, when the card is picked up.
+    await expectSaved(page);
+    await nextFrame(page);
     const cdp = await page.context().newCDPSession(page);
     const from = await centre(
       page.getByRole('article', { name: 'First' }).getByRole('button', { name: 'First', exact: true }),
     );
-    const to = await centre(page.getByRole('article', { name: 'Third' }));
     await touch(cdp, 'touchStart', from.x, from.y);
     // dnd-kit's TouchSensor picks the card up after a 250 ms hold: it is lifted then.
     await page.locator('.board-card.lifted').waitFor({ timeout: 5_000 });
-    // dnd-kit measures the drop targets in the frame after the pick-up.
+    // dnd-kit measures the drop targets in the frame after the pick-up; where Third is is read then too.
     await nextFrame(page);
+    const to = await centre(page.getByRole('article', { name: 'Third' }));
     const steps = 8;
     for (let step = 1; step <= steps; step += 1) {
       await touch(cdp, 'touchMove', from.x, from.y + ((to.y + 30 - from.y) * step) / steps);
