@@ -193,8 +193,14 @@ function ShareButton({ boardId }: { boardId: string }) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="share-button" onClick={() => setOpen(true)} aria-haspopup="dialog">
-        <AppIcon name="share" /> Share
+      <button
+        type="button"
+        className="share-button"
+        onClick={() => setOpen(true)}
+        aria-haspopup="dialog"
+        title="Share"
+      >
+        <AppIcon name="share" /> <span className="share-label">Share</span>
       </button>
       {open ? (
         <ShareDialog

@@ -106,6 +106,31 @@ describe('small screens (≤ 480 px)', () => {
     expect(await titlesIn(page, 'To do')).toEqual(['Second', 'Third', 'First']);
   });
 
+  it('[mobile] the board stays put while a change is saved: the status words change, nothing moves', async () => {
+    const { page } = await session.newUser(undefined, PHONE);
+    await createBoard(page);
+    // Every frame from before the change until it is saved: the save state and where the columns start.
+    await page.evaluate(`(() => {
+      window.__frames = [];
+      const row = document.querySelector('.board-columns');
+      const record = () => {
+        const saved = document.querySelector('[data-testid="sync-saved"]');
+        window.__frames.push([saved ? saved.textContent : '', Math.round(row.getBoundingClientRect().top)]);
+        if (!window.__stop) requestAnimationFrame(record);
+      };
+      record();
+    })()`);
+    await addCardViaUi(page, 'First');
+    await expectSaved(page);
+    await nextFrame(page);
+    const frames = (await page.evaluate('window.__stop = true, window.__frames')) as Array<[string, number]>;
+    const states = new Set(frames.map(([state]) => state));
+    // The words did change (the change waited, then was saved)...
+    expect(states.size).toBeGreaterThan(1);
+    // ...and the columns never moved.
+    expect([...new Set(frames.map(([, top]) => top))]).toHaveLength(1);
+  });
+
   it('[mobile] the card panel takes the whole screen', async () => {
     const { page } = await session.newUser(undefined, PHONE);
     await createBoard(page);
