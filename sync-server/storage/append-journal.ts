@@ -72,7 +72,8 @@ export function readJournal(dir: string): JournalContents {
       if (record.record !== null) contents.records.push(record.record);
     }
   }
-  contents.records.sort((a, b) => a.seq - b.seq);
+  // Already in sequence order: a file's records are written in it, and the files' names (their first
+  // sequence number, zero-padded) sort the same way.
   return contents;
 }
 

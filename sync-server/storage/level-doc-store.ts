@@ -133,8 +133,8 @@ export class LevelDocStore implements DocStore {
   }
 
   /**
-   * Applies the journal records LevelDB lacks, in sequence order, then starts a new journal (with
-   * `fsync`, applies them and removes the journal: a later start without `fsync` starts one again).
+   * Applies the journal records LevelDB lacks, each room's in sequence order, then starts a new journal
+   * numbered after them (with `fsync` it is closed at once and holds only its header).
    */
   private async replayJournal(): Promise<void> {
     const dir = join(this.location, 'journal');
