@@ -230,7 +230,7 @@ export class Connection {
     try {
       message = decodeFrame(frame);
       this.context.metrics.messageIn(message.kind, frame.byteLength);
-      this.apply(message);
+      this.apply(message, frame);
     } catch (error) {
       // The room's stored document, not this message, is at fault: the room closed every socket (S7).
       if (error instanceof RoomFailedError) return;
@@ -244,7 +244,7 @@ export class Connection {
     }
   }
 
-  private apply(message: InboundMessage): void {
+  private apply(message: InboundMessage, frame: Uint8Array): void {
     const room = this.room;
     switch (message.kind) {
       case 'syncStep1': {
@@ -263,7 +263,8 @@ export class Connection {
       case 'update': {
         if (this.isReadOnly) return;
         // Decode fully before applying, so a truncated update changes nothing.
-        const { structs, ds } = Y.decodeUpdate(message.update);
+        const decoded = Y.decodeUpdate(message.update);
+        const { structs, ds } = decoded;
         // A fresh client's sync step 2 carries nothing: no reason to touch (or build) the document.
         if (structs.length === 0 && ds.clients.size === 0) return;
         if (room.exceedsSize(message.update, structs, this.context.maxDocumentBytes)) {
@@ -274,6 +275,9 @@ export class Connection {
           this.close(CloseCode.documentTooLarge, 'document is at its size limit');
           return;
         }
+        // An update message as it came is the frame every other client gets (a sync step 2 is not:
+        // a provider takes one as the end of its own sync).
+        if (message.kind === 'update' && room.forwardFromClient(frame, message.update, decoded, this)) return;
         if (!room.applyFromClient(message.update, this, this.context.maxPendingBytes)) {
           this.context.logger.warn(
             { conn: this.id, room: room.name, bytes: message.update.byteLength },

@@ -9,6 +9,13 @@ export interface DocStore {
   /** Appends one update to the room's log; resolves once it is written. */
   append(room: string, update: Uint8Array): Promise<void>;
   /**
+   * Appends one update and returns once it is stored, as `append`'s promise would resolve, or throws
+   * having stored nothing. Only a store whose durable point is a synchronous write has it (LevelDB
+   * with the append journal, S2.3); the core then stores and forwards a client's update within the
+   * callback that read it (S2.4). Ordered with the room's other writes as `append` is (S3.2).
+   */
+  appendSync?(room: string, update: Uint8Array): void;
+  /**
    * Atomically replaces the room's whole log by `state`, which must contain everything stored
    * so far (a merged update or `Y.encodeStateAsUpdate` of the loaded document).
    */

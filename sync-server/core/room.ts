@@ -8,6 +8,7 @@ import type { DocStore } from './doc-store';
 import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger } from './ports';
 import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits, RoomPresence } from './room-presence';
+import { type DecodedUpdate, integratesWhole } from './integrates-whole';
 import { RoomFailedError, readStoredState } from './stored-state';
 import { type DurableBatch, WritePipeline } from './write-pipeline';
 
@@ -33,6 +34,8 @@ const LOAD_ORIGIN = Symbol('load');
  * them already, so they are broadcast at once and never appended again.
  */
 const REMOTE_ORIGIN = Symbol('remote');
+/** Origin of a client's update applied after it was stored and sent on (S2.4): nothing left to do. */
+const FORWARDED_ORIGIN = Symbol('forwarded');
 
 export interface RoomDeps {
   store: DocStore;
@@ -305,6 +308,28 @@ export class Room {
     return false;
   }
 
+  /**
+   * Sends a client's update on as it came (S2.4): stored through the store's synchronous append,
+   * written to every other connection in the frame it arrived in, then applied, all before this
+   * returns. Only when the document takes all of it at once (integrates-whole.ts) and the pipeline
+   * stores it at once (`WritePipeline.storeAtOnce`); otherwise false, with nothing done, and the
+   * caller applies it (`applyFromClient`). Applying is what costs most, and it then runs after the
+   * sends instead of before: the frame is what the document's update event would have produced.
+   */
+  forwardFromClient(frame: Uint8Array, update: Uint8Array, decoded: DecodedUpdate, origin: Connection): boolean {
+    const doc = this.doc;
+    if (!integratesWhole(doc, update, decoded) || !this.writes.storeAtOnce(update)) return false;
+    this.broadcast(frame, origin, Outbound.update);
+    Y.applyUpdate(doc, update, FORWARDED_ORIGIN);
+    if (this.durableAckConnections > 0) {
+      const ack = this.durableAckNow();
+      for (const connection of this.connections) {
+        if (connection.wantsDurableAck) connection.send(ack, Outbound.durableAck);
+      }
+    }
+    return true;
+  }
+
   /** Applies a connection's awareness update under the presence rules (S5, room-presence.ts). */
   applyAwarenessFrom(connection: Connection, update: Uint8Array): void {
     this.presence.applyFrom(connection, update);
@@ -406,6 +431,7 @@ export class Room {
     if (origin === LOAD_ORIGIN) return;
     this.version++;
     this.sizeEstimate += update.byteLength;
+    if (origin === FORWARDED_ORIGIN) return;
     if (origin === REMOTE_ORIGIN) {
       // Only what was new to this document: the applied delta, already stored by its instance.
       this.broadcast(encodeSyncUpdate(update), undefined, Outbound.update);

@@ -120,14 +120,40 @@ export class WritePipeline {
   }
 
   add(update: Uint8Array, origin: unknown): void {
-    const now = this.options.clock.now();
-    const gap = Math.min(now - this.lastAddAt, MAX_GAP_MS);
-    this.meanGapMs += (gap - this.meanGapMs) * GAP_SMOOTHING;
-    this.lastAddAt = now;
+    this.noteArrival();
     if (this.open === null) this.open = { updates: [], origins: new Set(), after: [] };
     this.open.updates.push(update);
     this.open.origins.add(origin);
     this.schedule();
+  }
+
+  /**
+   * Stores `update` before it returns, through the store's synchronous append (S2.4), when nothing
+   * of this room waits to be stored and its fan-out is light: the caller then sends it on at once,
+   * in the callback that read it. False, with nothing stored, when it must go through `add`: the
+   * store has no synchronous append, a write or batch is outstanding (which it must not overtake),
+   * the room is busy enough for batching to pay, or the append failed (the pipeline retries it).
+   */
+  storeAtOnce(update: Uint8Array): boolean {
+    const { store, clock, metrics } = this.options;
+    if (store.appendSync === undefined || this.stopped || this.heavyFanOut()) return false;
+    if (this.open !== null || this.writing !== null || this.scheduled || this.draining) return false;
+    const started = clock.monotonic();
+    try {
+      store.appendSync(this.options.room, update);
+    } catch (error) {
+      metrics.persistFailed();
+      this.options.logger.error(
+        { room: this.options.room, err: error },
+        'store append failed; the update goes through the write pipeline, which retries it',
+      );
+      return false;
+    }
+    this.noteArrival();
+    this.entries++;
+    metrics.persisted((clock.monotonic() - started) / 1000, update.byteLength);
+    if (this.entries >= this.options.compactThreshold) this.requestCompaction();
+    return true;
   }
 
   /** Runs `fn` once everything added so far is stored (at once if nothing is outstanding). */
@@ -173,6 +199,14 @@ export class WritePipeline {
     if (!this.heavyFanOut()) queueMicrotask(run);
     else if (window > 0 && this.meanGapMs < window) this.options.clock.setTimeout(run, window);
     else this.options.clock.afterIo(run);
+  }
+
+  /** Smooths the time between updates with this one's arrival (for `heavyFanOut` and the window). */
+  private noteArrival(): void {
+    const now = this.options.clock.now();
+    const gap = Math.min(now - this.lastAddAt, MAX_GAP_MS);
+    this.meanGapMs += (gap - this.meanGapMs) * GAP_SMOOTHING;
+    this.lastAddAt = now;
   }
 
   private heavyFanOut(): boolean {

@@ -173,8 +173,12 @@ export class LevelDocStore implements DocStore {
     }
     if (applied > 0) this.logger?.info({ journal: dir, records: applied }, 'append journal replayed');
     const journal = new AppendJournal(dir, found.lastSeq);
-    if (this.sync) journal.close();
-    else this.journal = journal;
+    if (this.sync) {
+      journal.close();
+      return;
+    }
+    this.journal = journal;
+    this.appendSync = (room, update) => this.journaled(journal, room, update);
   }
 
   async load(room: string): Promise<StoredDoc> {
@@ -185,19 +189,34 @@ export class LevelDocStore implements DocStore {
   }
 
   append(room: string, update: Uint8Array): Promise<void> {
-    const time = this.now();
-    if (this.journal === null) return this.inOrder(room, () => this.appendNow(room, [{ update, time }]));
-    let ticket: JournalTicket;
+    const journal = this.journal;
+    if (journal === null) {
+      const time = this.now();
+      return this.inOrder(room, () => this.appendNow(room, [{ update, time }]));
+    }
     try {
-      ticket = this.journal.append(room, time, update);
+      this.journaled(journal, room, update);
     } catch (error) {
       return Promise.reject(error);
     }
+    return Promise.resolve();
+  }
+
+  /**
+   * With the journal (no `fsync`): stored once its record is written, before this returns (S2.3,
+   * S2.4). Absent otherwise, and once the store is closing.
+   */
+  appendSync?: (room: string, update: Uint8Array) => void;
+
+  /** Writes the append's journal record (throws if that fails) and queues it for LevelDB. */
+  private journaled(journal: AppendJournal, room: string, update: Uint8Array): void {
+    const time = this.now();
+    const ticket: JournalTicket = journal.append(room, time, update);
     const entry = { update, time, seq: ticket.seq, settle: ticket.settle };
     const open = this.unfed.get(room);
     if (open !== undefined) {
       open.push(entry);
-      return Promise.resolve();
+      return;
     }
     const group = [entry];
     this.unfed.set(room, group);
@@ -209,7 +228,6 @@ export class LevelDocStore implements DocStore {
       await this.untilApplied(room, () => this.appendNow(room, group));
       for (const applied of group) applied.settle();
     });
-    return Promise.resolve();
   }
 
   replace(room: string, state: Uint8Array): Promise<void> {
@@ -400,6 +418,7 @@ export class LevelDocStore implements DocStore {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.appendSync = undefined;
     await this.allSettled();
     this.journal?.close();
     this.journal = null;
