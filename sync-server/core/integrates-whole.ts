@@ -39,8 +39,7 @@ export function integratesWhole(doc: Y.Doc, update: Uint8Array, { structs, ds }:
     ends.set(client, clock + struct.length);
     if (struct instanceof Y.Item) {
       const present = (id: Y.ID | null): boolean =>
-        id === null ||
-        (id.client === client ? id.clock < clock : id.clock < Y.getState(store, id.client));
+        id === null || (id.client === client ? id.clock < clock : id.clock < Y.getState(store, id.client));
       const parent = struct.parent instanceof Y.ID ? struct.parent : null;
       if (!present(struct.origin) || !present(struct.rightOrigin) || !present(parent)) return false;
     }

@@ -5,10 +5,10 @@ import { encodeDurableAck, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } 
 import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
 import type { DocStore } from './doc-store';
+import { type DecodedUpdate, integratesWhole } from './integrates-whole';
 import { Outbound } from './outbound';
 import type { Clock, CoreMetrics, Logger } from './ports';
 import { DEFAULT_PRESENCE_LIMITS, type PresenceLimits, RoomPresence } from './room-presence';
-import { type DecodedUpdate, integratesWhole } from './integrates-whole';
 import { RoomFailedError, readStoredState } from './stored-state';
 import { type DurableBatch, WritePipeline } from './write-pipeline';
 
@@ -34,7 +34,7 @@ const LOAD_ORIGIN = Symbol('load');
  * them already, so they are broadcast at once and never appended again.
  */
 const REMOTE_ORIGIN = Symbol('remote');
-/** Origin of a client's update applied after it was stored and sent on (S2.4): nothing left to do. */
+/** Origin of a client's update applied after it was stored and sent on (S2.4). */
 const FORWARDED_ORIGIN = Symbol('forwarded');
 
 export interface RoomDeps {
@@ -316,11 +316,24 @@ export class Room {
    * caller applies it (`applyFromClient`). Applying is what costs most, and it then runs after the
    * sends instead of before: the frame is what the document's update event would have produced.
    */
-  forwardFromClient(frame: Uint8Array, update: Uint8Array, decoded: DecodedUpdate, origin: Connection): boolean {
+  forwardFromClient(
+    frame: Uint8Array,
+    update: Uint8Array,
+    decoded: DecodedUpdate,
+    origin: Connection,
+  ): boolean {
     const doc = this.doc;
     if (!integratesWhole(doc, update, decoded) || !this.writes.storeAtOnce(update)) return false;
     this.broadcast(frame, origin, Outbound.update);
-    Y.applyUpdate(doc, update, FORWARDED_ORIGIN);
+    // Stored and sent already: without an 'update' listener Yjs does not encode it again.
+    this.ydoc.off('update', this.handleDocUpdate);
+    try {
+      Y.applyUpdate(doc, update, FORWARDED_ORIGIN);
+    } finally {
+      this.ydoc.on('update', this.handleDocUpdate);
+    }
+    this.version++;
+    this.sizeEstimate += update.byteLength;
     if (this.durableAckConnections > 0) {
       const ack = this.durableAckNow();
       for (const connection of this.connections) {
@@ -431,7 +444,6 @@ export class Room {
     if (origin === LOAD_ORIGIN) return;
     this.version++;
     this.sizeEstimate += update.byteLength;
-    if (origin === FORWARDED_ORIGIN) return;
     if (origin === REMOTE_ORIGIN) {
       // Only what was new to this document: the applied delta, already stored by its instance.
       this.broadcast(encodeSyncUpdate(update), undefined, Outbound.update);

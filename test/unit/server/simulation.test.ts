@@ -23,20 +23,55 @@ const UNLOAD_DELAY_MS = 40;
  * be in flight across many simulation steps. One room's writes run in the order they were issued,
  * as every DocStore's do (S3.2); the pipeline may issue an append while a compaction is in flight.
  * Records every call.
+ *
+ * With `synchronousAppend`, it also appends synchronously as LevelDB with its journal does (S2.3,
+ * S2.4): the update counts as stored when the call returns (it may throw instead), and reaches the
+ * inner store later, in the room's order. A load waits for the room's writes, as LevelDB's does.
  */
 class SimulatedStore implements DocStore {
   readonly inner = new MemoryDocStore(() => this.clock.now());
   readonly trace: string[] = [];
   failures = 0;
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** Per room, appends stored synchronously that the inner store does not hold yet. */
+  private readonly journaled = new Map<string, Uint8Array[]>();
+  appendSync?: (room: string, update: Uint8Array) => void;
 
   constructor(
     private readonly clock: FakeClock,
     private readonly random: Random,
-  ) {}
+    synchronousAppend: boolean,
+  ) {
+    if (synchronousAppend) this.appendSync = (room, update) => this.journal(room, update);
+  }
 
-  load(room: string): Promise<StoredDoc> {
+  async load(room: string): Promise<StoredDoc> {
+    await this.tails.get(room);
     return this.call('load', room, () => this.inner.load(room));
+  }
+
+  /** What the store holds for `room` now: the inner store's log and the appends on their way to it. */
+  async stored(room: string): Promise<Uint8Array[]> {
+    return [...(await this.inner.load(room)).updates, ...(this.journaled.get(room) ?? [])];
+  }
+
+  private journal(room: string, update: Uint8Array): void {
+    if (this.failures > 0) {
+      this.failures--;
+      this.trace.push(`${this.clock.now()} appendSync ${room} failed`);
+      throw new Error('simulated synchronous append failure');
+    }
+    this.trace.push(`${this.clock.now()} appendSync ${room}`);
+    const waiting = this.journaled.get(room) ?? [];
+    waiting.push(update);
+    this.journaled.set(room, waiting);
+    const previous = this.tails.get(room) ?? Promise.resolve();
+    const fed = previous.then(async () => {
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, Math.floor(this.random() * 8)));
+      await this.inner.append(room, update);
+      waiting.splice(waiting.indexOf(update), 1);
+    });
+    this.tails.set(room, fed);
   }
 
   append(room: string, update: Uint8Array): Promise<void> {
@@ -158,7 +193,7 @@ class Replica {
 
 async function storedDoc(store: SimulatedStore, room: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
-  for (const u of (await store.inner.load(room)).updates) Y.applyUpdate(doc, u);
+  for (const u of await store.stored(room)) Y.applyUpdate(doc, u);
   return doc;
 }
 
@@ -167,11 +202,11 @@ interface SimulationResult {
   problems: string[];
 }
 
-async function simulate(seed: number, steps = 400): Promise<SimulationResult> {
+async function simulate(seed: number, steps = 400, synchronousAppend = false): Promise<SimulationResult> {
   const random = seededRandom(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const clock = new FakeClock();
-  const store = new SimulatedStore(clock, seededRandom(seed ^ 0x9e3779b9));
+  const store = new SimulatedStore(clock, seededRandom(seed ^ 0x9e3779b9), synchronousAppend);
   const problems: string[] = [];
   const core = new SyncCore({
     store,
@@ -278,6 +313,26 @@ describe('seeded simulation of the core on a fake clock', () => {
     const { problems, trace } = await simulate(seed);
     expect(problems, `seed ${seed}`).toEqual([]);
     expect(trace.length).toBeGreaterThan(50);
+  });
+
+  /** Per seed run with a synchronous append: updates forwarded at once, and appends through the pipeline. */
+  const paths: Array<{ forwarded: number; piped: number }> = [];
+  it.each(seeds)(
+    '[S2.1][S2.4][S3.1][S4.1] seed %i with a synchronous append: replicas, server and store converge',
+    async (seed) => {
+      const { problems, trace } = await simulate(seed, 400, true);
+      expect(problems, `seed ${seed}`).toEqual([]);
+      paths.push({
+        forwarded: trace.filter((line) => / appendSync \S+$/.test(line)).length,
+        piped: trace.filter((line) => / append \S+$/.test(line)).length,
+      });
+    },
+  );
+
+  it('[S2.4] those runs took both paths: updates forwarded at once on most seeds, and the pipeline on every seed', () => {
+    expect(paths).toHaveLength(seeds.length);
+    expect(paths.filter((p) => p.forwarded > 0).length).toBeGreaterThan(seeds.length / 2);
+    expect(paths.every((p) => p.piped > 0)).toBe(true);
   });
 
   it('[S11.1] a seed replays exactly: the same seed gives the same trace of store calls and events', async () => {
