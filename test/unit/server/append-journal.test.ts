@@ -229,6 +229,34 @@ describe('LevelDocStore on the append journal', () => {
     await reopened.close();
   });
 
+  it('[S2.4] appendSync: the record is in the journal when the call returns, in order with the room\'s appends and its compaction', async () => {
+    const dir = await tempDir();
+    const [a, b, c] = typedUpdates(['a', 'b', 'c']);
+    const store = await LevelDocStore.open(dir);
+    expect(store.appendSync).toBeTypeOf('function');
+    await store.append('board.x', a!);
+    // A compaction in flight, then a synchronous append issued after it: it must survive the replace.
+    const compaction = store.replace('board.x', a!);
+    store.appendSync!('board.x', b!);
+    // Stored before anything else runs: read back from the journal file itself.
+    const journaled = readJournal(join(dir, 'journal')).records;
+    expect(journaled.at(-1)).toMatchObject({ kind: 'append', room: 'board.x', update: b });
+    store.appendSync!('board.x', c!);
+    await compaction;
+    expect(await textOf(store, 'board.x')).toBe('abc');
+    await store.close();
+    expect(store.appendSync).toBeUndefined();
+    const reopened = await LevelDocStore.open(dir);
+    expect(await textOf(reopened, 'board.x')).toBe('abc');
+    await reopened.close();
+  });
+
+  it('[S2.4] with fsync there is no synchronous append: a synced LevelDB write stays the durable point', async () => {
+    const store = await LevelDocStore.open(await tempDir(), { fsync: true });
+    expect(store.appendSync).toBeUndefined();
+    await store.close();
+  });
+
   it('[S2.3] with fsync, appends go to LevelDB directly and the journal holds none of them', async () => {
     const dir = await tempDir();
     const [a] = typedUpdates(['a']);
