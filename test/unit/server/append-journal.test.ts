@@ -229,7 +229,7 @@ describe('LevelDocStore on the append journal', () => {
     await reopened.close();
   });
 
-  it('[S2.4] appendSync: the record is in the journal when the call returns, in order with the room\'s appends and its compaction', async () => {
+  it("[S2.4] appendSync: the record is in the journal when the call returns, in order with the room's appends and its compaction", async () => {
     const dir = await tempDir();
     const [a, b, c] = typedUpdates(['a', 'b', 'c']);
     const store = await LevelDocStore.open(dir);

@@ -15,39 +15,11 @@ import { encodeAwarenessFrame, encodeSyncStep1, encodeSyncUpdate } from '../../.
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import type { SyncSocket } from '../../../sync-server/core/ports';
 import { type ConnectionHandlers, SyncCore } from '../../../sync-server/core/sync-core';
+import { GatedStore } from '../../support/gated-store';
 import { waitUntil } from '../../support/wait';
 
 const ROOM = 'slow-room';
 const LIMIT = 4_096;
-
-/** A store whose appends wait while a gate is closed: updates stay "being written". */
-class GatedStore extends MemoryDocStore {
-  private gate: { promise: Promise<void>; open: () => void } | null = null;
-  /** Appends that found the gate closed and wait for it. */
-  waiting = 0;
-
-  closeGate(): void {
-    let open = () => {};
-    const promise = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    this.gate = { promise, open };
-  }
-
-  openGate(): void {
-    this.gate?.open();
-    this.gate = null;
-  }
-
-  override async append(room: string, update: Uint8Array): Promise<void> {
-    if (this.gate !== null) {
-      this.waiting++;
-      await this.gate.promise;
-      this.waiting--;
-    }
-    return super.append(room, update);
-  }
-}
 
 /**
  * A client on a socket the test can stop reading: frames sent to it then wait in `unread` and

@@ -12,18 +12,18 @@ import { encodeSyncStep1, encodeSyncUpdate } from '../../../shared/wire';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import type { SyncSocket } from '../../../sync-server/core/ports';
 import { type ConnectionHandlers, SyncCore } from '../../../sync-server/core/sync-core';
+import { GatedStore } from '../../support/gated-store';
 import { answerSync, settle } from '../../support/simulation';
 import { waitUntil } from '../../support/wait';
 
 const ROOM = 'forward-room';
 
 /**
- * A memory store with a synchronous append, writing what it is asked for into one shared event
- * log. `refuseSync` makes the next synchronous appends throw; `gate` holds the asynchronous ones.
+ * A gated memory store with a synchronous append, writing what it stores into one shared event log.
+ * `refuseSync` makes the next synchronous appends throw.
  */
-class SyncAppendStore extends MemoryDocStore {
+class SyncAppendStore extends GatedStore {
   refuseSync = 0;
-  private gate: { promise: Promise<void>; open: () => void } | null = null;
 
   constructor(private readonly log: string[]) {
     super();
@@ -35,27 +35,14 @@ class SyncAppendStore extends MemoryDocStore {
       throw new Error('disk full');
     }
     this.log.push(`stored sync ${update.byteLength}`);
-    // MemoryDocStore appends within the call (its promise only reports it).
-    void super.append(room, update);
+    // Straight into memory, past the gate (which holds `append` only): MemoryDocStore appends within
+    // the call, its promise only reports it.
+    void MemoryDocStore.prototype.append.call(this, room, update);
   }
 
   override async append(room: string, update: Uint8Array): Promise<void> {
-    if (this.gate !== null) await this.gate.promise;
+    await super.append(room, update);
     this.log.push(`stored ${update.byteLength}`);
-    return super.append(room, update);
-  }
-
-  closeGate(): void {
-    let open = () => {};
-    const promise = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    this.gate = { promise, open };
-  }
-
-  openGate(): void {
-    this.gate?.open();
-    this.gate = null;
   }
 }
 

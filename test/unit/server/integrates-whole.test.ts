@@ -54,6 +54,15 @@ function addedBeyond(before: Map<number, number>, doc: Y.Doc, update: Uint8Array
   return problems;
 }
 
+/** Three docs with fixed client ids 1–3 (Yjs picks random ones, which would vary between runs). */
+function threeReplicas(): Y.Doc[] {
+  return [1, 2, 3].map((id) => {
+    const doc = new Y.Doc();
+    doc.clientID = id;
+    return doc;
+  });
+}
+
 /** One edit of a replica: text, map keys and a nested array (its items' parent is an ID). */
 function edit(doc: Y.Doc, choice: number, at: number): void {
   const text = doc.getText('t');
@@ -97,11 +106,7 @@ describe('[S2.4] integratesWhole', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 5, maxLength: 80 }), (steps) => {
         const server = new Y.Doc();
-        const replicas = [1, 2, 3].map((id) => {
-          const doc = new Y.Doc();
-          doc.clientID = id;
-          return doc;
-        });
+        const replicas = threeReplicas();
         /** Each replica's transactions, as a client would send them, and those not sent yet. */
         const sent: Uint8Array[][] = [[], [], []];
         const outbox: Uint8Array[][] = [[], [], []];
@@ -163,11 +168,7 @@ describe('[S2.4] integratesWhole', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
         const server = new Y.Doc();
-        const replicas = [1, 2, 3].map((id) => {
-          const doc = new Y.Doc();
-          doc.clientID = id;
-          return doc;
-        });
+        const replicas = threeReplicas();
         for (const { replica, choice, at } of steps) {
           const doc = replicas[replica]!;
           Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(doc)));
