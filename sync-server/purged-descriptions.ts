@@ -67,6 +67,22 @@ export function purgedDescriptions(inner: DocStore, logger: Logger): PurgedDescr
   };
   const store = new Proxy(inner, {
     get(target, property) {
+      if (property === 'appendSync') {
+        const appendSync = target.appendSync;
+        if (appendSync === undefined) return undefined;
+        return (room: string, update: Uint8Array) => {
+          appendSync.call(target, room, update);
+          // The core applies a forwarded update right after it is stored (S2.4): the purge is checked
+          // against the board once it holds it.
+          queueMicrotask(() => {
+            try {
+              afterAppend(room, update);
+            } catch (error) {
+              logger.error({ room, err: error }, 'deleting descriptions of purged cards failed');
+            }
+          });
+        };
+      }
       if (property === 'append') {
         return async (room: string, update: Uint8Array) => {
           await target.append(room, update);

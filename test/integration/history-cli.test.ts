@@ -36,8 +36,15 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** A description as the editor writes it: one paragraph of plain text. */
+/**
+ * A description as the editor writes it: one paragraph of plain text, in one transaction as an editor
+ * update is (each update a client sends is a change of its own in the history).
+ */
 function writeParagraph(doc: Y.Doc, text: string): void {
+  doc.transact(() => writeParagraphNow(doc, text));
+}
+
+function writeParagraphNow(doc: Y.Doc, text: string): void {
   const root = doc.get('root', Y.XmlText);
   const paragraph = new Y.XmlText();
   root.insertEmbed(0, paragraph);

@@ -42,8 +42,11 @@ describe('restoring a version through the server', () => {
     const read = await token({ boards: ['A'], role: 'read' });
     const writer = connectClient(server.wsUrl, 'board.A', { params: { token: write } });
     await whenSynced(writer);
-    initBoard(writer.doc, { title: 'Team', createdBy: 'alice' });
-    const cardId = addCard(writer.doc, { columnId: 'default-0', title: 'Fix login', createdBy: 'alice' });
+    // One change: the board as first created, with its card (each update a client sends is a version).
+    const cardId = writer.doc.transact(() => {
+      initBoard(writer.doc, { title: 'Team', createdBy: 'alice' });
+      return addCard(writer.doc, { columnId: 'default-0', title: 'Fix login', createdBy: 'alice' });
+    });
     const source = (tokenText: string) =>
       httpVersionSource({ serverUrl: server.wsUrl, token: tokenText, isOnline: () => true });
     await waitForAsync(

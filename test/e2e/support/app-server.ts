@@ -77,6 +77,14 @@ function observedStore(store: DocStore, watches: Set<StoredWatch>, mirrors: Map<
           return loaded;
         };
       }
+      if (key === 'appendSync') {
+        return (room: string, update: Uint8Array) => {
+          method.call(target, room, update);
+          const mirror = mirrors.get(room);
+          if (mirror) Y.applyUpdate(mirror, update);
+          check(room);
+        };
+      }
       if (key === 'append' || key === 'replace') {
         return async (room: string, update: Uint8Array, ...rest: unknown[]) => {
           const result = await method.call(target, room, update, ...rest);
