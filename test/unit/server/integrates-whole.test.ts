@@ -54,6 +54,17 @@ function addedBeyond(before: Map<number, number>, doc: Y.Doc, update: Uint8Array
   return problems;
 }
 
+/** A doc with a fixed client id, and the updates of its own transactions as its client sends them. */
+function author(clientId: number): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    if (transaction.local) updates.push(update);
+  });
+  return { doc, updates };
+}
+
 /** Three docs with fixed client ids 1–3 (Yjs picks random ones, which would vary between runs). */
 function threeReplicas(): Y.Doc[] {
   return [1, 2, 3].map((id) => {
@@ -189,12 +200,9 @@ describe('[S2.4] integratesWhole', () => {
   });
 
   it('refuses a second section of one client, which Yjs would drop (contiguous with the first)', () => {
-    const author = new Y.Doc();
-    author.clientID = 5;
-    const updates: Uint8Array[] = [];
-    author.on('update', (u: Uint8Array) => updates.push(u));
-    author.getText('t').insert(0, 'ab');
-    author.getText('t').insert(2, 'cd');
+    const { doc, updates } = author(5);
+    doc.getText('t').insert(0, 'ab');
+    doc.getText('t').insert(2, 'cd');
     const [first, second] = updates as [Uint8Array, Uint8Array];
     // Each: one section (leading 1), no deletions (trailing 0). Two sections, one after the other.
     expect([first[0], first.at(-1), second[0]]).toEqual([1, 0, 1]);
@@ -207,12 +215,8 @@ describe('[S2.4] integratesWhole', () => {
   });
 
   it('refuses gaps, content already held, skips, another client’s structs as references, and deletions it lacks', () => {
-    const a = new Y.Doc();
-    a.clientID = 1;
-    const b = new Y.Doc();
-    b.clientID = 2;
-    const aUpdates: Uint8Array[] = [];
-    a.on('update', (u: Uint8Array) => aUpdates.push(u));
+    const { doc: a, updates: aUpdates } = author(1);
+    const { doc: b, updates: bUpdates } = author(2);
     a.getText('t').insert(0, 'one');
     a.getText('t').insert(3, 'two');
     a.getText('t').insert(6, 'three');
@@ -229,8 +233,6 @@ describe('[S2.4] integratesWhole', () => {
     // b builds on a's newest text, then the two travel as one update: b's item refers to a struct
     // of another client in the same update.
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    const bUpdates: Uint8Array[] = [];
-    b.on('update', (u: Uint8Array) => bUpdates.push(u));
     b.getText('t').insert(11, '!');
     const together = Y.mergeUpdates([aUpdates[1]!, bUpdates[0]!]);
     expect(check(server, together)).toBe(false);
@@ -242,20 +244,14 @@ describe('[S2.4] integratesWhole', () => {
   });
 
   it('refuses everything while the document holds content waiting for missing updates', () => {
-    const a = new Y.Doc();
-    a.clientID = 1;
-    const updates: Uint8Array[] = [];
-    a.on('update', (u: Uint8Array) => updates.push(u));
+    const { doc: a, updates } = author(1);
     a.getText('t').insert(0, 'x');
     a.getText('t').insert(1, 'y');
     a.getMap('m').set('k', 1);
     const server = new Y.Doc();
     Y.applyUpdate(server, updates[1]!); // waits for the first
     expect(server.store.pendingStructs).not.toBeNull();
-    const other = new Y.Doc();
-    other.clientID = 9;
-    const fresh: Uint8Array[] = [];
-    other.on('update', (u: Uint8Array) => fresh.push(u));
+    const { doc: other, updates: fresh } = author(9);
     other.getMap('n').set('k', 2);
     expect(check(server, fresh[0]!)).toBe(false);
     expect(check(new Y.Doc(), fresh[0]!)).toBe(true);
