@@ -34,6 +34,12 @@ const OWNER_PROBE_MS = 400;
 /** Origin of awareness changes from other server instances (scale-out): relayed, never published. */
 export const REMOTE_PRESENCE = Symbol('remote presence');
 
+/** Presence frames a second (changes × connections) past which a turn's changes go out as one. */
+const HEAVY_DELIVERIES_PER_S = 50_000;
+/** Weight of the newest gap between presence changes in their average, and the longest gap counted. */
+const GAP_SMOOTHING = 0.2;
+const MAX_GAP_MS = 100;
+
 export interface RoomPresenceDeps {
   room: string;
   doc: Y.Doc;
@@ -44,6 +50,11 @@ export interface RoomPresenceDeps {
   feed?: DocFeed;
   /** Sends one frame to every connection (the room counts it). */
   broadcast(frame: Uint8Array, kind: Outbound): void;
+  /**
+   * Whether to merge the presence changes of a whole turn into one frame (a room busy with updates,
+   * `WritePipeline.heavyFanOut`); otherwise they go out once the callback that read them returns.
+   */
+  mergesPerTurn?(): boolean;
 }
 
 /**
@@ -59,6 +70,9 @@ export class RoomPresence {
   private readonly claims = new Map<number, { claimant: Connection; entry: AwarenessEntry }>();
   private dirty = new Set<number>();
   private scheduled = false;
+  /** Smoothed time between presence changes (ms) and when the last came, for `mergesPerTurn`. */
+  private meanGapMs = MAX_GAP_MS;
+  private lastChangeAt = Number.NEGATIVE_INFINITY;
   /** Client ids whose clock is forgotten once their removal went out (y-websocket #122). */
   private forgetAfterFlush = new Set<number>();
   /** The all-states frame for new joiners, valid for one version. */
@@ -217,7 +231,16 @@ export class RoomPresence {
   private scheduleFlush(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.deps.clock.afterIo(() => this.flush());
+    // As the room's updates do (WritePipeline.schedule): waiting for the rest of the turn's I/O
+    // merges more, but puts every frame read in that turn, and its broadcast, before this one. It
+    // pays while presence itself comes fast to many (a join storm) or the room's updates are heavy.
+    const now = this.deps.clock.now();
+    this.meanGapMs += (Math.min(now - this.lastChangeAt, MAX_GAP_MS) - this.meanGapMs) * GAP_SMOOTHING;
+    this.lastChangeAt = now;
+    const heavy =
+      (this.deps.connections.size * 1000) / Math.max(this.meanGapMs, 0.001) >= HEAVY_DELIVERIES_PER_S;
+    if (!heavy && this.deps.mergesPerTurn?.() === false) queueMicrotask(() => this.flush());
+    else this.deps.clock.afterIo(() => this.flush());
   }
 
   private flush(): void {

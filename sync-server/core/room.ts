@@ -115,6 +115,7 @@ export class Room {
       limits: deps.presenceLimits ?? DEFAULT_PRESENCE_LIMITS,
       ...(deps.feed ? { feed: deps.feed } : {}),
       broadcast: (frame, kind) => this.broadcast(frame, undefined, kind),
+      mergesPerTurn: () => this.pipeline?.heavyFanOut() ?? true,
     });
     this.ydoc.on('update', this.handleDocUpdate);
   }

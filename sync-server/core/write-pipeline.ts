@@ -220,7 +220,11 @@ export class WritePipeline {
     this.lastAddAt = now;
   }
 
-  private heavyFanOut(): boolean {
+  /**
+   * Whether the room's fan-out (sustained updates per second × recipients) is heavy enough for
+   * merging to pay: then updates wait for the end of the turn or the window, else they leave at once.
+   */
+  heavyFanOut(): boolean {
     const recipients = this.options.recipients?.();
     if (recipients === undefined) return true;
     return (recipients * 1000) / Math.max(this.rateGapMs, 0.001) >= MIN_DELIVERIES_PER_S_FOR_WINDOW;

@@ -6,12 +6,14 @@
  */
 import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType } from '../../../shared/protocol';
-import { encodeSyncStep1, encodeSyncUpdate } from '../../../shared/wire';
+import { encodeAwarenessFrame, encodeSyncStep1, encodeSyncUpdate } from '../../../shared/wire';
 import { MemoryDocStore } from '../../../sync-server/core/memory-doc-store';
 import type { SyncSocket } from '../../../sync-server/core/ports';
 import { type ConnectionHandlers, SyncCore } from '../../../sync-server/core/sync-core';
+import { FakeClock } from '../../support/fake-clock';
 import { GatedStore } from '../../support/gated-store';
 import { answerSync, settle } from '../../support/simulation';
 import { waitUntil } from '../../support/wait';
@@ -100,10 +102,10 @@ afterEach(async () => {
   for (const core of cores.splice(0)) await core.stop();
 });
 
-async function setUp(durableAck = false) {
+async function setUp(durableAck = false, clock?: FakeClock) {
   const log: string[] = [];
   const store = new SyncAppendStore(log);
-  const core = new SyncCore({ store });
+  const core = new SyncCore({ store, ...(clock ? { clock } : {}) });
   cores.push(core);
   const a = new Client(core, 'a', log);
   const b = new Client(core, 'b', log, durableAck);
@@ -175,5 +177,27 @@ describe('[S2.4] a client update forwarded as it came', () => {
     log.length = 0;
     a.doc.getText('t').insert(0, '>');
     expect(log).toEqual([expect.stringMatching(/^stored sync/), 'b sync', 'c sync']);
+  });
+});
+
+describe('[S5] presence in a quiet room', () => {
+  it("a presence change leaves once the callback that read it returns, not after the turn's other I/O", async () => {
+    // On a fake clock, tasks queued for after I/O (afterIo) run only when the test runs them.
+    const clock = new FakeClock();
+    const loaded = setUp(false, clock);
+    while (clock.pending > 0) {
+      clock.runNext();
+      await settle();
+    }
+    const { a, b } = await loaded;
+    const awareness = new awarenessProtocol.Awareness(a.doc);
+    awareness.setLocalState({ name: 'Ada' });
+    a.handlers.handleFrame(
+      encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(awareness, [a.doc.clientID])),
+    );
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    const kinds = b.frames.map((frame) => decoding.readVarUint(decoding.createDecoder(frame)));
+    expect(kinds).toContain(MessageType.awareness);
+    awareness.destroy();
   });
 });
