@@ -54,10 +54,12 @@ export interface RoomDeps {
 }
 
 /**
- * One document in memory with its awareness and connections. Updates are applied at once (so the
- * next message sees them) but leave the server only after they are stored; the updates of one batch
- * (an event-loop turn, or the write pipeline's window in a busy room) and the awareness changes of
- * one turn each go out as one frame per connection, encoded once.
+ * One document in memory with its awareness and connections. Updates leave the server only after they
+ * are stored. In a quiet room a client's update is stored, sent on in the frame it came in and then
+ * applied (S2.4); otherwise it is applied at once (so the next message sees it) and the updates of one
+ * batch (the callback that read them, a turn, or the write pipeline's window in a busy room) go out as
+ * one frame per connection, encoded once. Presence changes likewise leave at once in a quiet room and
+ * as one frame per turn in a busy one.
  */
 export class Room {
   private readonly ydoc = new Y.Doc();
