@@ -65,35 +65,29 @@ export function purgedDescriptions(inner: DocStore, logger: Logger): PurgedDescr
       );
     }
   };
+  const afterStored = (room: string, update: Uint8Array) => {
+    try {
+      afterAppend(room, update);
+    } catch (error) {
+      // The update is stored: whatever goes wrong here must not make the write look failed.
+      logger.error({ room, err: error }, 'deleting descriptions of purged cards failed');
+    }
+  };
+  const append = async (room: string, update: Uint8Array) => {
+    await inner.append(room, update);
+    afterStored(room, update);
+  };
+  const appendSync = (room: string, update: Uint8Array) => {
+    inner.appendSync?.(room, update);
+    // The core applies a forwarded update right after it is stored (S2.4): the purge is checked
+    // against the board once it holds it.
+    queueMicrotask(() => afterStored(room, update));
+  };
   const store = new Proxy(inner, {
     get(target, property) {
-      if (property === 'appendSync') {
-        const appendSync = target.appendSync;
-        if (appendSync === undefined) return undefined;
-        return (room: string, update: Uint8Array) => {
-          appendSync.call(target, room, update);
-          // The core applies a forwarded update right after it is stored (S2.4): the purge is checked
-          // against the board once it holds it.
-          queueMicrotask(() => {
-            try {
-              afterAppend(room, update);
-            } catch (error) {
-              logger.error({ room, err: error }, 'deleting descriptions of purged cards failed');
-            }
-          });
-        };
-      }
-      if (property === 'append') {
-        return async (room: string, update: Uint8Array) => {
-          await target.append(room, update);
-          try {
-            afterAppend(room, update);
-          } catch (error) {
-            // The update is stored: whatever goes wrong here must not make the write look failed.
-            logger.error({ room, err: error }, 'deleting descriptions of purged cards failed');
-          }
-        };
-      }
+      if (property === 'append') return append;
+      // Offered only while the store has it (LevelDB drops it when it closes).
+      if (property === 'appendSync') return target.appendSync === undefined ? undefined : appendSync;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -37,12 +37,7 @@ export function integratesWhole(doc: Y.Doc, update: Uint8Array, { structs, ds }:
       return false;
     }
     ends.set(client, clock + struct.length);
-    if (struct instanceof Y.Item) {
-      const present = (id: Y.ID | null): boolean =>
-        id === null || (id.client === client ? id.clock < clock : id.clock < Y.getState(store, id.client));
-      const parent = struct.parent instanceof Y.ID ? struct.parent : null;
-      if (!present(struct.origin) || !present(struct.rightOrigin) || !present(parent)) return false;
-    }
+    if (struct instanceof Y.Item && !referencesPresent(store, struct)) return false;
   }
   // One section per client, each read as one run above; two sections of a client that happen to be
   // contiguous read as one run, so the sections are counted too (the update's first number).
@@ -52,4 +47,23 @@ export function integratesWhole(doc: Y.Doc, update: Uint8Array, { structs, ds }:
     for (const { clock, len } of deletions) if (clock + len > end) return false;
   }
   return true;
+}
+
+/**
+ * Whether every struct `item` refers to (its left and right origin, a parent given by ID) is there
+ * when it integrates: in the document, or an earlier struct of the same client (integrated before it,
+ * in clock order).
+ */
+function referencesPresent(store: Y.Doc['store'], item: Y.Item): boolean {
+  const parent = item.parent instanceof Y.ID ? item.parent : null;
+  return (
+    present(store, item, item.origin) &&
+    present(store, item, item.rightOrigin) &&
+    present(store, item, parent)
+  );
+}
+
+function present(store: Y.Doc['store'], item: Y.Item, id: Y.ID | null): boolean {
+  if (id === null) return true;
+  return id.client === item.id.client ? id.clock < item.id.clock : id.clock < Y.getState(store, id.client);
 }

@@ -10,6 +10,7 @@ import {
 } from './awareness-filter';
 import type { Connection } from './connection';
 import type { DocFeed } from './doc-feed';
+import { SmoothedGap } from './fan-out';
 import { Outbound } from './outbound';
 import type { Clock, Logger } from './ports';
 
@@ -34,11 +35,8 @@ const OWNER_PROBE_MS = 400;
 /** Origin of awareness changes from other server instances (scale-out): relayed, never published. */
 export const REMOTE_PRESENCE = Symbol('remote presence');
 
-/** Presence frames a second (changes × connections) past which a turn's changes go out as one. */
-const HEAVY_DELIVERIES_PER_S = 50_000;
-/** Weight of the newest gap between presence changes in their average, and the longest gap counted. */
+/** Weight of the newest gap between presence changes in their average: a storm shows at once. */
 const GAP_SMOOTHING = 0.2;
-const MAX_GAP_MS = 100;
 
 export interface RoomPresenceDeps {
   room: string;
@@ -70,9 +68,8 @@ export class RoomPresence {
   private readonly claims = new Map<number, { claimant: Connection; entry: AwarenessEntry }>();
   private dirty = new Set<number>();
   private scheduled = false;
-  /** Smoothed time between presence changes (ms) and when the last came, for `mergesPerTurn`. */
-  private meanGapMs = MAX_GAP_MS;
-  private lastChangeAt = Number.NEGATIVE_INFINITY;
+  /** Time between presence flushes scheduled, to tell a storm of changes from a quiet room. */
+  private readonly changeGap = new SmoothedGap(GAP_SMOOTHING);
   /** Client ids whose clock is forgotten once their removal went out (y-websocket #122). */
   private forgetAfterFlush = new Set<number>();
   /** The all-states frame for new joiners, valid for one version. */
@@ -234,12 +231,9 @@ export class RoomPresence {
     // As the room's updates do (WritePipeline.schedule): waiting for the rest of the turn's I/O
     // merges more, but puts every frame read in that turn, and its broadcast, before this one. It
     // pays while presence itself comes fast to many (a join storm) or the room's updates are heavy.
-    const now = this.deps.clock.now();
-    this.meanGapMs += (Math.min(now - this.lastChangeAt, MAX_GAP_MS) - this.meanGapMs) * GAP_SMOOTHING;
-    this.lastChangeAt = now;
-    const heavy =
-      (this.deps.connections.size * 1000) / Math.max(this.meanGapMs, 0.001) >= HEAVY_DELIVERIES_PER_S;
-    if (!heavy && this.deps.mergesPerTurn?.() === false) queueMicrotask(() => this.flush());
+    this.changeGap.note(this.deps.clock.now());
+    const storm = this.changeGap.heavyFor(this.deps.connections.size);
+    if (!storm && this.deps.mergesPerTurn?.() === false) queueMicrotask(() => this.flush());
     else this.deps.clock.afterIo(() => this.flush());
   }
 

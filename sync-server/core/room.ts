@@ -27,15 +27,11 @@ export type DecodedStructs = ReturnType<typeof Y.decodeUpdate>['structs'];
 /** Sync step 2 replies kept per document version (by the asker's state vector). */
 const REPLY_CACHE_ENTRIES = 16;
 
-/** Origin of the transaction that applies stored updates: they are not stored again. */
-const LOAD_ORIGIN = Symbol('load');
 /**
  * Origin of updates and awareness from other server instances (scale-out): another instance stored
  * them already, so they are broadcast at once and never appended again.
  */
 const REMOTE_ORIGIN = Symbol('remote');
-/** Origin of a client's update applied after it was stored and sent on (S2.4). */
-const FORWARDED_ORIGIN = Symbol('forwarded');
 
 export interface RoomDeps {
   store: DocStore;
@@ -193,10 +189,7 @@ export class Room {
   private build(stored: Uint8Array): void {
     this.stored = null;
     this.storedVector = null;
-    // Without an 'update' listener Yjs skips re-encoding what it applies (nothing to store here).
-    this.ydoc.off('update', this.handleDocUpdate);
-    this.fromStored(() => Y.applyUpdate(this.ydoc, stored, LOAD_ORIGIN));
-    this.ydoc.on('update', this.handleDocUpdate);
+    this.fromStored(() => this.applyStored(stored));
     const { pendingStructs, pendingDs } = this.ydoc.store;
     this.storedPending = { structs: pendingStructs, ds: pendingDs };
     if (pendingStructs !== null || pendingDs !== null) {
@@ -328,22 +321,24 @@ export class Room {
     const doc = this.doc;
     if (!integratesWhole(doc, update, decoded) || !this.writes.storeAtOnce(update)) return false;
     this.broadcast(frame, origin, Outbound.update);
-    // Stored and sent already: without an 'update' listener Yjs does not encode it again.
+    this.applyStored(update);
+    this.version++;
+    this.sizeEstimate += update.byteLength;
+    if (this.durableAckConnections > 0) this.sendDurableAcks(this.stateVector());
+    return true;
+  }
+
+  /**
+   * Applies what is stored already (the stored document, a forwarded update) with the 'update'
+   * listener off: it is not stored or sent again, and without a listener Yjs does not encode it.
+   */
+  private applyStored(update: Uint8Array): void {
     this.ydoc.off('update', this.handleDocUpdate);
     try {
-      Y.applyUpdate(doc, update, FORWARDED_ORIGIN);
+      Y.applyUpdate(this.ydoc, update);
     } finally {
       this.ydoc.on('update', this.handleDocUpdate);
     }
-    this.version++;
-    this.sizeEstimate += update.byteLength;
-    if (this.durableAckConnections > 0) {
-      const ack = this.durableAckNow();
-      for (const connection of this.connections) {
-        if (connection.wantsDurableAck) connection.send(ack, Outbound.durableAck);
-      }
-    }
-    return true;
   }
 
   /** Applies a connection's awareness update under the presence rules (S5, room-presence.ts). */
@@ -444,7 +439,6 @@ export class Room {
   }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === LOAD_ORIGIN) return;
     this.version++;
     this.sizeEstimate += update.byteLength;
     if (origin === REMOTE_ORIGIN) {
@@ -459,8 +453,12 @@ export class Room {
     // A lone sender already has its own update; everyone else gets one shared frame.
     const skip = batch.origins.size === 1 ? batch.origins.values().next().value : undefined;
     this.broadcast(encodeSyncUpdate(batch.update), skip, Outbound.update);
-    if (batch.stateVector === null) return;
-    const ack = encodeDurableAck(batch.stateVector);
+    if (batch.stateVector !== null) this.sendDurableAcks(batch.stateVector);
+  }
+
+  /** Tells every connection that asked for durable acks that everything up to `stateVector` is stored. */
+  private sendDurableAcks(stateVector: Uint8Array): void {
+    const ack = encodeDurableAck(stateVector);
     for (const connection of this.connections) {
       if (connection.wantsDurableAck) connection.send(ack, Outbound.durableAck);
     }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { DocStore } from './doc-store';
+import { SmoothedGap } from './fan-out';
 import type { Clock, CoreMetrics, Logger } from './ports';
 
 /** A run of updates written to the store as one merged entry. */
@@ -54,28 +55,16 @@ export interface WritePipelineOptions {
 
 /**
  * The window pays only when another update is likely to arrive within it, i.e. when updates come
- * less than a window apart on average. The average gap is smoothed over the last few updates
- * (weight of the newest), and a long pause counts as this much at most, so a room that quietens
- * is quiet again within a few updates.
+ * less than a window apart on average: that average is smoothed over the last few updates.
  */
 const GAP_SMOOTHING = 0.2;
-const MAX_GAP_MS = 100;
 /**
- * The weight of the newest gap in the slower average that decides whether the fan-out is heavy: about
- * the last few hundred updates (a second or two of a busy room before the window is used). With the
- * window's weight (0.2) the average of randomly spaced updates strays by a third of its value, so at
- * 200 clients × 1 edit/s (39,800 deliveries/s, 5 ms apart on average) about a quarter of the updates
- * found the room "heavy" and waited for the window.
+ * Whether the fan-out is heavy is judged over the last few hundred updates (a second or two of a busy
+ * room before the window is used). On the window's average, randomly spaced updates stray by a third
+ * of it, so at 200 clients × 1 edit/s (39,800 deliveries/s, 5 ms apart on average) about a quarter of
+ * the updates found the room "heavy" and waited for the window.
  */
 const RATE_SMOOTHING = 0.01;
-/**
- * Deliveries per second (updates per second × recipients) below which the window is not used: there
- * merging saves little (at 100 clients × 1 edit/s, 10,000/s, the raw relay itself keeps up with room
- * to spare), and the smoothed gap of randomly spaced updates dips under the window often enough (a
- * few % of updates at 100 × 1/s) to put the window's wait into the 99th percentile. At 300 × 1/s
- * (90,000/s) the window is used as before.
- */
-const MIN_DELIVERIES_PER_S_FOR_WINDOW = 50_000;
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 5_000;
 
@@ -101,11 +90,10 @@ export class WritePipeline {
   private compactRequested = false;
   private drainWaiters: Array<() => void> = [];
   private stopped = false;
-  /** Smoothed time between updates (ms), and when the last one came (clock ms). */
-  private meanGapMs = MAX_GAP_MS;
-  /** The same, smoothed over many more updates: the sustained rate, for `heavyFanOut`. */
-  private rateGapMs = MAX_GAP_MS;
-  private lastAddAt = Number.NEGATIVE_INFINITY;
+  /** Time between updates over the last few, for the window. */
+  private readonly recentGap = new SmoothedGap(GAP_SMOOTHING);
+  /** The same over the last few hundred: the sustained rate, for `heavyFanOut`. */
+  private readonly sustainedGap = new SmoothedGap(RATE_SMOOTHING);
 
   constructor(private readonly options: WritePipelineOptions) {
     this.entries = options.initialEntries;
@@ -146,11 +134,12 @@ export class WritePipeline {
    */
   storeAtOnce(update: Uint8Array): boolean {
     const { store, clock, metrics } = this.options;
-    if (store.appendSync === undefined || this.stopped || this.heavyFanOut()) return false;
+    const appendSync = store.appendSync;
+    if (appendSync === undefined || this.stopped || this.heavyFanOut()) return false;
     if (this.open !== null || this.writing !== null || this.scheduled || this.draining) return false;
     const started = clock.monotonic();
     try {
-      store.appendSync(this.options.room, update);
+      appendSync.call(store, this.options.room, update);
     } catch (error) {
       metrics.persistFailed();
       this.options.logger.error(
@@ -207,17 +196,14 @@ export class WritePipeline {
     // fewer frames (write syscalls) per recipient.
     const window = this.options.batchWindowMs;
     if (!this.heavyFanOut()) queueMicrotask(run);
-    else if (window > 0 && this.meanGapMs < window) this.options.clock.setTimeout(run, window);
+    else if (window > 0 && this.recentGap.ms < window) this.options.clock.setTimeout(run, window);
     else this.options.clock.afterIo(run);
   }
 
-  /** Smooths the time between updates with this one's arrival (for `heavyFanOut` and the window). */
   private noteArrival(): void {
     const now = this.options.clock.now();
-    const gap = Math.min(now - this.lastAddAt, MAX_GAP_MS);
-    this.meanGapMs += (gap - this.meanGapMs) * GAP_SMOOTHING;
-    this.rateGapMs += (gap - this.rateGapMs) * RATE_SMOOTHING;
-    this.lastAddAt = now;
+    this.recentGap.note(now);
+    this.sustainedGap.note(now);
   }
 
   /**
@@ -226,8 +212,7 @@ export class WritePipeline {
    */
   heavyFanOut(): boolean {
     const recipients = this.options.recipients?.();
-    if (recipients === undefined) return true;
-    return (recipients * 1000) / Math.max(this.rateGapMs, 0.001) >= MIN_DELIVERIES_PER_S_FOR_WINDOW;
+    return recipients === undefined || this.sustainedGap.heavyFor(recipients);
   }
 
   private async drain(): Promise<void> {

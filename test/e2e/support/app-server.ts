@@ -63,6 +63,11 @@ function observedStore(store: DocStore, watches: Set<StoredWatch>, mirrors: Map<
     mirrors.get(room)?.destroy();
     mirrors.set(room, mirror);
   };
+  const appended = (room: string, update: Uint8Array) => {
+    const mirror = mirrors.get(room);
+    if (mirror) Y.applyUpdate(mirror, update);
+    check(room);
+  };
   // A Proxy forwards every other method unchanged, whatever the store interface grows.
   return new Proxy(store, {
     get(target, key) {
@@ -80,20 +85,17 @@ function observedStore(store: DocStore, watches: Set<StoredWatch>, mirrors: Map<
       if (key === 'appendSync') {
         return (room: string, update: Uint8Array) => {
           method.call(target, room, update);
-          const mirror = mirrors.get(room);
-          if (mirror) Y.applyUpdate(mirror, update);
-          check(room);
+          appended(room, update);
         };
       }
       if (key === 'append' || key === 'replace') {
         return async (room: string, update: Uint8Array, ...rest: unknown[]) => {
           const result = await method.call(target, room, update, ...rest);
-          if (key === 'replace') mirrorOf(room, [update]);
+          if (key === 'append') appended(room, update);
           else {
-            const mirror = mirrors.get(room);
-            if (mirror) Y.applyUpdate(mirror, update);
+            mirrorOf(room, [update]);
+            check(room);
           }
-          check(room);
           return result;
         };
       }
