@@ -1,9 +1,24 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait';
 import { cleanup, connectClient, killOnCleanup, tempDir, whenSynced } from './support/harness';
 import { spawnServer } from './support/server-process';
 
 afterEach(cleanup);
+
+/** The append journal's file size before it starts a new file (append-journal.ts). */
+const JOURNAL_FILE_BYTES = 8 * 1024 * 1024;
+const CHUNK = 'x'.repeat(64 * 1024);
+/** Enough chunks to fill the first journal file twice; the server's document cap is 32 MiB. */
+const MAX_CHUNKS = Math.ceil((2.5 * JOURNAL_FILE_BYTES) / CHUNK.length);
+
+function chunkIds(text: string): string[] {
+  return text
+    .split(';')
+    .filter(Boolean)
+    .map((chunk) => chunk.slice(0, chunk.indexOf(':')));
+}
 
 describe('durability of the server process', () => {
   it('[S2.1] kill -9 mid-edit loses nothing any client had received', async () => {
@@ -71,4 +86,51 @@ describe('durability of the server process', () => {
     await whenSynced(fresh);
     expect(fresh.text.toString().split(';').filter(Boolean)).toHaveLength(50);
   });
+
+  it('[S2.1][S2.3] kill -9 after the append journal rotated past its 8 MiB file loses nothing any client had received', async () => {
+    const dataDir = await tempDir('trellis-durable-');
+    const journalDir = join(dataDir, 'journal');
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    killOnCleanup(first);
+    const writer = connectClient(first.wsUrl, 'room-rotate');
+    const observer = connectClient(first.wsUrl, 'room-rotate');
+    await Promise.all([whenSynced(writer), whenSynced(observer)]);
+    const [firstFile] = readdirSync(journalDir);
+    expect(firstFile).toBeDefined();
+
+    // 64 KiB per edit, paced under the per-connection message rate.
+    let written = 0;
+    const typing = setInterval(() => {
+      if (written < MAX_CHUNKS) writer.text.insert(writer.text.length, `c${written++}:${CHUNK};`);
+    }, 15);
+    await waitUntil(
+      () => !readdirSync(journalDir).includes(firstFile as string),
+      'the first journal file was full, rotated and removed once LevelDB held its records',
+      30_000,
+    );
+    // Keep going into the next file, then kill with edits in flight.
+    const atRotation = chunkIds(observer.text.toString()).length;
+    expect(atRotation * CHUNK.length).toBeGreaterThanOrEqual(JOURNAL_FILE_BYTES);
+    await waitUntil(
+      () => chunkIds(observer.text.toString()).length >= atRotation + 20,
+      'the observer received 20 more edits after the rotation',
+      30_000,
+    );
+    const seen = chunkIds(observer.text.toString());
+    process.kill(first.pid, 'SIGKILL');
+    clearInterval(typing);
+    await first.exited;
+    writer.destroy();
+    observer.destroy();
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    killOnCleanup(second);
+    const fresh = connectClient(second.wsUrl, 'room-rotate');
+    await whenSynced(fresh);
+    const restored = chunkIds(fresh.text.toString());
+    expect(seen.filter((id) => !restored.includes(id))).toEqual([]);
+    expect(restored.slice(0, seen.length)).toEqual(seen);
+    // What the journal held is in LevelDB now: the restart keeps only its new, empty file.
+    expect(readdirSync(journalDir)).toHaveLength(1);
+  }, 90_000);
 });
