@@ -19,6 +19,7 @@ import { EXPORT_USAGE, HISTORY_COMMANDS, runExportCommand } from './history-comm
 import {
   type CliIo,
   COMMON_HELP,
+  cliLogger,
   dataDirOf,
   formatTable,
   parse,
@@ -260,6 +261,7 @@ async function runMigrate(args: string[], io: CliIo): Promise<number> {
     redisUrl,
     databaseUrl,
     log: (line) => io.err(`${line}\n`),
+    storeLogger: cliLogger(io),
   });
   io.out(`migrated ${report.rooms} documents (${report.bytes} bytes) ${direction}\n`);
   return 0;

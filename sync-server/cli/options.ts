@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readAdminCredential } from '../admin/local-files';
 import { privateSignKey, Role, type SignKey, secretKey, signToken } from '../auth/tokens';
 import { DEFAULT_CONFIG } from '../config';
+import type { Logger } from '../core/ports';
 import { openTarget, type Target } from './target';
 
 export interface CliIo {
@@ -101,7 +102,24 @@ async function target(values: Values, io: CliIo, localOnly: boolean, create: boo
         : null),
     localOnly,
     create,
+    logger: cliLogger(io),
   });
+}
+
+/**
+ * Warnings and errors as one line each on standard error (the server logs them as JSON instead);
+ * the details the store attaches (which journal) follow the message.
+ */
+export function cliLogger(io: CliIo): Logger {
+  const line =
+    (label: string) =>
+    (details: object, message?: string): void => {
+      const fields = Object.entries(details)
+        .map(([key, value]) => `${key} ${String(value)}`)
+        .join(', ');
+      io.err(`trellis-server: ${label}: ${message ?? ''}${fields ? ` (${fields})` : ''}\n`);
+    };
+  return { debug() {}, info() {}, warn: line('warning'), error: line('error') };
 }
 
 export async function using<T>(

@@ -10,7 +10,7 @@ import { boardRooms } from '../admin/http';
 import { readServerRecord } from '../admin/local-files';
 import { AdminOps, type RoomDump, type RoomListing } from '../admin/ops';
 import type { DocStore } from '../core/doc-store';
-import { silentLogger } from '../core/ports';
+import { type Logger, silentLogger } from '../core/ports';
 import { SyncCore } from '../core/sync-core';
 import { LevelDocStore } from '../storage/level-doc-store';
 
@@ -198,6 +198,8 @@ export interface TargetOptions {
   localOnly?: boolean;
   /** Commands that write may create the data directory; the others refuse a missing one. */
   create?: boolean;
+  /** What the store reports while it opens the data directory (a damaged append journal tail). */
+  logger?: Logger;
 }
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
@@ -210,7 +212,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     else if (!existsSync(options.dataDir)) {
       throw new CliError(`no data directory at ${options.dataDir} (set --data-dir or DATA_DIR, or --server)`);
     }
-    const store = await LevelDocStore.open(options.dataDir);
+    const store = await LevelDocStore.open(options.dataDir, { logger: options.logger ?? silentLogger });
     return new LocalTarget(store, `the data directory ${options.dataDir}`);
   } catch (error) {
     if (!isLocked(error)) throw error;

@@ -15,6 +15,7 @@ import Redis from 'ioredis';
 import pg from 'pg';
 import * as Y from 'yjs';
 import type { DocStore } from '../core/doc-store';
+import type { Logger } from '../core/ports';
 import { LevelDocStore } from '../storage/level-doc-store';
 import { Compaction } from './compaction';
 import { docStreamKey, ENTRY_INSTANCE_FIELD, ENTRY_UPDATE_FIELD } from './keys';
@@ -30,6 +31,8 @@ export interface MigrationOptions {
   databaseUrl: string;
   /** Progress lines (one per document). */
   log?: (line: string) => void;
+  /** What the LevelDB store reports while it opens (a damaged append journal tail). */
+  storeLogger?: Logger;
 }
 
 export interface MigrationReport {
@@ -136,9 +139,9 @@ async function connectServices(redis: Redis, pool: pg.Pool, options: MigrationOp
   if (problems.length > 0) throw new MigrationError(`${problems.join('; ')}; nothing migrated`);
 }
 
-async function openLevel(dataDir: string): Promise<LevelDocStore> {
+async function openLevel(dataDir: string, logger: Logger | undefined): Promise<LevelDocStore> {
   try {
-    return await LevelDocStore.open(dataDir);
+    return await LevelDocStore.open(dataDir, logger ? { logger } : {});
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') {
       throw new MigrationError(
@@ -159,7 +162,7 @@ export async function migrate(options: MigrationOptions): Promise<MigrationRepor
   let level: LevelDocStore | null = null;
   try {
     // The data directory first: it is local, and a server holding it is the likelier mistake.
-    level = await openLevel(options.dataDir);
+    level = await openLevel(options.dataDir, options.storeLogger);
     await connectServices(redis, pool, options);
     const compaction = new Compaction({ redis, pool, trimGraceMs: 60_000 });
     const scaleout = new RedisDocStore({

@@ -3,7 +3,7 @@
  * every room before writing anything, `verify` reports per room, and every error is one line.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -249,6 +249,22 @@ describe('[S10] verify', () => {
       code: 0,
       stderr: `the data directory ${clean}: 1 rooms, all ok\n`,
     });
+  });
+
+  it('[S2.3][S10] a damaged append journal tail is reported in one line on standard error; the rooms before it verify', async () => {
+    const dir = await dataDirWith(await tempDir(), { 'board.ok': textState('fine') });
+    const journalDir = join(dir, 'journal');
+    const [file] = await readdir(journalDir);
+    // A record torn by a crash mid-write: its first bytes only.
+    const tornAt = (await readFile(join(journalDir, file!))).byteLength;
+    await writeFile(join(journalDir, file!), Buffer.from([9, 0, 0]), { flag: 'a' });
+    const result = await cli(['verify', '--data-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^board\.ok\s+ok\s/m);
+    const warnings = result.stderr.split('\n').filter((line) => line.includes('append journal'));
+    expect(warnings).toEqual([
+      `trellis-server: warning: append journal ends early, later bytes ignored: ${file} at byte ${tornAt}: truncated frame (journal ${journalDir})`,
+    ]);
   });
 
   it('[S10] backup refuses, in one line, a store whose update log cannot be merged', async () => {
