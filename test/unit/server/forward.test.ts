@@ -2,7 +2,8 @@
  * S2.4 in the core: with a store that appends synchronously (LevelDB with its journal), a client's
  * update the document takes whole is stored, sent on in the frame it came in, and applied, all
  * within the call that handed the frame over; everything else takes the write pipeline, and nothing
- * overtakes an update still on its way to the store (S2.1).
+ * overtakes an update still on its way to the store (S2.1). Presence takes the same two paths: at
+ * once in a quiet room, merged per turn in a storm (S5).
  */
 import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -199,5 +200,59 @@ describe('[S5] presence in a quiet room', () => {
     const kinds = b.frames.map((frame) => decoding.readVarUint(decoding.createDecoder(frame)));
     expect(kinds).toContain(MessageType.awareness);
     awareness.destroy();
+  });
+});
+
+describe('[S5] presence in a join storm', () => {
+  it('once presence comes fast to many, the changes read in one turn leave merged in one frame after its I/O', async () => {
+    const clock = new FakeClock();
+    const runDue = async () => {
+      while (clock.nextDueAt() !== null && clock.nextDueAt()! <= clock.now()) {
+        clock.runNext();
+        await settle();
+      }
+    };
+    const loaded = setUp(false, clock);
+    await runDue();
+    const { core, log, b } = await loaded;
+    const joiners = Array.from({ length: 40 }, (_, i) => new Client(core, `j${i}`, log));
+    await runDue();
+    const awarenessFrames = () =>
+      b.frames.filter(
+        (frame) => decoding.readVarUint(decoding.createDecoder(frame)) === MessageType.awareness,
+      );
+    const before = awarenessFrames().length;
+
+    // Each joiner's presence arrives in its own socket callback (microtasks run between them), all
+    // within one turn: the clock does not move and nothing queued after I/O runs.
+    const presences = joiners.map((joiner, i) => {
+      const awareness = new awarenessProtocol.Awareness(joiner.doc);
+      awareness.setLocalState({ name: `joiner ${i}` });
+      return awareness;
+    });
+    for (const [i, joiner] of joiners.entries()) {
+      joiner.handlers.handleFrame(
+        encodeAwarenessFrame(awarenessProtocol.encodeAwarenessUpdate(presences[i]!, [joiner.doc.clientID])),
+      );
+      await settle();
+    }
+    const duringTurn = awarenessFrames().length - before;
+    // The first changes of a quiet room leave at once; once the storm shows, the rest wait.
+    expect(duringTurn).toBeGreaterThan(0);
+    expect(duringTurn).toBeLessThan(joiners.length);
+    await runDue();
+    const frames = awarenessFrames().slice(before);
+    expect(frames).toHaveLength(duringTurn + 1);
+    // Nothing is lost by merging: b knows every joiner's state.
+    const seen = new awarenessProtocol.Awareness(new Y.Doc());
+    for (const frame of frames) {
+      const decoder = decoding.createDecoder(frame);
+      decoding.readVarUint(decoder);
+      awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(decoder), 'server');
+    }
+    for (const joiner of joiners) {
+      expect(seen.getStates().get(joiner.doc.clientID)).toEqual({ name: `joiner ${joiner.name.slice(1)}` });
+    }
+    for (const awareness of [...presences, seen]) awareness.destroy();
   });
 });
