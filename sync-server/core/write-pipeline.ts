@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { DocStore } from './doc-store';
 import { SmoothedGap } from './fan-out';
 import type { Clock, CoreMetrics, Logger } from './ports';
+import { RetryBackoff } from './retry-backoff';
 
 /** A run of updates written to the store as one merged entry. */
 export interface DurableBatch {
@@ -65,8 +66,6 @@ const GAP_SMOOTHING = 0.2;
  * the updates found the room "heavy" and waited for the window.
  */
 const RATE_SMOOTHING = 0.01;
-const RETRY_MIN_MS = 50;
-const RETRY_MAX_MS = 5_000;
 
 /**
  * Serialises one room's appends; its compaction runs beside them, one at a time (S3.1). Updates that
@@ -293,13 +292,14 @@ export class WritePipeline {
 
   /** Writes until it succeeds; null only when the pipeline was stopped first. */
   private async withRetry(what: string, write: () => Promise<void>): Promise<{ seconds: number } | null> {
-    let delay = RETRY_MIN_MS;
+    const backoff = new RetryBackoff();
     for (;;) {
       const started = this.options.clock.monotonic();
       try {
         await write();
         return { seconds: (this.options.clock.monotonic() - started) / 1000 };
       } catch (error) {
+        const delay = backoff.next();
         this.options.metrics.persistFailed();
         this.options.logger.error(
           { room: this.options.room, err: error, retryInMs: delay },
@@ -310,7 +310,6 @@ export class WritePipeline {
         // Stopped meanwhile (shutdown gave up, or the room was deleted): a write now would land
         // after whatever the store did since.
         if (this.stopped) return null;
-        delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-store';
 import type { Logger } from '../core/ports';
+import { RetryBackoff } from '../core/retry-backoff';
 import { AppendJournal, type JournalRecord, type JournalTicket, readJournal } from './append-journal';
 import { LevelHistory, stampLive } from './level-history';
 import {
@@ -67,10 +68,6 @@ const BATCH_SLICE_OPS = 200;
 
 /** Journal records of one room applied in one LevelDB batch when the store opens. */
 const REPLAY_BATCH_RECORDS = 1_000;
-
-/** Retries of a journaled append that LevelDB refused: it stays in the journal meanwhile. */
-const APPLY_RETRY_MIN_MS = 50;
-const APPLY_RETRY_MAX_MS = 5_000;
 
 export class LevelDocStore implements DocStore {
   private readonly db: ClassicLevel<string, Uint8Array>;
@@ -255,18 +252,18 @@ export class LevelDocStore implements DocStore {
    * the room's later writes wait behind it. On close it stays in the journal for the next start.
    */
   private async untilApplied(room: string, write: () => Promise<void>): Promise<void> {
-    let delay = APPLY_RETRY_MIN_MS;
+    const backoff = new RetryBackoff();
     for (;;) {
       try {
         return await write();
       } catch (error) {
         if (this.closing) throw error;
+        const delay = backoff.next();
         this.logger?.error(
           { room, err: error, retryInMs: delay },
           'LevelDB refused a journaled update; it stays in the append journal and is retried',
         );
         await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, APPLY_RETRY_MAX_MS);
       }
     }
   }
