@@ -198,6 +198,7 @@ function ShareButton({ boardId }: { boardId: string }) {
         className="share-button"
         onClick={() => setOpen(true)}
         aria-haspopup="dialog"
+        aria-label="Share"
         title="Share"
       >
         <AppIcon name="share" /> <span className="share-label">Share</span>
