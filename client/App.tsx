@@ -8,6 +8,7 @@ import { loadIdentity } from './app/identity';
 import { useJoiningTitle } from './app/joining';
 import { cardPath, navigate, parseRoute, usePathname } from './app/routing';
 import { useTheme } from './app/theme';
+import { WideOnly } from './app/WideOnly';
 import { initials, textOn } from './board/format';
 import { catchUpIfStale, searchIndexer } from './search/browser';
 import { SearchDialog } from './search/SearchDialog';
@@ -43,7 +44,7 @@ export function App() {
               >
                 {initials(me.name)}
               </span>
-              {me.name}
+              <WideOnly>{me.name}</WideOnly>
               <span className="visually-hidden"> (you): change name or colour</span>
             </button>
           ) : null}
@@ -95,7 +96,7 @@ function ThemeToggle() {
       onClick={toggle}
     >
       <AppIcon name={theme === 'dark' ? 'moon' : 'sun'} />
-      Dark mode
+      <WideOnly>Dark mode</WideOnly>
     </button>
   );
 }
@@ -122,7 +123,7 @@ function SearchButton() {
         aria-haspopup="dialog"
         aria-keyshortcuts="Control+K Meta+K"
       >
-        <AppIcon name="search" /> Search{' '}
+        <AppIcon name="search" /> <WideOnly>Search</WideOnly>{' '}
         <span className="kbd" aria-hidden="true">
           Ctrl K
         </span>

@@ -30,6 +30,7 @@ import { ShareDialog } from './ShareDialog';
 import { StatusBar } from './StatusBar';
 import { httpMintShareLink } from './share-api';
 import { isReadOnlyToken } from './share-token';
+import { WideOnly } from './WideOnly';
 
 /** One board: its document opened and synced, our presence announced, the status always shown. */
 export function BoardPage({ boardId, me }: { boardId: string; me: Participant }) {
@@ -198,10 +199,9 @@ function ShareButton({ boardId }: { boardId: string }) {
         className="share-button"
         onClick={() => setOpen(true)}
         aria-haspopup="dialog"
-        aria-label="Share"
         title="Share"
       >
-        <AppIcon name="share" /> <span className="share-label">Share</span>
+        <AppIcon name="share" /> <WideOnly>Share</WideOnly>
       </button>
       {open ? (
         <ShareDialog

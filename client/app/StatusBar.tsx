@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionState, SyncStatus } from '../sync';
 import { AppIcon, type AppIconName } from './AppIcon';
+import { PHONE_QUERY, useMediaQuery } from './use-media-query';
+import { WideOnly } from './WideOnly';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   online: 'Online',
@@ -8,6 +10,15 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
   offline: 'You are offline',
   unreachable: 'Server unreachable',
   denied: 'Access denied',
+};
+
+/** What a phone shows instead: the bar stays one row there, so the board under it never moves. */
+const SHORT_CONNECTION_LABELS: Record<ConnectionState, string> = {
+  online: 'Online',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+  unreachable: 'Unreachable',
+  denied: 'Denied',
 };
 
 /** How a badge is drawn: green, amber or red, each with its own icon (colour is never the only cue). */
@@ -45,6 +56,14 @@ export function savedLabel(status: SyncStatus, cardsWaiting = 0): string {
   return changes > 0
     ? `${plural(changes, 'change')} and ${cards} waiting to sync`
     : `${cards} waiting to sync`;
+}
+
+/** savedLabel in a few words, for a phone: "Saved", "3 waiting", "Not saved". */
+export function shortSavedLabel(status: SyncStatus, cardsWaiting = 0): string {
+  if (isAllSaved(status, cardsWaiting)) return 'Saved';
+  if (status.readOnly) return 'Not saved';
+  const waiting = (status.saved ? 0 : status.pending) + cardsWaiting;
+  return waiting > 0 ? `${waiting} waiting` : 'Waiting';
 }
 
 /** ", retrying in 3 s" while a retry is scheduled; ", retrying…" while it is under way. */
@@ -88,6 +107,9 @@ export function StatusBar({
   const savedTone: Tone = saved ? 'ok' : status.readOnly ? 'neutral' : 'warn';
   // The bar takes the colour of its worst badge, so a problem shows across the page, not in a corner.
   const barTone = TONE_RANK[connection.tone] >= TONE_RANK[savedTone] ? connection.tone : savedTone;
+  // On a phone the whole words stay for assistive technology and a few are shown.
+  const phone = useMediaQuery(PHONE_QUERY);
+  const longWords = phone ? 'visually-hidden' : undefined;
   return (
     // Only the connection is a live region: the count and the countdown change too often to announce.
     // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this groups two read-outs
@@ -95,15 +117,19 @@ export function StatusBar({
       <span className="status-badge-pill" data-tone={connection.tone}>
         <AppIcon name={connection.icon} />
         <span>
-          <span role="status" data-testid="sync-connection" data-state={status.connection}>
-            {CONNECTION_LABELS[status.connection]}
+          <span className={longWords}>
+            <span role="status" data-testid="sync-connection" data-state={status.connection}>
+              {CONNECTION_LABELS[status.connection]}
+            </span>
+            {unreachable ? <span data-testid="sync-retry">{retryLabel(status.retryAt, now)}</span> : null}
           </span>
-          {unreachable ? <span data-testid="sync-retry">{retryLabel(status.retryAt, now)}</span> : null}
+          {phone ? <span aria-hidden="true">{SHORT_CONNECTION_LABELS[status.connection]}</span> : null}
         </span>
       </span>
       {unreachable && onRetry ? (
-        <button type="button" className="status-retry" onClick={onRetry}>
-          Retry now
+        <button type="button" className="status-retry" onClick={onRetry} title="Retry now">
+          {phone ? <AppIcon name="sync" /> : null}
+          <WideOnly>Retry now</WideOnly>
         </button>
       ) : null}
       {status.readOnly ? (
@@ -114,13 +140,17 @@ export function StatusBar({
       ) : null}
       <span className="status-badge-pill" data-tone={savedTone}>
         <AppIcon name={saved ? 'check' : 'clock'} />
-        <span
-          data-testid="sync-saved"
-          data-saved={saved ? 'true' : 'false'}
-          data-pending={status.pending}
-          data-cards-waiting={cardsWaiting}
-        >
-          {savedLabel(status, cardsWaiting)}
+        <span>
+          <span
+            className={longWords}
+            data-testid="sync-saved"
+            data-saved={saved ? 'true' : 'false'}
+            data-pending={status.pending}
+            data-cards-waiting={cardsWaiting}
+          >
+            {savedLabel(status, cardsWaiting)}
+          </span>
+          {phone ? <span aria-hidden="true">{shortSavedLabel(status, cardsWaiting)}</span> : null}
         </span>
       </span>
     </div>

@@ -1,6 +1,6 @@
 import type { CDPSession, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { addCardViaUi, column, createBoard, expectSaved } from './support/board';
+import { addCardViaUi, column, createBoard, expectConnection, expectSaved } from './support/board';
 import { setupE2ESession } from './support/session';
 
 const session = setupE2ESession();
@@ -30,6 +30,36 @@ const titlesIn = (page: Page, columnTitle: string) =>
   column(page, columnTitle)
     .getByRole('article')
     .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-label')));
+
+/**
+ * From now on, every frame notes the status bar's words (connection, save state, retry) and where the
+ * board's columns start.
+ */
+async function recordStatusFrames(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
+    const row = document.querySelector('.board-columns');
+    const record = () => {
+      const words = ['sync-connection', 'sync-saved', 'sync-retry']
+        .map((id) => document.querySelector('[data-testid="' + id + '"]')?.textContent ?? '')
+        .join(' | ');
+      window.__frames.push([words, Math.round(row.getBoundingClientRect().top)]);
+      if (!window.__stop) requestAnimationFrame(record);
+    };
+    record();
+  })()`);
+}
+
+/** How far the page reaches past the screen's width, sideways (0: it does not scroll sideways). */
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+
+/** What recordStatusFrames noted, up to the frame after this call. */
+async function recordedFrames(page: Page): Promise<Array<[string, number]>> {
+  await nextFrame(page);
+  return (await page.evaluate('window.__stop = true, window.__frames')) as Array<[string, number]>;
+}
 
 describe('small screens (≤ 480 px)', () => {
   it('[mobile] columns are a snap scroller, one per screen, and a swipe moves to the next', async () => {
@@ -110,25 +140,59 @@ describe('small screens (≤ 480 px)', () => {
     const { page } = await session.newUser(undefined, PHONE);
     await createBoard(page);
     // Every frame from before the change until it is saved: the save state and where the columns start.
-    await page.evaluate(`(() => {
-      window.__frames = [];
-      const row = document.querySelector('.board-columns');
-      const record = () => {
-        const saved = document.querySelector('[data-testid="sync-saved"]');
-        window.__frames.push([saved ? saved.textContent : '', Math.round(row.getBoundingClientRect().top)]);
-        if (!window.__stop) requestAnimationFrame(record);
-      };
-      record();
-    })()`);
+    await recordStatusFrames(page);
     await addCardViaUi(page, 'First');
     await expectSaved(page);
-    await nextFrame(page);
-    const frames = (await page.evaluate('window.__stop = true, window.__frames')) as Array<[string, number]>;
+    const frames = await recordedFrames(page);
     const states = new Set(frames.map(([state]) => state));
     // The words did change (the change waited, then was saved)...
     expect(states.size).toBeGreaterThan(1);
     // ...and the columns never moved.
     expect([...new Set(frames.map(([, top]) => top))]).toHaveLength(1);
+  });
+
+  it('[mobile] the board stays put while the connection drops, changes wait, the server is unreachable and returns', async () => {
+    const { page, context } = await session.newUser(undefined, PHONE);
+    await createBoard(page);
+    await expectSaved(page);
+    await recordStatusFrames(page);
+    await context.setOffline(true);
+    await expectConnection(page, 'offline');
+    await addCardViaUi(page, 'Written offline');
+    await context.setOffline(false);
+    await expectSaved(page);
+    await session.server.stop();
+    await expectConnection(page, 'unreachable');
+    await page.getByRole('button', { name: 'Retry now' }).waitFor();
+    await addCardViaUi(page, 'Written while the server was down');
+    // The widest the status gets: nothing reaches past the screen.
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await session.server.start();
+    await expectConnection(page, 'online', 20_000);
+    await expectSaved(page);
+    const frames = await recordedFrames(page);
+    const states = [...new Set(frames.map(([words]) => words))];
+    // Offline, waiting, unreachable with its retry countdown, online and saved again...
+    expect(states.length).toBeGreaterThan(4);
+    // ...and the columns never moved.
+    expect(
+      [...new Set(frames.map(([, top]) => top))],
+      `columns' top per status: ${JSON.stringify(frames.filter((f, i) => i === 0 || f[1] !== frames[i - 1]![1]))}`,
+    ).toHaveLength(1);
+  });
+
+  it('[mobile] the home page and a board fit the screen: no page scrolls sideways, every header control is named', async () => {
+    const { page } = await session.newUser(undefined, PHONE);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'New board' }).waitFor();
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await createBoard(page);
+    await expectSaved(page);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    // Icons only on a phone; their names stay for assistive technology.
+    for (const name of ['Search', 'Dark mode', 'Share', /\(you\): change name or colour$/]) {
+      await expect(page.getByRole('button', { name }).count()).resolves.toBe(1);
+    }
   });
 
   it('[mobile] the card panel takes the whole screen', async () => {

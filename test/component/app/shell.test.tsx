@@ -4,7 +4,7 @@ import { Home } from '../../../client/app/Home';
 import { IdentityForm } from '../../../client/app/IdentityForm';
 import { loadIdentity } from '../../../client/app/identity';
 import { loadRecentBoards, rememberBoard } from '../../../client/app/recent-boards';
-import { StatusBar, savedLabel } from '../../../client/app/StatusBar';
+import { StatusBar, savedLabel, shortSavedLabel } from '../../../client/app/StatusBar';
 import { syncStatus as status } from './sync-fakes';
 
 beforeEach(() => {
@@ -46,6 +46,11 @@ describe('StatusBar', () => {
     // A card's preview (written for the person) waits without being counted as their change.
     expect(savedLabel(unsaved(0), 1)).toBe('1 card waiting to sync');
     expect(savedLabel(unsaved(0))).toBe('Waiting to sync');
+    // A phone's few words count changes and cards together.
+    expect(shortSavedLabel(unsaved(1), 3)).toBe('4 waiting');
+    expect(shortSavedLabel(unsaved(0))).toBe('Waiting');
+    expect(shortSavedLabel(status({}))).toBe('Saved');
+    expect(shortSavedLabel(status({ readOnly: true, saved: false, pending: 2 }))).toBe('Not saved');
 
     // "Saved" covers every description of the board, open or not.
     const { rerender } = render(<StatusBar status={status({})} cardsWaiting={1} />);
