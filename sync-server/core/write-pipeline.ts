@@ -147,9 +147,11 @@ export class WritePipeline {
       );
       return false;
     }
+    const seconds = (clock.monotonic() - started) / 1000;
+    // Counted once the caller's sends are out: they wait for nothing but the store.
+    queueMicrotask(() => metrics.persisted(seconds, update.byteLength));
     this.noteArrival();
     this.entries++;
-    metrics.persisted((clock.monotonic() - started) / 1000, update.byteLength);
     if (this.entries >= this.options.compactThreshold) this.requestCompaction();
     return true;
   }

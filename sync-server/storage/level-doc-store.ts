@@ -81,10 +81,12 @@ export class LevelDocStore implements DocStore {
   private journal: AppendJournal | null = null;
   private closing = false;
   /**
-   * Per room, the journaled appends waiting to be handed to LevelDB as one batch; a replace or delete
-   * closes the group, so an append issued after it goes in a group that runs after it.
+   * Per room, the journaled appends of this turn, not yet queued for LevelDB. They are queued as one
+   * batch per room in the next turn (`queueUnfed`), or at once when the room's next write or read is
+   * issued, so that one runs after them.
    */
   private readonly unfed = new Map<string, JournaledAppend[]>();
+  private feedScheduled = false;
   readonly history: LevelHistory | undefined;
 
   private constructor(
@@ -205,23 +207,35 @@ export class LevelDocStore implements DocStore {
    */
   appendSync?: (room: string, update: Uint8Array) => void;
 
-  /** Writes the append's journal record (throws if that fails) and queues it for LevelDB. */
+  /**
+   * Writes the append's journal record (throws if that fails): that is all an update waits for before
+   * it is sent on (S2.4). Queueing it for LevelDB, building its keys, metadata and batch, happens in
+   * the next turn, after this one's sends, with the room's other appends of the turn in one batch.
+   */
   private journaled(journal: AppendJournal, room: string, update: Uint8Array): void {
     const time = this.now();
     const ticket: JournalTicket = journal.append(room, time, update);
     const entry = { update, time, seq: ticket.seq, settle: ticket.settle };
     const open = this.unfed.get(room);
-    if (open !== undefined) {
-      open.push(entry);
-      return;
+    if (open !== undefined) open.push(entry);
+    else this.unfed.set(room, [entry]);
+    if (!this.feedScheduled) {
+      this.feedScheduled = true;
+      setImmediate(this.feed);
     }
-    const group = [entry];
-    this.unfed.set(room, group);
+  }
+
+  private readonly feed = (): void => {
+    this.feedScheduled = false;
+    for (const room of [...this.unfed.keys()]) this.queueUnfed(room);
+  };
+
+  /** Queues `room`'s journaled appends not yet queued, so whatever is issued next runs after them. */
+  private queueUnfed(room: string): void {
+    const group = this.unfed.get(room);
+    if (group === undefined) return;
+    this.unfed.delete(room);
     void this.inOrder(room, async () => {
-      // Handed to LevelDB in the next turn, after this one's sends: building its keys, metadata and
-      // batch is then off the update's path, and the appends of the turn go in one batch.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.unfed.get(room) === group) this.unfed.delete(room);
       await this.untilApplied(room, () => this.appendNow(room, group));
       for (const applied of group) applied.settle();
     });
@@ -231,7 +245,7 @@ export class LevelDocStore implements DocStore {
     // Every journal record of this room issued so far runs before it, so after it LevelDB holds
     // them all: the records up to here are applied once it is written. An append issued after it
     // starts a new group, which runs after it.
-    this.unfed.delete(room);
+    this.queueUnfed(room);
     const js = this.journal?.lastSeq;
     return this.inOrder(room, () => this.replaceNow(room, state, js));
   }
@@ -242,7 +256,7 @@ export class LevelDocStore implements DocStore {
    * bring back.
    */
   delete(room: string): Promise<void> {
-    this.unfed.delete(room);
+    this.queueUnfed(room);
     const ticket = this.journal?.delete(room, this.now());
     return this.inOrder(room, () => this.deleteNow(room)).then(() => ticket?.settle());
   }
@@ -453,10 +467,12 @@ export class LevelDocStore implements DocStore {
 
   /** Resolves once every write of `room` issued so far has settled (applied, or given up on close). */
   private async settled(room: string): Promise<void> {
+    this.queueUnfed(room);
     await this.tails.get(room);
   }
 
   private async allSettled(): Promise<void> {
+    this.feed();
     await Promise.all(this.tails.values());
   }
 

@@ -109,8 +109,8 @@ describe('durability of the server process', () => {
       30_000,
     );
     // Keep going into the next file, then kill with edits in flight.
+    expect(written * CHUNK.length).toBeGreaterThanOrEqual(JOURNAL_FILE_BYTES);
     const atRotation = chunkIds(observer.text.toString()).length;
-    expect(atRotation * CHUNK.length).toBeGreaterThanOrEqual(JOURNAL_FILE_BYTES);
     await waitUntil(
       () => chunkIds(observer.text.toString()).length >= atRotation + 20,
       'the observer received 20 more edits after the rotation',

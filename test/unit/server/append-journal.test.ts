@@ -251,6 +251,29 @@ describe('LevelDocStore on the append journal', () => {
     await reopened.close();
   });
 
+  it('[S2.3][S2.4] what is issued in the turn of a synchronous append (a load, a listing, a delete, a compaction) comes after it', async () => {
+    const dir = await tempDir();
+    const [a, b, c, d] = typedUpdates(['a', 'b', 'c', 'd']);
+    const store = await LevelDocStore.open(dir);
+    store.appendSync!('board.x', a!);
+    expect(await textOf(store, 'board.x')).toBe('a');
+    store.appendSync!('board.x', b!);
+    expect(await store.list()).toMatchObject([{ room: 'board.x', entries: 2 }]);
+    store.appendSync!('board.gone', c!);
+    await store.delete('board.gone');
+    expect((await store.load('board.gone')).updates).toEqual([]);
+    store.appendSync!('board.x', c!);
+    // A compaction's state covers everything issued before it; d, issued after it, stays.
+    await store.replace('board.x', Y.mergeUpdates([a!, b!, c!]));
+    store.appendSync!('board.x', d!);
+    expect(await store.list()).toMatchObject([{ room: 'board.x', entries: 2 }]);
+    await store.close();
+    const reopened = await LevelDocStore.open(dir);
+    expect(await textOf(reopened, 'board.x')).toBe('abcd');
+    expect((await reopened.load('board.gone')).updates).toEqual([]);
+    await reopened.close();
+  });
+
   it('[S2.4] with fsync there is no synchronous append: a synced LevelDB write stays the durable point', async () => {
     const store = await LevelDocStore.open(await tempDir(), { fsync: true });
     expect(store.appendSync).toBeUndefined();
