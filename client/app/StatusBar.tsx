@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionState, SyncStatus } from '../sync';
 import { AppIcon, type AppIconName } from './AppIcon';
-import { PHONE_QUERY, useMediaQuery } from './use-media-query';
 import { WideOnly } from './WideOnly';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
@@ -107,9 +106,6 @@ export function StatusBar({
   const savedTone: Tone = saved ? 'ok' : status.readOnly ? 'neutral' : 'warn';
   // The bar takes the colour of its worst badge, so a problem shows across the page, not in a corner.
   const barTone = TONE_RANK[connection.tone] >= TONE_RANK[savedTone] ? connection.tone : savedTone;
-  // On a phone the whole words stay for assistive technology and a few are shown.
-  const phone = useMediaQuery(PHONE_QUERY);
-  const longWords = phone ? 'visually-hidden' : undefined;
   return (
     // Only the connection is a live region: the count and the countdown change too often to announce.
     // biome-ignore lint/a11y/useSemanticElements: a fieldset is for form controls; this groups two read-outs
@@ -117,19 +113,17 @@ export function StatusBar({
       <span className="status-badge-pill" data-tone={connection.tone}>
         <AppIcon name={connection.icon} />
         <span>
-          <span className={longWords}>
+          <WideOnly short={SHORT_CONNECTION_LABELS[status.connection]}>
             <span role="status" data-testid="sync-connection" data-state={status.connection}>
               {CONNECTION_LABELS[status.connection]}
             </span>
             {unreachable ? <span data-testid="sync-retry">{retryLabel(status.retryAt, now)}</span> : null}
-          </span>
-          {phone ? <span aria-hidden="true">{SHORT_CONNECTION_LABELS[status.connection]}</span> : null}
+          </WideOnly>
         </span>
       </span>
       {unreachable && onRetry ? (
         <button type="button" className="status-retry" onClick={onRetry} title="Retry now">
-          {phone ? <AppIcon name="sync" /> : null}
-          <WideOnly>Retry now</WideOnly>
+          <WideOnly short={<AppIcon name="sync" />}>Retry now</WideOnly>
         </button>
       ) : null}
       {status.readOnly ? (
@@ -141,16 +135,16 @@ export function StatusBar({
       <span className="status-badge-pill" data-tone={savedTone}>
         <AppIcon name={saved ? 'check' : 'clock'} />
         <span>
-          <span
-            className={longWords}
-            data-testid="sync-saved"
-            data-saved={saved ? 'true' : 'false'}
-            data-pending={status.pending}
-            data-cards-waiting={cardsWaiting}
-          >
-            {savedLabel(status, cardsWaiting)}
-          </span>
-          {phone ? <span aria-hidden="true">{shortSavedLabel(status, cardsWaiting)}</span> : null}
+          <WideOnly short={shortSavedLabel(status, cardsWaiting)}>
+            <span
+              data-testid="sync-saved"
+              data-saved={saved ? 'true' : 'false'}
+              data-pending={status.pending}
+              data-cards-waiting={cardsWaiting}
+            >
+              {savedLabel(status, cardsWaiting)}
+            </span>
+          </WideOnly>
         </span>
       </span>
     </div>

@@ -227,8 +227,12 @@ export class LevelDocStore implements DocStore {
 
   private readonly feed = (): void => {
     this.feedScheduled = false;
-    for (const room of [...this.unfed.keys()]) this.queueUnfed(room);
+    this.queueAllUnfed();
   };
+
+  private queueAllUnfed(): void {
+    for (const room of [...this.unfed.keys()]) this.queueUnfed(room);
+  }
 
   /** Queues `room`'s journaled appends not yet queued, so whatever is issued next runs after them. */
   private queueUnfed(room: string): void {
@@ -472,7 +476,7 @@ export class LevelDocStore implements DocStore {
   }
 
   private async allSettled(): Promise<void> {
-    this.feed();
+    this.queueAllUnfed();
     await Promise.all(this.tails.values());
   }
 
