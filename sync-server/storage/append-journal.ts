@@ -23,6 +23,8 @@ const KIND_APPEND = 1;
 const KIND_DELETE = 2;
 const FRAME_BYTES = 8;
 const FIXED_BODY_BYTES = 1 + 8 + 8 + 2;
+/** A header record: no room name, no update. */
+const HEADER_BYTES = FRAME_BYTES + FIXED_BODY_BYTES;
 /** A file past this size is sealed and a new one started, so applied records can be removed. */
 const DEFAULT_FILE_BYTES = 8 * 1024 * 1024;
 const SUFFIX = '.wal';
@@ -111,8 +113,15 @@ export class AppendJournal {
     return this.write(KIND_DELETE, room, time, new Uint8Array(0));
   }
 
-  /** Closes the current file; every file stays for the next start to replay what did not settle. */
+  /**
+   * Closes the journal. Once every record has reached LevelDB the files hold nothing a start needs but
+   * the numbering: the current file is replaced by one holding only a header (records LevelDB holds
+   * are skipped on replay by their number, so the next run's must be numbered after them), and a data
+   * directory after a clean shutdown is not up to a full file longer than its documents. A file with a
+   * record that did not settle stays for the next start to replay.
+   */
   close(): void {
+    if (this.current.pending === 0 && this.current.bytes > HEADER_BYTES) this.rotate();
     closeSync(this.current.fd);
     for (const file of this.sealed) if (file.fd >= 0) closeSync(file.fd);
   }

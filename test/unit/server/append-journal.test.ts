@@ -128,11 +128,11 @@ describe('LevelDocStore on the append journal', () => {
     const second = await LevelDocStore.open(dir);
     await second.append('board.x', b!);
     await second.append('board.x', c!);
-    await second.close();
     // The journal of the second run beside LevelDB of the first: what a kill -9 leaves when LevelDB
-    // is behind the journal.
+    // is behind the journal (taken before the close, which empties a journal LevelDB has caught up with).
     await rm(join(behind, 'journal'), { recursive: true });
     await cp(join(dir, 'journal'), join(behind, 'journal'), { recursive: true });
+    await second.close();
 
     const lines: string[] = [];
     const reopened = await LevelDocStore.open(behind, { logger: recordingLogger(lines) });
@@ -164,9 +164,9 @@ describe('LevelDocStore on the append journal', () => {
       if (i === 400) void store.append('board.other', after1!);
     });
     await store.append('board.other', after2!);
-    await store.close();
     await rm(join(behind, 'journal'), { recursive: true });
     await cp(join(dir, 'journal'), join(behind, 'journal'), { recursive: true });
+    await store.close();
 
     const reopened = await LevelDocStore.open(behind);
     const rooms = new Map((await reopened.list()).map((room) => [room.room, room.entries]));
@@ -204,10 +204,43 @@ describe('LevelDocStore on the append journal', () => {
     await store.append('board.gone', b!);
     await store.append('board.kept', c!);
     await store.delete('board.gone');
+    // The journal as a kill -9 leaves it once LevelDB has taken every record (the delete too).
+    const image = await tempDir();
+    await cp(join(dir, 'journal'), image, { recursive: true });
     await store.close();
+    await rm(join(dir, 'journal'), { recursive: true });
+    await cp(image, join(dir, 'journal'), { recursive: true });
     const reopened = await LevelDocStore.open(dir);
     expect((await reopened.load('board.gone')).updates).toEqual([]);
     expect((await reopened.list()).map((room) => room.room)).toEqual(['board.kept']);
+    await reopened.close();
+  });
+
+  it('[S2.3] a store closed with every record applied leaves the journal one header long; the numbering goes on, and a crash after the restart replays', async () => {
+    const dir = await tempDir();
+    const parts = Array.from({ length: 3_000 }, (_, i) => `${i};`);
+    const updates = typedUpdates(parts);
+    const store = await LevelDocStore.open(dir);
+    for (const update of updates.slice(0, 2_000)) store.appendSync!('board.x', update);
+    await store.close();
+    const journalDir = join(dir, 'journal');
+    const files = await readdir(journalDir);
+    expect(files).toHaveLength(1);
+    // A header record: the frame, kind, sequence number, time and an empty room name.
+    expect(statSync(join(journalDir, files[0]!)).size).toBeLessThan(32);
+
+    // After the restart, appends that reach the journal and not LevelDB (a kill -9) must replay:
+    // numbered after the 2,000 LevelDB holds, not from 1 again.
+    const restarted = await LevelDocStore.open(dir);
+    // LevelDB as the restart found it, with the journal as it is once the appends are written.
+    const crashed = await tempDir();
+    await cp(dir, crashed, { recursive: true });
+    for (const update of updates.slice(2_000)) restarted.appendSync!('board.x', update);
+    await rm(join(crashed, 'journal'), { recursive: true });
+    await cp(join(dir, 'journal'), join(crashed, 'journal'), { recursive: true });
+    await restarted.close();
+    const reopened = await LevelDocStore.open(crashed);
+    expect(await textOf(reopened, 'board.x')).toBe(parts.join(''));
     await reopened.close();
   });
 
