@@ -18,6 +18,8 @@ import {
   seqBound,
   updateKey,
 } from './level-keys';
+import { writeInSlices } from './sliced-batch';
+import { SpaceReclaimer } from './space-reclaimer';
 
 /**
  * The document store on LevelDB (layout: level-keys.ts). A write is handed to the kernel before its
@@ -49,6 +51,13 @@ export interface LevelDocStoreOptions {
   history?: boolean;
   /** Where a journal record that did not reach LevelDB yet, or a damaged journal, is reported. */
   logger?: Logger;
+  /**
+   * A compacted room's freed space is reclaimed once it has gone this long without writes (S3.4);
+   * default 5 s.
+   */
+  reclaimQuietMs?: number;
+  /** ... and at the latest this long after its compaction, however busy it stays; default 60 s. */
+  reclaimMaxWaitMs?: number;
 }
 
 interface JournaledAppend {
@@ -61,13 +70,11 @@ interface JournaledAppend {
 
 type JournaledRecordAppend = Extract<JournalRecord, { kind: 'append' }>;
 
-type BatchOp = { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array };
-
-/** Operations handed to LevelDB per turn of the event loop when a batch is built (writeInSlices). */
-const BATCH_SLICE_OPS = 200;
-
 /** Journal records of one room applied in one LevelDB batch when the store opens. */
 const REPLAY_BATCH_RECORDS = 1_000;
+
+const RECLAIM_QUIET_MS = 5_000;
+const RECLAIM_MAX_WAIT_MS = 60_000;
 
 export class LevelDocStore implements DocStore {
   private readonly db: ClassicLevel<string, Uint8Array>;
@@ -87,6 +94,8 @@ export class LevelDocStore implements DocStore {
    */
   private readonly unfed = new Map<string, JournaledAppend[]>();
   private feedScheduled = false;
+  /** Compacts a room's key range once the room pauses after a compaction (S3.4). */
+  private readonly reclaimer: SpaceReclaimer;
   readonly history: LevelHistory | undefined;
 
   private constructor(
@@ -97,6 +106,16 @@ export class LevelDocStore implements DocStore {
     this.sync = options.fsync ?? false;
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
+    this.reclaimer = new SpaceReclaimer({
+      reclaim: (room) => {
+        const { gt, lt } = roomRange(room);
+        return this.db.compactRange(gt, lt).catch(() => {});
+      },
+      // Wall time, not the injected clock: that stamps history, and tests may hold it still.
+      now: () => performance.now(),
+      quietMs: options.reclaimQuietMs ?? RECLAIM_QUIET_MS,
+      maxWaitMs: options.reclaimMaxWaitMs ?? RECLAIM_MAX_WAIT_MS,
+    });
     this.history =
       (options.history ?? true)
         ? new LevelHistory({
@@ -295,6 +314,8 @@ export class LevelDocStore implements DocStore {
       { sync: this.sync },
     );
     this.metas.delete(room);
+    // A deleted room's content leaves the disk now, not when the room would have paused.
+    this.reclaimer.forget(room);
     const { gt, lt } = roomRange(room);
     this.db.compactRange(gt, lt).catch(() => {});
     const history = historyRange(room);
@@ -326,6 +347,7 @@ export class LevelDocStore implements DocStore {
       sync: this.sync,
     });
     this.metas.set(room, next);
+    this.reclaimer.wrote(room);
   }
 
   private async replaceNow(room: string, state: Uint8Array, js: number | undefined): Promise<void> {
@@ -362,17 +384,14 @@ export class LevelDocStore implements DocStore {
       for await (const key of this.db.keys({ gt: `u!${room}!`, lt: seqBound(room, next.seq) })) old.push(key);
     }
     // One atomic batch: a crash leaves either the old log or the merged state, never neither.
-    await this.writeInSlices([
+    await writeInSlices(this.db, this.sync, [
       ...old.map((key) => ({ type: 'del' as const, key })),
       ...moves,
       { type: 'put' as const, key: updateKey(room, next.seq, now), value: state },
       { type: 'put' as const, key: metaKey(room), value: encodeMeta(next) },
     ]);
     this.metas.set(room, next);
-    // Reclaim the deleted entries' disk space in the background (LevelDB keeps tombstones until
-    // it compacts that range).
-    const { gt, lt } = roomRange(room);
-    this.db.compactRange(gt, lt).catch(() => {});
+    this.reclaimer.compacted(room);
   }
 
   async list(): Promise<RoomSummary[]> {
@@ -435,38 +454,10 @@ export class LevelDocStore implements DocStore {
     this.closing = true;
     this.appendSync = undefined;
     await this.allSettled();
+    await this.reclaimer.flush();
     this.journal?.close();
     this.journal = null;
     await this.db.close();
-  }
-
-  /**
-   * Writes `ops` as one atomic batch, handing them to LevelDB a slice at a time with a turn of the
-   * event loop between slices: a compaction's batch (a delete and a history put per entry it covers,
-   * ~1,000 operations at the default threshold) costs several milliseconds of JavaScript to build,
-   * which in one piece would hold up every update arriving meanwhile. The batch is written whole
-   * or not at all when the last slice is in.
-   */
-  private async writeInSlices(ops: ReadonlyArray<BatchOp>): Promise<void> {
-    if (ops.length <= BATCH_SLICE_OPS) {
-      await this.db.batch(ops as BatchOp[], { sync: this.sync });
-      return;
-    }
-    const batch = this.db.batch();
-    let writing = false;
-    try {
-      for (let i = 0; i < ops.length; i++) {
-        const op = ops[i]!;
-        if (op.type === 'del') batch.del(op.key);
-        else batch.put(op.key, op.value);
-        if ((i + 1) % BATCH_SLICE_OPS === 0) await new Promise((resolve) => setImmediate(resolve));
-      }
-      writing = true;
-      await batch.write({ sync: this.sync });
-    } finally {
-      // A batch not written (the store is closing, a put refused) is dropped; write() closes its own.
-      if (!writing) await batch.close();
-    }
   }
 
   /** Resolves once every write of `room` issued so far has settled (applied, or given up on close). */
