@@ -102,7 +102,7 @@ export async function startGenerators(count: number): Promise<GeneratorHandle[]>
       const child = track(
         fork(LOADGEN_PATH, [], {
           cwd: REPO_ROOT,
-          execArgv: ['--import', 'tsx'],
+          execArgv: ['--import', 'tsx', '--expose-gc'],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
       );

@@ -161,3 +161,13 @@ export function judge(target: Target, medians: Medians): { verdict: 'PASS' | 'MI
   const pass = target.atLeast ? value >= target.limit : value <= target.limit;
   return { verdict: pass ? 'PASS' : 'MISS', value };
 }
+
+/**
+ * The servers in the order one run measures them: each run starts one further along (wrapping round),
+ * so over the runs every server is measured in every place of a run equally often.
+ */
+export function serverOrder<T>(servers: readonly T[], run: number): T[] {
+  if (servers.length === 0) return [];
+  const start = run % servers.length;
+  return [...servers.slice(start), ...servers.slice(0, start)];
+}

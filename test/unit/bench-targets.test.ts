@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { crowdSteps, judge, TARGETS } from '../bench/plan';
+import { crowdSteps, judge, serverOrder, TARGETS } from '../bench/plan';
 import { windowMetrics } from '../bench/server-metrics';
 
 describe('bench targets', () => {
+  it('measures every server in every place of a run equally often over the runs', () => {
+    const servers = ['ours', 'reference', 'raw'];
+    const firsts = [0, 1, 2, 3, 4, 5].map((run) => serverOrder(servers, run)[0]);
+    expect(firsts).toEqual(['ours', 'reference', 'raw', 'ours', 'reference', 'raw']);
+    for (let run = 0; run < 6; run++)
+      expect([...serverOrder(servers, run)].sort()).toEqual([...servers].sort());
+    expect(serverOrder(servers, 1)).toEqual(['reference', 'raw', 'ours']);
+    expect(serverOrder([], 3)).toEqual([]);
+  });
+
   it('judges the latency p99 against the better of the reference server and Hocuspocus', () => {
     const target = TARGETS.find((t) => t.scenario === 'latency' && t.kind === 'vsBestPeer')!;
     expect(judge(target, { ours: { p99: 6 }, reference: { p99: 8 }, hocuspocus: { p99: 5 } })).toEqual({
