@@ -164,16 +164,16 @@ async function textOf(store: LevelDocStore, room: string): Promise<string> {
 function watchCompactions() {
   const ranges: string[] = [];
   let wake: (() => void) | null = null;
-  const original = ClassicLevel.prototype.compactRange;
-  vi.spyOn(ClassicLevel.prototype, 'compactRange').mockImplementation(function (
-    this: ClassicLevel<string, Uint8Array>,
-    start: string,
-    end: string,
-  ) {
+  type CompactRange = (this: ClassicLevel<string, Uint8Array>, start: string, end: string) => Promise<void>;
+  const original = ClassicLevel.prototype.compactRange as CompactRange;
+  const watched: CompactRange = function (start, end) {
     ranges.push(`${start}..${end}`);
     wake?.();
     return original.call(this, start, end);
-  } as typeof original);
+  };
+  vi.spyOn(ClassicLevel.prototype, 'compactRange').mockImplementation(
+    watched as typeof ClassicLevel.prototype.compactRange,
+  );
   return {
     ranges,
     next: () => new Promise<void>((resolve) => (wake = resolve)),
