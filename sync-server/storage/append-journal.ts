@@ -121,7 +121,14 @@ export class AppendJournal {
    * record that did not settle stays for the next start to replay.
    */
   close(): void {
-    if (this.current.pending === 0 && this.current.bytes > HEADER_BYTES) this.rotate();
+    if (this.current.pending === 0 && this.current.bytes > HEADER_BYTES) {
+      try {
+        this.rotate();
+      } catch {
+        // The directory is gone or full: the file stays as it is, and since LevelDB holds every record
+        // in it a replay skips them all. A shutdown must not fail over disk space it would only free.
+      }
+    }
     closeSync(this.current.fd);
     for (const file of this.sealed) if (file.fd >= 0) closeSync(file.fd);
   }

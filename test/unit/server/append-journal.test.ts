@@ -75,6 +75,14 @@ describe('append journal files', () => {
     again.close();
   });
 
+  it('[S2.3] closing a journal whose directory is gone does not throw (the shutdown goes on)', async () => {
+    const dir = await tempDir();
+    const journal = new AppendJournal(dir, 0);
+    journal.append('board.a', 1000, bytes(1, 2, 3)).settle();
+    await rm(dir, { recursive: true, force: true });
+    expect(() => journal.close()).not.toThrow();
+  });
+
   it('[S2.3] a torn or damaged tail costs only itself: the records before it are read, and the damage is named', async () => {
     const dir = await tempDir();
     const journal = new AppendJournal(dir, 0);
