@@ -77,6 +77,18 @@ async function storedWithin(room: string, holds: (doc: Y.Doc) => boolean, what: 
   }
 }
 
+/**
+ * Waits until the client's next automatic retry is at least 4 s away, as its countdown shows. It retries
+ * on its own with jittered backoff (up to 10 s apart), so a server started in a short wait could be reached
+ * by that retry before the click, and the test would not be testing the button.
+ */
+async function nextRetryFarOff(page: Page): Promise<void> {
+  await page
+    .getByTestId('sync-retry')
+    .filter({ hasText: /retrying in ([4-9]|[1-9]\d) s/ })
+    .waitFor({ timeout: 60_000 });
+}
+
 /** The status bar's account of what waits, e.g. "1 card waiting to sync". */
 async function waitingText(page: Page): Promise<string | null> {
   return page.getByTestId('sync-saved').textContent();
@@ -186,6 +198,7 @@ describe('descriptions edited offline', () => {
 
     await noteFirstSaved(ada);
     const stored = storedWithin(room, (doc) => storedText(doc) === text, 'the description');
+    await nextRetryFarOff(ada);
     await session.server.start();
     await ada.getByRole('button', { name: 'Retry now' }).click();
     await expectConnection(ada, 'online');
