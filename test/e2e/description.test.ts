@@ -226,8 +226,11 @@ describe('card descriptions', () => {
       `document.querySelector(${JSON.stringify(CONTENT)}).__lexicalEditor[Symbol.for('@lexical/yjs/UndoManager')].stopCapturing()`,
     );
     await ada.keyboard.press('Control+z');
+    // Her own editor first: both still showing the old text would count as converged.
+    await content(ada).getByText('gone').waitFor({ state: 'detached' });
     expect(await whenConverged(ada, grace)).toEqual(['']);
     await ada.keyboard.type('back');
+    await content(ada).getByText('back').waitFor();
     expect(await whenConverged(ada, grace)).toEqual(['back']);
   });
 
