@@ -3,13 +3,13 @@
  * but LevelDB keeps their bytes (and tombstones) until it compacts that key range; forcing that at once
  * (`compactRange`) rewrites table files on a background thread. In a room that is still being edited
  * that work competes for the same cores as the sends of every update arriving meanwhile, and the next
- * compaction, a few hundred updates later, deletes more of the same range: the latency benchmark's p99
- * at 100 clients was 7 % lower without it (test/bench/README.md). So the range is compacted once the
- * room pauses (no write for `quietMs`), at the latest `maxWaitMs` after its first compaction still
- * waiting, and for every room still waiting when the store closes (S3.4).
+ * compaction, a few hundred updates later, deletes more of the same range, so one rewrite once the
+ * room pauses does the work of many. The range is compacted once the room has had no write for
+ * `quietMs`, at the latest `maxWaitMs` after its first compaction still waiting, and for every room
+ * still waiting when the store closes (S3.4).
  */
 export interface SpaceReclaimerOptions {
-  /** Compacts `room`'s key range (rejections are the caller's to swallow). */
+  /** Compacts `room`'s key range; never rejects (a failed reclaim only leaves the space taken). */
   reclaim(room: string): Promise<void>;
   now(): number;
   /** How long a room must go without writes before its range is compacted. */
@@ -46,6 +46,8 @@ interface Waiting {
 
 export class SpaceReclaimer {
   private readonly waiting = new Map<string, Waiting>();
+  /** Reclaims started by the timer and not finished: the store must not close under them. */
+  private readonly running = new Set<Promise<void>>();
   private timer: unknown = null;
   private readonly timers: ReclaimTimers;
 
@@ -78,13 +80,16 @@ export class SpaceReclaimer {
     this.waiting.delete(room);
   }
 
-  /** Reclaims every room still waiting (the store is closing); resolves once all are done. */
+  /**
+   * Reclaims every room still waiting (the store is closing); resolves once those and any the timer
+   * started are done.
+   */
   async flush(): Promise<void> {
     if (this.timer !== null) this.timers.clear(this.timer);
     this.timer = null;
     const rooms = [...this.waiting.keys()];
     this.waiting.clear();
-    await Promise.all(rooms.map((room) => this.options.reclaim(room)));
+    await Promise.all([...this.running, ...rooms.map((room) => this.options.reclaim(room))]);
   }
 
   private arm(ms: number): void {
@@ -101,7 +106,8 @@ export class SpaceReclaimer {
       const due = Math.min(waiting.lastWrite + quietMs, waiting.since + maxWaitMs);
       if (due <= at) {
         this.waiting.delete(room);
-        void this.options.reclaim(room);
+        const reclaim = this.options.reclaim(room).finally(() => this.running.delete(reclaim));
+        this.running.add(reclaim);
       } else {
         next = Math.min(next, due - at);
       }

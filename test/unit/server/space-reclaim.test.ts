@@ -126,6 +126,37 @@ describe('SpaceReclaimer', () => {
     time.advanceTo(100_000);
     expect(reclaimed).toHaveLength(2);
   });
+
+  it('[S3.4] flush waits for a reclaim the timer started, so the store does not close under it', async () => {
+    const time = new ManualTime();
+    let finish: () => void = () => {};
+    const started: string[] = [];
+    const reclaimer = new SpaceReclaimer({
+      reclaim: (room) => {
+        started.push(room);
+        return new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      },
+      now: () => time.now,
+      quietMs: 5_000,
+      maxWaitMs: 60_000,
+      timers: time,
+    });
+    reclaimer.compacted('board.a');
+    time.advanceTo(5_000);
+    expect(started).toEqual(['board.a']);
+    let flushed = false;
+    const flushing = reclaimer.flush().then(() => {
+      flushed = true;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(flushed).toBe(false);
+    finish();
+    await flushing;
+    expect(flushed).toBe(true);
+  });
 });
 
 const dirs: string[] = [];
