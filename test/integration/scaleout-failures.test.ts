@@ -217,8 +217,13 @@ describe('scale-out failures', () => {
     a.provider.on('connection-close', (event) => {
       if (event) codes.push(event.code);
     });
+    const watcher = connectClient(server.wsUrl, room);
+    await whenSynced(watcher);
     for (let i = 0; i < 50; i++) a.text.insert(0, `${i};`);
     const expected = a.text.toString();
+    // Everything the instance passed on (it stores before it sends, S2): edits still on their way when
+    // it stops are the client's to send again, and this one is not let reconnect.
+    await waitUntil(() => watcher.text.toString() === expected, 'the instance passed every edit on');
     process.kill(server.pid, 'SIGTERM');
     const { code } = await server.exited;
     expect(code).toBe(0);
