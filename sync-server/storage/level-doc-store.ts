@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { DocStore, RoomSummary, StoredDoc, StoredRoom } from '../core/doc-store';
-import type { Logger } from '../core/ports';
+import { type Logger, systemClock } from '../core/ports';
 import { RetryBackoff } from '../core/retry-backoff';
 import { AppendJournal, type JournalRecord, type JournalTicket, readJournal } from './append-journal';
 import { LevelHistory, stampLive } from './level-history';
@@ -111,8 +111,8 @@ export class LevelDocStore implements DocStore {
         const { gt, lt } = roomRange(room);
         return this.db.compactRange(gt, lt).catch(() => {});
       },
-      // Wall time, not the injected clock: that stamps history, and tests may hold it still.
-      now: () => performance.now(),
+      // Not the injected `now`: that stamps history, and tests may hold it still.
+      clock: systemClock,
       quietMs: options.reclaimQuietMs ?? RECLAIM_QUIET_MS,
       maxWaitMs: options.reclaimMaxWaitMs ?? RECLAIM_MAX_WAIT_MS,
     });
@@ -314,10 +314,7 @@ export class LevelDocStore implements DocStore {
       { sync: this.sync },
     );
     this.metas.delete(room);
-    // A deleted room's content leaves the disk now, not when the room would have paused.
-    this.reclaimer.forget(room);
-    const { gt, lt } = roomRange(room);
-    this.db.compactRange(gt, lt).catch(() => {});
+    this.reclaimer.reclaimNow(room);
     const history = historyRange(room);
     this.db.compactRange(history.gt, history.lt).catch(() => {});
   }

@@ -3,7 +3,7 @@ import type { ClassicLevel } from 'classic-level';
 export type BatchOp = { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array };
 
 /** Operations handed to LevelDB per turn of the event loop when a batch is built (S3.1). */
-export const BATCH_SLICE_OPS = 200;
+const BATCH_SLICE_OPS = 200;
 
 /**
  * Writes `ops` as one atomic batch, handing them to LevelDB a slice at a time with a turn of the

@@ -41,6 +41,12 @@ async function textOf(store: LevelDocStore, room: string): Promise<string> {
   return doc.getText('t').toString();
 }
 
+/** Puts `from`'s append journal in place of `into`'s: what a kill -9 leaves when LevelDB is behind it. */
+async function putJournal(from: string, into: string): Promise<void> {
+  await rm(join(into, 'journal'), { recursive: true, force: true });
+  await cp(join(from, 'journal'), join(into, 'journal'), { recursive: true });
+}
+
 function recordingLogger(lines: string[]): Logger {
   const log = (obj: object, msg?: string) => lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
   return { debug: log, info: log, warn: log, error: log };
@@ -138,8 +144,7 @@ describe('LevelDocStore on the append journal', () => {
     await second.append('board.x', c!);
     // The journal of the second run beside LevelDB of the first: what a kill -9 leaves when LevelDB
     // is behind the journal (taken before the close, which empties a journal LevelDB has caught up with).
-    await rm(join(behind, 'journal'), { recursive: true });
-    await cp(join(dir, 'journal'), join(behind, 'journal'), { recursive: true });
+    await putJournal(dir, behind);
     await second.close();
 
     const lines: string[] = [];
@@ -172,8 +177,7 @@ describe('LevelDocStore on the append journal', () => {
       if (i === 400) void store.append('board.other', after1!);
     });
     await store.append('board.other', after2!);
-    await rm(join(behind, 'journal'), { recursive: true });
-    await cp(join(dir, 'journal'), join(behind, 'journal'), { recursive: true });
+    await putJournal(dir, behind);
     await store.close();
 
     const reopened = await LevelDocStore.open(behind);
@@ -214,10 +218,9 @@ describe('LevelDocStore on the append journal', () => {
     await store.delete('board.gone');
     // The journal as a kill -9 leaves it once LevelDB has taken every record (the delete too).
     const image = await tempDir();
-    await cp(join(dir, 'journal'), image, { recursive: true });
+    await putJournal(dir, image);
     await store.close();
-    await rm(join(dir, 'journal'), { recursive: true });
-    await cp(image, join(dir, 'journal'), { recursive: true });
+    await putJournal(image, dir);
     const reopened = await LevelDocStore.open(dir);
     expect((await reopened.load('board.gone')).updates).toEqual([]);
     expect((await reopened.list()).map((room) => room.room)).toEqual(['board.kept']);
@@ -244,8 +247,7 @@ describe('LevelDocStore on the append journal', () => {
     const crashed = await tempDir();
     await cp(dir, crashed, { recursive: true });
     for (const update of updates.slice(2_000)) restarted.appendSync!('board.x', update);
-    await rm(join(crashed, 'journal'), { recursive: true });
-    await cp(join(dir, 'journal'), join(crashed, 'journal'), { recursive: true });
+    await putJournal(dir, crashed);
     await restarted.close();
     const reopened = await LevelDocStore.open(crashed);
     expect(await textOf(reopened, 'board.x')).toBe(parts.join(''));

@@ -10,83 +10,60 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { LevelDocStore } from '../../../sync-server/storage/level-doc-store';
 import { roomRange } from '../../../sync-server/storage/level-keys';
-import { type ReclaimTimers, SpaceReclaimer } from '../../../sync-server/storage/space-reclaimer';
+import { SpaceReclaimer } from '../../../sync-server/storage/space-reclaimer';
+import { FakeClock } from '../../support/fake-clock';
 
-/** A clock and timers that move only when the test says so. */
-class ManualTime implements ReclaimTimers {
-  now = 0;
-  private timers = new Map<number, { fn: () => void; at: number }>();
-  private nextId = 1;
-
-  set(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { fn, at: this.now + ms });
-    return id;
-  }
-
-  clear(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  get armed(): number {
-    return this.timers.size;
-  }
-
-  /** Moves the clock to `to`, running every timer due on the way, in time order. */
-  advanceTo(to: number): void {
-    for (;;) {
-      const due = [...this.timers].filter(([, t]) => t.at <= to).sort(([, a], [, b]) => a.at - b.at)[0];
-      if (due === undefined) break;
-      const [id, timer] = due;
-      this.timers.delete(id);
-      this.now = timer.at;
-      timer.fn();
-    }
-    this.now = to;
-  }
+/** Moves `clock` to `at`, running every timer due on the way. */
+function advanceTo(clock: FakeClock, at: number): void {
+  clock.advance(at - clock.now());
 }
 
-function reclaimerWith(time: ManualTime, reclaimed: string[]): SpaceReclaimer {
+/** A reclaimer on `clock` that notes each reclaim as `room@time`; `reclaim` replaces what it does. */
+function reclaimerWith(
+  clock: FakeClock,
+  reclaimed: string[],
+  reclaim: (room: string) => Promise<void> = async () => {},
+): SpaceReclaimer {
   return new SpaceReclaimer({
-    reclaim: async (room) => {
-      reclaimed.push(`${room}@${time.now}`);
+    reclaim: (room) => {
+      reclaimed.push(`${room}@${clock.now()}`);
+      return reclaim(room);
     },
-    now: () => time.now,
+    clock,
     quietMs: 5_000,
     maxWaitMs: 60_000,
-    timers: time,
   });
 }
 
 describe('SpaceReclaimer', () => {
   it('[S3.4] a compacted room is reclaimed once it has gone the quiet time without writes, not before', () => {
-    const time = new ManualTime();
+    const clock = new FakeClock();
     const reclaimed: string[] = [];
-    const reclaimer = reclaimerWith(time, reclaimed);
+    const reclaimer = reclaimerWith(clock, reclaimed);
     reclaimer.compacted('board.a');
     // Writes every second for 20 s: never a 5 s pause.
     for (let t = 1_000; t <= 20_000; t += 1_000) {
-      time.advanceTo(t);
+      advanceTo(clock, t);
       reclaimer.wrote('board.a');
     }
     expect(reclaimed).toEqual([]);
     expect(reclaimer.pending).toEqual(['board.a']);
-    time.advanceTo(24_999);
+    advanceTo(clock, 24_999);
     expect(reclaimed).toEqual([]);
-    time.advanceTo(30_000);
+    advanceTo(clock, 30_000);
     expect(reclaimed).toEqual(['board.a@25000']);
     expect(reclaimer.pending).toEqual([]);
-    expect(time.armed).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('[S3.4] a room that never pauses is reclaimed at the latest the longest wait after its compaction', () => {
-    const time = new ManualTime();
+    const clock = new FakeClock();
     const reclaimed: string[] = [];
-    const reclaimer = reclaimerWith(time, reclaimed);
-    time.advanceTo(1_000);
+    const reclaimer = reclaimerWith(clock, reclaimed);
+    advanceTo(clock, 1_000);
     reclaimer.compacted('board.busy');
     for (let t = 1_500; t <= 120_000; t += 500) {
-      time.advanceTo(t);
+      advanceTo(clock, t);
       reclaimer.wrote('board.busy');
       // A later compaction of the same room does not push its deadline back.
       if (t % 10_000 === 0) reclaimer.compacted('board.busy');
@@ -96,56 +73,46 @@ describe('SpaceReclaimer', () => {
   });
 
   it('[S3.4] rooms are timed apart; a write to a room that is not waiting changes nothing', () => {
-    const time = new ManualTime();
+    const clock = new FakeClock();
     const reclaimed: string[] = [];
-    const reclaimer = reclaimerWith(time, reclaimed);
+    const reclaimer = reclaimerWith(clock, reclaimed);
     reclaimer.wrote('board.none');
     reclaimer.compacted('board.a');
-    time.advanceTo(3_000);
+    advanceTo(clock, 3_000);
     reclaimer.compacted('board.b');
-    time.advanceTo(4_000);
+    advanceTo(clock, 4_000);
     reclaimer.wrote('board.a');
-    time.advanceTo(8_000);
+    advanceTo(clock, 8_000);
     expect(reclaimed).toEqual(['board.b@8000']);
-    time.advanceTo(9_000);
+    advanceTo(clock, 9_000);
     expect(reclaimed).toEqual(['board.b@8000', 'board.a@9000']);
     expect(reclaimer.pending).toEqual([]);
   });
 
-  it('[S3.4] flush reclaims every waiting room at once and leaves no timer; a forgotten room is not reclaimed', async () => {
-    const time = new ManualTime();
+  it('[S3.4] flush reclaims every waiting room at once and leaves no timer; a room reclaimed at once (deleted) is not reclaimed again', async () => {
+    const clock = new FakeClock();
     const reclaimed: string[] = [];
-    const reclaimer = reclaimerWith(time, reclaimed);
+    const reclaimer = reclaimerWith(clock, reclaimed);
     reclaimer.compacted('board.a');
     reclaimer.compacted('board.b');
     reclaimer.compacted('board.gone');
-    reclaimer.forget('board.gone');
+    reclaimer.reclaimNow('board.gone');
+    expect(reclaimed).toEqual(['board.gone@0']);
     await reclaimer.flush();
-    expect(reclaimed.sort()).toEqual(['board.a@0', 'board.b@0']);
-    expect(time.armed).toBe(0);
-    time.advanceTo(100_000);
-    expect(reclaimed).toHaveLength(2);
+    expect(reclaimed.sort()).toEqual(['board.a@0', 'board.b@0', 'board.gone@0']);
+    expect(clock.pending).toBe(0);
+    advanceTo(clock, 100_000);
+    expect(reclaimed).toHaveLength(3);
   });
 
   it('[S3.4] flush waits for a reclaim the timer started, so the store does not close under it', async () => {
-    const time = new ManualTime();
+    const clock = new FakeClock();
     let finish: () => void = () => {};
     const started: string[] = [];
-    const reclaimer = new SpaceReclaimer({
-      reclaim: (room) => {
-        started.push(room);
-        return new Promise<void>((resolve) => {
-          finish = resolve;
-        });
-      },
-      now: () => time.now,
-      quietMs: 5_000,
-      maxWaitMs: 60_000,
-      timers: time,
-    });
+    const reclaimer = reclaimerWith(clock, started, () => new Promise<void>((resolve) => (finish = resolve)));
     reclaimer.compacted('board.a');
-    time.advanceTo(5_000);
-    expect(started).toEqual(['board.a']);
+    advanceTo(clock, 5_000);
+    expect(started).toEqual(['board.a@5000']);
     let flushed = false;
     const flushing = reclaimer.flush().then(() => {
       flushed = true;
